@@ -1,0 +1,214 @@
+"""Pydantic models of the scenario file (SPEC "Scenario file").
+
+These models check shapes and types; rules that relate one part of the file to
+another (references, overlapping shifts, appointments that cannot all hold)
+are checked by ``dispatcher.validation`` so that every error of a file can be
+reported together with its field path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+
+from .durations import Duration, parse_day_hours, parse_duration
+
+DurationField = Annotated[
+    Duration,
+    BeforeValidator(parse_duration),
+    PlainSerializer(lambda d: str(d), return_type=str),
+]
+
+
+def _as_skill_map(value: object) -> object:
+    """A list of skills means level 1 for each."""
+    if isinstance(value, list):
+        return {name: 1 for name in value}
+    return value
+
+
+def _as_effort(value: object) -> object:
+    """One duration means p50 = p90 (no uncertainty)."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return {"p50": value, "p90": value}
+    return value
+
+
+SkillMap = Annotated[dict[str, Annotated[int, Field(ge=0)]], BeforeValidator(_as_skill_map)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Horizon(Strict):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class Calendar(Strict):
+    weekly: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], str] = Field(
+        default_factory=dict
+    )
+    holidays: list[dt.date] = Field(default_factory=list)
+
+    @field_validator("weekly")
+    @classmethod
+    def _hours_parse(cls, weekly: dict[str, str]) -> dict[str, str]:
+        for text in weekly.values():
+            parse_day_hours(text)
+        return weekly
+
+    def day_spans(self) -> dict[int, tuple[tuple[int, int], ...]]:
+        """Weekday number (Monday = 0) -> spans of minutes after local midnight."""
+        names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        return {names.index(day): parse_day_hours(text) for day, text in self.weekly.items()}
+
+
+class Target(Strict):
+    response: DurationField
+    resolution: DurationField
+
+
+class SlaPolicy(Strict):
+    tier: str
+    clock: str = "24x7"
+    targets: dict[str, Target]
+
+
+class Weights(Strict):
+    tiers: dict[str, float] = Field(default_factory=lambda: {"managed": 10.0, "break_fix": 1.0})
+    priorities: dict[str, float] = Field(
+        default_factory=lambda: {"P1": 8.0, "P2": 4.0, "P3": 2.0, "P4": 1.0}
+    )
+    response: float = Field(1.0, ge=0)
+    resolution: float = Field(1.0, ge=0)
+    late_per_hour: float = Field(0.05, ge=0)
+    deferral: float = Field(0.05, ge=0)
+    travel_per_hour: float = Field(0.1, ge=0)
+    preference: float = Field(0.2, ge=0)
+    reassign: float = Field(0.5, ge=0)
+    move: float = Field(0.1, ge=0)
+    move_tolerance: DurationField = Field(default_factory=lambda: Duration(15))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_maps(cls, data: Any) -> Any:
+        """A map given here is merged key by key into its default."""
+        if isinstance(data, dict):
+            data = dict(data)
+            defaults = {
+                "tiers": {"managed": 10.0, "break_fix": 1.0},
+                "priorities": {"P1": 8.0, "P2": 4.0, "P3": 2.0, "P4": 1.0},
+            }
+            for key, default in defaults.items():
+                if isinstance(data.get(key), dict):
+                    data[key] = {**default, **data[key]}
+        return data
+
+    @field_validator("tiers", "priorities")
+    @classmethod
+    def _non_negative(cls, values: dict[str, float]) -> dict[str, float]:
+        for key, number in values.items():
+            if number < 0:
+                raise ValueError(f"weight of '{key}' must not be negative")
+        return values
+
+
+class Policy(Strict):
+    travel_speed_kmh: float = Field(40.0, gt=0)
+    road_factor: float = Field(1.3, gt=0)
+    tier_caps: dict[str, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=lambda: {"break_fix": 1}
+    )
+
+
+class Site(Strict):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    address: str | None = None
+
+
+class Client(Strict):
+    id: str = Field(min_length=1)
+    name: str | None = None
+    sla: str
+    site: str | None = None
+    preferred_engineers: list[str] = Field(default_factory=list)
+
+
+class Shift(Strict):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class Engineer(Strict):
+    id: str = Field(min_length=1)
+    name: str | None = None
+    skills: SkillMap = Field(default_factory=dict)
+    home: str | None = None
+    onsite: bool = True
+    shifts: list[Shift] = Field(default_factory=list)
+
+
+class Effort(Strict):
+    p50: DurationField
+    p90: DurationField
+
+
+class Window(Strict):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class Ticket(Strict):
+    id: str = Field(min_length=1)
+    client: str
+    summary: str | None = None
+    priority: str
+    opened: dt.datetime
+    onsite: bool = False
+    site: str | None = None
+    effort: Annotated[Effort, BeforeValidator(_as_effort)]
+    skills: SkillMap = Field(default_factory=dict)
+    window: Window | None = None
+    assigned_to: str | None = None
+    fixed_start: dt.datetime | None = None
+    responded: dt.datetime | None = None
+    response_due: dt.datetime | None = None
+    resolution_due: dt.datetime | None = None
+    must_assign: bool = False
+
+
+class Scenario(Strict):
+    """A whole scenario file, shapes and types checked."""
+
+    version: Literal[1] = 1
+    name: str = "scenario"
+    timezone: str = "UTC"
+    horizon: Horizon
+    calendars: dict[str, Calendar] = Field(default_factory=dict)
+    sla_policies: dict[str, SlaPolicy] = Field(default_factory=dict)
+    weights: Weights = Field(default_factory=Weights)  # type: ignore[arg-type]
+    policy: Policy = Field(default_factory=Policy)  # type: ignore[arg-type]
+    sites: dict[str, Site] = Field(default_factory=dict)
+    travel_matrix: str | None = None
+    clients: list[Client] = Field(default_factory=list)
+    engineers: list[Engineer] = Field(default_factory=list)
+    tickets: list[Ticket] = Field(default_factory=list)
+
+
+class TicketList(Strict):
+    """A file of extra tickets (``reschedule --add``): just a ``tickets:`` list."""
+
+    tickets: list[Ticket]
