@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 PLAN_FORMAT = "dispatch-plan/1"
+
+# Written with the UTC offset spelled out ("+00:00", never "Z"), as the SPEC shows.
+Instant = Annotated[dt.datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str, when_used="json")]
 
 UnassignedReason = Literal["no_eligible_engineer", "window_unreachable", "no_capacity", "deferred"]
 SolverStatus = Literal["optimal", "feasible", "fallback"]
@@ -43,17 +46,17 @@ class Objective(Open):
 
 class Previous(Open):
     engineer: str
-    start: dt.datetime
+    start: Instant
 
 
 class Assignment(Open):
     ticket: str
     engineer: str
-    start: dt.datetime
-    end: dt.datetime
+    start: Instant
+    end: Instant
     travel_minutes: int
-    response_due: dt.datetime
-    resolution_due: dt.datetime
+    response_due: Instant
+    resolution_due: Instant
     response_risk: float
     resolution_risk: float
     previous: Previous | None = None
@@ -68,8 +71,8 @@ class Unassigned(Open):
 class Completed(Open):
     ticket: str
     engineer: str
-    start: dt.datetime
-    end: dt.datetime
+    start: Instant
+    end: Instant
 
 
 class TierKpi(Open):

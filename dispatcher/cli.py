@@ -1,0 +1,149 @@
+"""The ``dispatch`` command line: parses, calls the library, prints."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .errors import InputError
+
+err_console = Console(stderr=True, highlight=False)
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _fail(error: InputError) -> NoReturn:
+    for issue in error.issues:
+        click.echo(f"error: {issue}", err=True)
+    sys.exit(2)
+
+
+class DispatchGroup(click.Group):
+    """Turns input errors into one clear message and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            _fail(error)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug of ours: say so in one line, keep details for --debug
+            if os.environ.get("DISPATCH_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (set DISPATCH_DEBUG=1 for details)", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=DispatchGroup)
+@click.version_option(package_name="msp-dispatch")
+@click.option("-v", "--verbose", is_flag=True, help="Log model building and solver progress.")
+def main(verbose: bool) -> None:
+    """Engineer dispatch optimizer for IT managed-service providers."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+def validate(scenario: Path) -> None:
+    """Check a scenario file; print a summary, or every error (exit 2)."""
+    from .loader import load_scenario
+
+    problem = load_scenario(scenario)
+    console = _console()
+    start, end = problem.instant(0), problem.instant(problem.horizon_end)
+    console.print(f"[bold]{problem.name}[/bold]: valid")
+    console.print(f"horizon  {start:%a %d %b %H:%M} - {end:%a %d %b %H:%M} ({problem.scenario.timezone})")
+    onsite = sum(1 for e in problem.engineers if e.onsite)
+    console.print(f"engineers {len(problem.engineers)} ({onsite} on-site)")
+    console.print(f"tickets  {len(problem.tickets)} ({sum(t.onsite for t in problem.tickets)} on-site)")
+    by_tier: Counter[tuple[str, str]] = Counter((t.tier, t.priority) for t in problem.tickets)
+    priorities = sorted({p for _, p in by_tier})
+    table = Table("tier", *priorities, "total")
+    for tier in sorted({t for t, _ in by_tier}):
+        row = [str(by_tier[(tier, p)]) for p in priorities]
+        table.add_row(tier, *row, str(sum(by_tier[(tier, p)] for p in priorities)))
+    if by_tier:
+        console.print(table)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Plan file to write.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers (default: all cores).")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def plan(scenario: Path, output: Path, time_limit: float, seed: int, workers: int | None, quiet: bool) -> None:
+    """Solve the daily plan and write the plan file."""
+    from .api import solve_scenario
+    from .loader import load_scenario
+    from .planio import write_plan
+
+    problem = load_scenario(scenario)
+    result_plan = solve_scenario(problem, time_limit=time_limit, seed=seed, workers=workers)
+    write_plan(result_plan, output)
+    if not quiet:
+        from .report import print_summary
+
+        print_summary(_console(), problem, result_plan)
+        _console().print(f"plan written to {output}")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--base", type=click.Path(dir_okay=False, path_type=Path), help="The plan this one was rescheduled from.")
+def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
+    """Re-check a plan against every rule and recompute its objective (exit 1 on violations)."""
+    from .checker import check_plan
+    from .loader import load_scenario
+    from .planio import read_plan
+
+    problem = load_scenario(scenario)
+    the_plan = read_plan(plan_file)
+    base_plan = read_plan(base) if base is not None else None
+    report = check_plan(problem, the_plan, base_plan)
+    console = _console()
+    for violation in report.violations:
+        console.print(f"violation: {violation}")
+    total = report.objective.get("total", float("nan"))
+    if report.ok:
+        console.print(f"plan OK: every rule holds; objective {total:.4f} recomputed")
+    else:
+        console.print(f"{len(report.violations)} violation(s); recomputed objective {total:.4f}")
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--engineers", type=click.IntRange(min=1, max=1000), required=True)
+@click.option("--tickets", type=click.IntRange(min=0, max=20000), required=True)
+@click.option("--days", type=click.IntRange(min=1, max=14), default=2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--timezone", default="Europe/London", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def generate(engineers: int, tickets: int, days: int, seed: int, timezone: str, output: Path) -> None:
+    """Write a realistic synthetic scenario."""
+    from .generator import generate_scenario
+    from .planio import write_atomic
+
+    text = generate_scenario(engineers=engineers, tickets=tickets, days=days, seed=seed, timezone=timezone)
+    write_atomic(output, text)
+    click.echo(f"wrote {output}: {engineers} engineers, {tickets} tickets, {days} day(s), seed {seed}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

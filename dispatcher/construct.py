@@ -1,0 +1,225 @@
+"""Construction heuristics: the dispatcher's rule of thumb (the benchmark reference)
+and the project's own greedy insertion (the solver's hint and fallback).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from collections import defaultdict
+from collections.abc import Callable
+
+from .evaluate import Job, available_minutes, response_risk
+from .problem import EngineerData, Problem, TicketData
+from .risk import overrun_probability
+from .walk import days_touched, walk
+
+
+class Schedule:
+    """Jobs per engineer in start order, plus running jobs per capped tier."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.by_engineer: list[list[Job]] = [[] for _ in problem.engineers]
+        self.by_tier: dict[str, list[Job]] = defaultdict(list)
+        self.not_before: dict[int, int] = {}
+        # With a buffer, an on-site job reserves this much travel before its start, whatever
+        # the previous location: the schedule then satisfies the CP-SAT model exactly.
+        self.buffer: Callable[[TicketData, EngineerData], int] | None = None
+
+    def add(self, job: Job) -> None:
+        insort(self.by_engineer[job.engineer], job, key=lambda j: j.start)
+        tier = self.problem.tickets[job.ticket].tier
+        if tier in self.problem.tier_caps:
+            self.by_tier[tier].append(job)
+
+    def jobs(self) -> list[Job]:
+        return [job for jobs in self.by_engineer for job in jobs]
+
+    def tier_conflict(self, tier: str, start: int, end: int) -> int | None:
+        """None if a job of ``tier`` over [start, end) keeps the cap, else the first end to wait for."""
+        cap = self.problem.tier_caps.get(tier)
+        if cap is None:
+            return None
+        overlapping = [job for job in self.by_tier[tier] if job.start < end and start < job.end]
+        if len(overlapping) < cap:
+            return None
+        events = sorted([(max(j.start, start), 1) for j in overlapping] + [(j.end, -1) for j in overlapping])
+        level = peak = 0
+        for _, delta in events:
+            level += delta
+            peak = max(peak, level)
+        if peak < cap:
+            return None
+        return min(job.end for job in overlapping if job.end > start)
+
+
+def _location_by_day(problem: Problem, engineer: EngineerData, jobs: list[Job]) -> dict[int, int]:
+    locations: dict[int, int] = {}
+    for job in jobs:
+        ticket = problem.tickets[job.ticket]
+        if ticket.onsite and ticket.site is not None:
+            for day in days_touched(engineer, job.start, job.end):
+                locations[day] = ticket.site
+    return locations
+
+
+def find_slot(
+    schedule: Schedule, ticket: TicketData, engineer: EngineerData, *, gaps: bool
+) -> tuple[int, int, int] | None:
+    """Earliest (start, end, travel) for ``ticket`` on ``engineer`` that keeps every rule.
+
+    With ``gaps`` the job may go between existing jobs; otherwise only after the last one.
+    """
+    problem = schedule.problem
+    timeline = schedule.by_engineer[engineer.index]
+    positions = range(len(timeline) + 1) if gaps else range(len(timeline), len(timeline) + 1)
+    for position in positions:
+        if position < len(timeline) and timeline[position].end <= ticket.earliest_start:
+            continue
+        slot = _earliest_in_gap(schedule, ticket, engineer, timeline, position)
+        if slot is not None:
+            return slot
+    return None
+
+
+def _earliest_in_gap(
+    schedule: Schedule, ticket: TicketData, engineer: EngineerData, timeline: list[Job], position: int
+) -> tuple[int, int, int] | None:
+    problem = schedule.problem
+    calendar = engineer.calendar
+    previous = timeline[position - 1] if position > 0 else None
+    following = timeline[position] if position < len(timeline) else None
+    latest = ticket.latest_start
+    candidate = max(ticket.earliest_start, previous.end if previous else 0)
+    candidate = max(candidate, schedule.not_before.get(ticket.index, candidate))
+    locations = None
+    while True:
+        shift = bisect_right(calendar.ends, candidate)
+        if shift >= len(calendar.shifts):
+            return None
+        start = max(candidate, calendar.starts[shift])
+        travel = 0
+        if ticket.onsite:
+            ready = calendar.starts[shift]
+            if previous is not None and calendar.shift_of_end(previous.end) == shift:
+                ready = previous.end
+            ready = max(ready, schedule.not_before.get(ticket.index, ready))
+            if locations is None:
+                locations = _location_by_day(problem, engineer, timeline[:position])
+            location = locations.get(engineer.shift_days[shift], engineer.home)
+            if schedule.buffer is not None:
+                travel = schedule.buffer(ticket, engineer)
+            elif location is not None and ticket.site is not None:
+                travel = problem.travel(location, ticket.site)
+            start = max(start, ready + travel)
+            if start >= calendar.ends[shift]:
+                candidate = calendar.ends[shift]
+                continue
+        if latest is not None and start > latest:
+            return None
+        if ticket.fixed_start is not None and start != ticket.fixed_start:
+            return None
+        end = calendar.finish(start, ticket.p50)
+        if end is None:
+            return None
+        if following is not None and end > following.start - _reserved(schedule, following):
+            return None
+        wait = schedule.tier_conflict(ticket.tier, start, end)
+        if wait is not None:
+            candidate = max(wait, start + 1)
+            continue
+        if following is not None and schedule.buffer is None and not _rest_still_holds(schedule, engineer, timeline, position, Job(ticket.index, engineer.index, start, end)):
+            return None
+        return start, end, travel
+
+
+def _reserved(schedule: Schedule, job: Job) -> int:
+    """Travel a job reserves before its start (buffered schedules only)."""
+    ticket = schedule.problem.tickets[job.ticket]
+    if schedule.buffer is None or not ticket.onsite:
+        return 0
+    return schedule.buffer(ticket, schedule.problem.engineers[job.engineer])
+
+
+def _rest_still_holds(
+    schedule: Schedule, engineer: EngineerData, timeline: list[Job], position: int, new_job: Job
+) -> bool:
+    """Inserting before later jobs may change their ready time and travel: re-walk."""
+    jobs = [(j.ticket, j.start, j.end) for j in timeline]
+    jobs.insert(position, (new_job.ticket, new_job.start, new_job.end))
+    steps = walk(schedule.problem, engineer, jobs, schedule.not_before)
+    return all(step.start >= step.earliest for step in steps)
+
+
+def ticket_cost(problem: Problem, ticket: TicketData, engineer: EngineerData, start: int, end: int, travel: int) -> float:
+    """The objective this job adds (SLA risk, lateness, travel, preference)."""
+    weights = problem.weights
+    risk = overrun_probability(ticket.p50, ticket.sigma, available_minutes(problem, ticket, engineer, start))
+    cost = ticket.weight * (weights.response * response_risk(ticket, start) + weights.resolution * risk)
+    cost += ticket.weight * weights.late_per_hour * max(0, end - ticket.resolution_due) / 60
+    cost += weights.travel_per_hour * travel / 60
+    if ticket.preferred and engineer.index not in ticket.preferred:
+        cost += weights.preference
+    return cost
+
+
+def _reference_order(problem: Problem) -> list[TicketData]:
+    fixed = sorted((t for t in problem.tickets if t.fixed_start is not None), key=lambda t: (t.fixed_start, t.id))
+    others = sorted(
+        (t for t in problem.tickets if t.fixed_start is None),
+        key=lambda t: (-t.weight, t.resolution_due, t.id),
+    )
+    return fixed + others
+
+
+Chooser = Callable[[TicketData, EngineerData, int, int, int], tuple[float, ...]]
+
+
+def _construct(problem: Problem, schedule: Schedule, order: list[TicketData], *, gaps: bool, key: Chooser) -> Schedule:
+    eligible = problem.eligible
+    for ticket in order:
+        best: tuple[tuple[float, ...], Job] | None = None
+        for engineer_index in eligible[ticket.index]:
+            engineer = problem.engineers[engineer_index]
+            slot = find_slot(schedule, ticket, engineer, gaps=gaps)
+            if slot is None:
+                continue
+            start, end, travel = slot
+            rank = (*key(ticket, engineer, start, end, travel), engineer_index)
+            if best is None or rank < best[0]:
+                best = (rank, Job(ticket.index, engineer_index, start, end))
+        if best is not None:
+            schedule.add(best[1])
+    return schedule
+
+
+def reference_plan(problem: Problem) -> list[Job]:
+    """SPEC's rule of thumb: appointments first, then weightiest first onto the
+    engineer on whom the ticket would finish earliest, appended after their last job."""
+    return _construct(
+        problem,
+        Schedule(problem),
+        _reference_order(problem),
+        gaps=False,
+        key=lambda ticket, engineer, start, end, travel: (end, start),
+    ).jobs()
+
+
+def greedy_plan(
+    problem: Problem, schedule: Schedule | None = None, order: list[TicketData] | None = None
+) -> list[Job]:
+    """Our construction: like the rule of thumb, but a job may fill a gap between jobs and
+    goes to the engineer where it adds least to the objective (then finishes earliest)."""
+    schedule = schedule or Schedule(problem)
+    order = order if order is not None else _reference_order(problem)
+    return _construct(
+        problem,
+        schedule,
+        order,
+        gaps=True,
+        key=lambda ticket, engineer, start, end, travel: (
+            round(ticket_cost(problem, ticket, engineer, start, end, travel), 9),
+            end,
+            start,
+        ),
+    ).jobs()

@@ -1,0 +1,136 @@
+"""The exact objective of a schedule (SPEC "Objective"), computed from the schedule itself.
+
+The solver may approximate inside its model; every plan reports these values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .problem import EngineerData, Problem, TicketData
+from .risk import overrun_probability
+from .walk import walk
+
+
+@dataclass(frozen=True)
+class Job:
+    """One assigned ticket: who does it and when (minutes since the horizon start)."""
+
+    ticket: int
+    engineer: int
+    start: int
+    end: int
+
+
+@dataclass
+class JobCost:
+    travel: int
+    response_risk: float
+    resolution_risk: float
+
+
+@dataclass
+class Evaluation:
+    total: float
+    sla_risk: float
+    lateness: float
+    deferral: float
+    travel: float
+    preference: float
+    disruption: float
+    travel_minutes: int
+    jobs: dict[int, JobCost] = field(default_factory=dict)
+    unassigned_risk: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+    def parts(self) -> dict[str, float]:
+        return {
+            "total": self.total,
+            "sla_risk": self.sla_risk,
+            "lateness": self.lateness,
+            "deferral": self.deferral,
+            "travel": self.travel,
+            "preference": self.preference,
+            "disruption": self.disruption,
+        }
+
+
+def response_risk(ticket: TicketData, start: int) -> float:
+    return 1.0 if start > ticket.response_due and not ticket.responded else 0.0
+
+
+def available_minutes(problem: Problem, ticket: TicketData, engineer: EngineerData, start: int) -> int:
+    """W: the time the job can get before its resolution deadline."""
+    due = ticket.resolution_due
+    if due <= start:
+        return 0
+    inside = engineer.calendar.minutes_between(start, min(due, problem.horizon_end))
+    return inside + (ticket.after_horizon if due > problem.horizon_end else 0)
+
+
+def resolution_risk(problem: Problem, ticket: TicketData, engineer: EngineerData, start: int) -> float:
+    return overrun_probability(ticket.p50, ticket.sigma, available_minutes(problem, ticket, engineer, start))
+
+
+def unassigned_risks(problem: Problem, ticket: TicketData) -> tuple[float, float]:
+    end = problem.horizon_end
+    response = 1.0 if ticket.response_due <= end and not ticket.responded else 0.0
+    resolution = 1.0 if ticket.resolution_due <= end else 0.0
+    return response, resolution
+
+
+def evaluate(
+    problem: Problem,
+    jobs: list[Job],
+    *,
+    completed: list[Job] | None = None,
+    disruption: float = 0.0,
+    not_before: dict[int, int] | None = None,
+) -> Evaluation:
+    """Exact objective of ``jobs``; tickets in neither list count as unassigned.
+
+    ``completed`` jobs (rescheduling) set locations in the travel walk but add nothing.
+    """
+    weights = problem.weights
+    completed = completed or []
+    done = {job.ticket for job in completed}
+    by_engineer: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for job in [*jobs, *completed]:
+        by_engineer[job.engineer].append((job.ticket, job.start, job.end))
+    travel_of: dict[int, int] = {}
+    for engineer_index, engineer_jobs in by_engineer.items():
+        for step in walk(problem, problem.engineers[engineer_index], engineer_jobs, not_before):
+            travel_of[step.ticket] = step.travel
+
+    sla = lateness = deferral = preference = 0.0
+    travel_minutes = 0
+    costs: dict[int, JobCost] = {}
+    assigned: set[int] = set()
+    for job in jobs:
+        ticket = problem.tickets[job.ticket]
+        engineer = problem.engineers[job.engineer]
+        assigned.add(job.ticket)
+        respond = response_risk(ticket, job.start)
+        resolve = resolution_risk(problem, ticket, engineer, job.start)
+        costs[job.ticket] = JobCost(travel_of.get(job.ticket, 0), respond, resolve)
+        travel_minutes += travel_of.get(job.ticket, 0)
+        sla += ticket.weight * (weights.response * respond + weights.resolution * resolve)
+        lateness += ticket.weight * weights.late_per_hour * max(0, job.end - ticket.resolution_due) / 60
+        if ticket.preferred and job.engineer not in ticket.preferred:
+            preference += weights.preference
+    unassigned: dict[int, tuple[float, float]] = {}
+    for ticket in problem.tickets:
+        if ticket.index in assigned or ticket.index in done:
+            continue
+        respond, resolve = unassigned_risks(problem, ticket)
+        unassigned[ticket.index] = (respond, resolve)
+        sla += ticket.weight * (weights.response * respond + weights.resolution * resolve)
+        lateness += (
+            ticket.weight * weights.late_per_hour * max(0, problem.horizon_end - ticket.resolution_due) / 60
+        )
+        deferral += ticket.weight * weights.deferral
+    travel = weights.travel_per_hour * travel_minutes / 60
+    total = sla + lateness + deferral + travel + preference + disruption
+    return Evaluation(
+        total, sla, lateness, deferral, travel, preference, disruption, travel_minutes, costs, unassigned
+    )

@@ -1,0 +1,320 @@
+"""The CP-SAT model of the daily plan.
+
+Each (ticket, engineer) pair has one optional fixed-size interval per *start
+piece*: a range of starts inside one shift whose work crosses the same shift
+gaps, so its wall-clock length is constant. On-site intervals reserve a travel
+buffer before the start. The breach risk, a function of the start, becomes a
+few threshold literals.
+
+The model comes in two twins:
+
+* ``upper``: travel buffer = the longest trip into the site from anywhere the
+  engineer could be, risk rounded *up* to the next level, costs rounded up.
+  Every solution is a valid plan, and its model cost is at least its exact cost.
+* ``lower``: travel buffer = the shortest such trip, risk rounded *down*, costs
+  rounded down. A relaxation: its proven bound is a lower bound on the exact
+  objective of every plan.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+from .evaluate import Job, available_minutes, unassigned_risks
+from .problem import EngineerData, Problem, TicketData
+from .risk import overrun_probability
+
+log = logging.getLogger(__name__)
+
+SCALE = 100_000  # model cost units per objective unit
+RISK_LEVELS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.97, 1.0)
+Mode = Literal["upper", "lower"]
+
+
+@dataclass
+class Alternative:
+    """One optional interval: ticket on engineer, start in [first, last]."""
+
+    ticket: int
+    engineer: int
+    first: int
+    last: int
+    length: int
+    buffer: int
+    present: cp_model.IntVar
+    start: cp_model.IntVar
+    steps: list[tuple[int, cp_model.IntVar]] = field(default_factory=list)  # (threshold, S > threshold)
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    alternatives: list[Alternative]
+    unassigned: dict[int, cp_model.IntVar]
+    constant: int
+
+
+class ModelBuilder:
+    """Builds the CP-SAT model, one method per rule."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        mode: Mode = "upper",
+        *,
+        fixed: list[Job] | None = None,
+        not_before: dict[int, int] | None = None,
+        candidates: dict[int, list[int]] | None = None,
+        frozen: dict[int, Job | None] | None = None,
+    ) -> None:
+        self.problem = problem
+        self.mode = mode
+        self.fixed = fixed or []  # jobs that are there whatever the model does (rescheduling)
+        self.not_before = not_before or {}
+        self.candidates = candidates
+        self.frozen = frozen or {}  # ticket -> its job (or None: unassigned), not free to change
+        self.model = cp_model.CpModel()
+        self.alternatives: list[Alternative] = []
+        self.by_ticket: dict[int, list[Alternative]] = defaultdict(list)
+        self.unassigned: dict[int, cp_model.IntVar] = {}
+        self.cost_terms: list[tuple[int, cp_model.IntVar]] = []
+        self.constant = 0
+        self._onsite_sites = self._sites_per_engineer()
+
+    # -- helpers -------------------------------------------------------------
+
+    def _round(self, value: float) -> int:
+        scaled = value * SCALE
+        return math.ceil(scaled - 1e-9) if self.mode == "upper" else math.floor(scaled + 1e-9)
+
+    def _sites_per_engineer(self) -> list[set[int]]:
+        """Sites an engineer could be at before a visit: on-site tickets they could take."""
+        sites: list[set[int]] = [set() for _ in self.problem.engineers]
+        for ticket in self.problem.tickets:
+            if ticket.onsite and ticket.site is not None:
+                for engineer_index in self.problem.eligible[ticket.index]:
+                    sites[engineer_index].add(ticket.site)
+        for job in self.fixed:
+            ticket = self.problem.tickets[job.ticket]
+            if ticket.onsite and ticket.site is not None:
+                sites[job.engineer].add(ticket.site)
+        return sites
+
+    def travel_buffer(self, ticket: TicketData, engineer: EngineerData) -> int:
+        """Travel reserved before an on-site start: longest (upper) or shortest (lower) way in."""
+        if not ticket.onsite or ticket.site is None:
+            return 0
+        origins = set(self._onsite_sites[engineer.index])
+        if engineer.home is not None:
+            origins.add(engineer.home)
+        if self.mode == "lower":
+            # Another visit at the same site could come right before this one.
+            others = sum(
+                1 for t in self.problem.tickets if t.onsite and t.site == ticket.site
+            ) + sum(1 for j in self.fixed if self.problem.tickets[j.ticket].site == ticket.site)
+            if others <= 1 and engineer.home != ticket.site:
+                origins.discard(ticket.site)
+            return min((self.problem.travel(o, ticket.site) for o in origins), default=0)
+        return max((self.problem.travel(o, ticket.site) for o in origins), default=0)
+
+    def sla_cost(self, ticket: TicketData, engineer: EngineerData, start: int) -> float:
+        """Exact SLA cost (weighted response and resolution risk) of starting at ``start``."""
+        weights = self.problem.weights
+        risk = overrun_probability(
+            ticket.p50, ticket.sigma, available_minutes(self.problem, ticket, engineer, start)
+        )
+        respond = 1.0 if start > ticket.response_due and not ticket.responded else 0.0
+        return ticket.weight * (weights.response * respond + weights.resolution * risk)
+
+    def risk_segments(self, ticket: TicketData, engineer: EngineerData, first: int, last: int) -> list[tuple[int, int, float]]:
+        """Split starts [first, last] where the risk changes level; each segment (lo, hi, cost)
+        is priced at its latest start (upper twin) or earliest start (lower twin), exact there.
+
+        The SLA cost only grows with the start, so the upper price is never below the exact
+        cost of any start in the segment, and the lower price never above it.
+        """
+
+        def bucket(start: int) -> tuple[bool, int]:
+            risk = overrun_probability(
+                ticket.p50, ticket.sigma, available_minutes(self.problem, ticket, engineer, start)
+            )
+            late_response = start > ticket.response_due and not ticket.responded
+            return late_response, next(i for i, level in enumerate(RISK_LEVELS) if level >= risk - 1e-12)
+
+        segments = []
+        low = first
+        while low <= last:
+            key = bucket(low)
+            lo, hi = low, last
+            while lo < hi:  # the last start still in this bucket
+                mid = (lo + hi + 1) // 2
+                if bucket(mid) == key:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            priced_at = lo if self.mode == "upper" else low
+            segments.append((low, lo, self.sla_cost(ticket, engineer, priced_at)))
+            low = lo + 1
+        return segments
+
+    # -- building ------------------------------------------------------------
+
+    def build(self) -> Built:
+        for ticket in self.problem.tickets:
+            self._ticket_alternatives(ticket)
+            self._assign_once(ticket)
+        self._one_job_at_a_time()
+        self._tier_caps()
+        self._lateness()
+        model = self.model
+        model.minimize(sum(coef * var for coef, var in self.cost_terms) + self.constant)
+        log.info(
+            "model (%s): %d alternatives, %d risk steps",
+            self.mode,
+            len(self.alternatives),
+            sum(len(a.steps) for a in self.alternatives),
+        )
+        return Built(model, self.alternatives, self.unassigned, self.constant)
+
+    def _ticket_alternatives(self, ticket: TicketData) -> None:
+        """One optional interval per engineer and start piece."""
+        if ticket.index in self.frozen:
+            job = self.frozen[ticket.index]
+            if job is not None:
+                self._add_alternative(ticket, self.problem.engineers[job.engineer], job.start, job.start, job.end - job.start, 0, force=True)
+            return
+        engineers = self.problem.eligible[ticket.index]
+        if self.candidates is not None and ticket.index in self.candidates:
+            engineers = self.candidates[ticket.index]
+        low = max(ticket.earliest_start, self.not_before.get(ticket.index, ticket.earliest_start))
+        high = ticket.latest_start
+        for engineer_index in engineers:
+            engineer = self.problem.engineers[engineer_index]
+            calendar = engineer.calendar
+            buffer = self.travel_buffer(ticket, engineer)
+            top = self.problem.horizon_end if high is None else high
+            for piece in calendar.start_pieces(low, top, ticket.p50):
+                shift = calendar.shift_of_start(piece.first)
+                assert shift is not None
+                first = max(piece.first, calendar.starts[shift] + buffer, self.not_before.get(ticket.index, -(10**9)) + buffer)
+                if first > piece.last:
+                    continue
+                self._add_alternative(ticket, engineer, first, piece.last, piece.length, buffer)
+
+    def _add_alternative(
+        self, ticket: TicketData, engineer: EngineerData, first: int, last: int, length: int, buffer: int, force: bool = False
+    ) -> None:
+        model = self.model
+        name = f"{ticket.id}@{engineer.id}:{first}"
+        present = model.new_bool_var(f"p[{name}]")
+        start = model.new_int_var(first, last, f"s[{name}]")
+        alternative = Alternative(ticket.index, engineer.index, first, last, length, buffer, present, start)
+        weights = self.problem.weights
+        segments = self.risk_segments(ticket, engineer, first, last)
+        constant = segments[0][2] + weights.travel_per_hour * buffer / 60
+        if ticket.preferred and engineer.index not in ticket.preferred:
+            constant += weights.preference
+        for (_, threshold, before), (_, _, after) in zip(segments, segments[1:], strict=False):
+            delta = self._round(after - before)
+            if delta > 0:
+                step = model.new_bool_var(f"late[{ticket.id}@{engineer.id}>{threshold}]")
+                model.add(start <= threshold).only_enforce_if(~step)
+                self.cost_terms.append((delta, step))
+                alternative.steps.append((threshold, step))
+        coefficient = self._round(constant)
+        if coefficient:
+            self.cost_terms.append((coefficient, present))
+        self.alternatives.append(alternative)
+        self.by_ticket[ticket.index].append(alternative)
+        if force:
+            model.add(present == 1)
+
+    def _assign_once(self, ticket: TicketData) -> None:
+        """Each ticket is assigned once or left unassigned."""
+        options = [a.present for a in self.by_ticket[ticket.index]]
+        frozen_unassigned = ticket.index in self.frozen and self.frozen[ticket.index] is None
+        # In the relaxed twin a must_assign ticket may still go unassigned (its reason, judged
+        # with exact travel, may not be `deferred`); booked appointments always hold.
+        must = ticket.must_assign if self.mode == "upper" else ticket.fixed_start is not None
+        forced = bool(options) and (must or (ticket.index in self.frozen and not frozen_unassigned))
+        if forced:
+            self.model.add_exactly_one(options)
+            return
+        skip = self.model.new_bool_var(f"u[{ticket.id}]")
+        self.model.add_exactly_one([*options, skip])
+        self.unassigned[ticket.index] = skip
+        weights = self.problem.weights
+        respond, resolve = unassigned_risks(self.problem, ticket)
+        cost = ticket.weight * (weights.response * respond + weights.resolution * resolve + weights.deferral)
+        cost += ticket.weight * weights.late_per_hour * max(0, self.problem.horizon_end - ticket.resolution_due) / 60
+        coefficient = self._round(cost)
+        if coefficient:
+            self.cost_terms.append((coefficient, skip))
+
+    def _one_job_at_a_time(self) -> None:
+        """An engineer does one job (and its travel) at a time."""
+        per_engineer: dict[int, list[cp_model.IntervalVar]] = defaultdict(list)
+        for alternative in self.alternatives:
+            interval = self.model.new_optional_fixed_size_interval_var(
+                alternative.start - alternative.buffer,
+                alternative.length + alternative.buffer,
+                alternative.present,
+                f"job[{alternative.ticket}@{alternative.engineer}:{alternative.first}]",
+            )
+            per_engineer[alternative.engineer].append(interval)
+        for job in self.fixed:
+            per_engineer[job.engineer].append(
+                self.model.new_fixed_size_interval_var(job.start, job.end - job.start, f"fixed[{job.ticket}]")
+            )
+        for intervals in per_engineer.values():
+            if len(intervals) > 1:
+                self.model.add_no_overlap(intervals)
+
+    def _tier_caps(self) -> None:
+        """At most ``cap`` jobs of a capped tier run at any minute."""
+        tickets = self.problem.tickets
+        for tier, cap in sorted(self.problem.tier_caps.items()):
+            intervals = [
+                self.model.new_optional_fixed_size_interval_var(a.start, a.length, a.present, f"tier[{a.ticket}:{a.first}@{a.engineer}]")
+                for a in self.alternatives
+                if tickets[a.ticket].tier == tier
+            ]
+            intervals += [
+                self.model.new_fixed_size_interval_var(j.start, j.end - j.start, f"tierfixed[{j.ticket}]")
+                for j in self.fixed
+                if tickets[j.ticket].tier == tier
+            ]
+            if len(intervals) > cap:
+                self.model.add_cumulative(intervals, [1] * len(intervals), cap)
+
+    def _lateness(self) -> None:
+        """Minutes past resolution_due, priced per hour (linear in the end)."""
+        weights = self.problem.weights
+        for ticket_index, alternatives in sorted(self.by_ticket.items()):
+            ticket = self.problem.tickets[ticket_index]
+            per_minute = ticket.weight * weights.late_per_hour / 60
+            if per_minute <= 0:
+                continue
+            late_ones = [a for a in alternatives if a.last + a.length > ticket.resolution_due]
+            if not late_ones:
+                continue
+            if self.mode == "lower":
+                # Rounded down per minute, the relaxation stays below the exact lateness.
+                coefficient = math.floor(per_minute * SCALE + 1e-9)
+            else:
+                coefficient = math.ceil(per_minute * SCALE - 1e-9)
+            if coefficient <= 0:
+                continue
+            most = max(a.last + a.length for a in late_ones) - ticket.resolution_due
+            late = self.model.new_int_var(0, most, f"late[{ticket.id}]")
+            for alternative in late_ones:
+                self.model.add(
+                    late >= alternative.start + alternative.length - ticket.resolution_due
+                ).only_enforce_if(alternative.present)
+            self.cost_terms.append((coefficient, late))

@@ -1,0 +1,160 @@
+"""Building, writing and reading plan files (SPEC "Plan file")."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from models import (
+    Assignment,
+    Completed,
+    Kpis,
+    Objective,
+    Plan,
+    ScenarioRef,
+    SolverInfo,
+    TierKpi,
+    Unassigned,
+)
+
+from .errors import InputError, InputIssue
+from .evaluate import Evaluation, Job
+from .loader import decode, read_bytes
+from .problem import Problem
+from .reasons import unassigned_reason
+
+
+def build_plan(
+    problem: Problem,
+    jobs: list[Job],
+    evaluation: Evaluation,
+    *,
+    status: str,
+    time_s: float,
+    bound: float | None,
+    seed: int,
+    completed: list[Job] | None = None,
+    previous: dict[int, tuple[str, Any]] | None = None,
+    reschedule: dict[str, Any] | None = None,
+) -> Plan:
+    """The plan file of a schedule whose exact objective is ``evaluation``."""
+    completed = completed or []
+    assignments = []
+    for job in sorted(jobs, key=lambda j: (problem.engineers[j.engineer].id, j.start)):
+        ticket = problem.tickets[job.ticket]
+        cost = evaluation.jobs[job.ticket]
+        extra: dict[str, Any] = {}
+        if previous is not None:
+            old = previous.get(job.ticket)
+            extra["previous"] = None if old is None else {"engineer": old[0], "start": old[1]}
+        assignments.append(
+            Assignment(
+                ticket=ticket.id,
+                engineer=problem.engineers[job.engineer].id,
+                start=problem.instant(job.start),
+                end=problem.instant(job.end),
+                travel_minutes=cost.travel,
+                response_due=problem.instant(ticket.response_due),
+                resolution_due=problem.instant(ticket.resolution_due),
+                response_risk=cost.response_risk,
+                resolution_risk=cost.resolution_risk,
+                **extra,
+            )
+        )
+    unassigned = []
+    for ticket_index in sorted(evaluation.unassigned_risk, key=lambda i: problem.tickets[i].id):
+        ticket = problem.tickets[ticket_index]
+        reason, detail = unassigned_reason(problem, ticket)
+        unassigned.append(Unassigned(ticket=ticket.id, reason=reason, detail=detail))  # type: ignore[arg-type]
+    done = [
+        Completed(
+            ticket=problem.tickets[job.ticket].id,
+            engineer=problem.engineers[job.engineer].id,
+            start=problem.instant(job.start),
+            end=problem.instant(job.end),
+        )
+        for job in sorted(completed, key=lambda j: (j.start, problem.tickets[j.ticket].id))
+    ]
+    return Plan(
+        scenario=ScenarioRef(name=problem.name, sha256=problem.sha256),
+        solver=SolverInfo(status=status, time_s=round(time_s, 3), bound=bound, seed=seed),  # type: ignore[arg-type]
+        objective=Objective(**evaluation.parts()),
+        assignments=assignments,
+        unassigned=unassigned,
+        completed=done,
+        kpis=kpis(problem, jobs, evaluation, {job.ticket for job in completed}),
+        reschedule=reschedule,
+    )
+
+
+def kpis(problem: Problem, jobs: list[Job], evaluation: Evaluation, completed: set[int]) -> Kpis:
+    """Per tier: tickets, assigned, expected breaches (response + resolution risk)."""
+    counts: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    for ticket in problem.tickets:
+        if ticket.index in completed:
+            continue
+        counts[ticket.tier][0] += 1
+    for job in jobs:
+        ticket = problem.tickets[job.ticket]
+        cost = evaluation.jobs[job.ticket]
+        counts[ticket.tier][1] += 1
+        counts[ticket.tier][2] += cost.response_risk + cost.resolution_risk
+    for ticket_index, (respond, resolve) in evaluation.unassigned_risk.items():
+        counts[problem.tickets[ticket_index].tier][2] += respond + resolve
+    by_tier = {
+        tier: TierKpi(tickets=int(n), assigned=int(a), expected_breaches=round(b, 6))
+        for tier, (n, a, b) in sorted(counts.items())
+    }
+    return Kpis(by_tier=by_tier, travel_minutes=evaluation.travel_minutes)
+
+
+def plan_json(plan: Plan) -> str:
+    return plan.model_dump_json(indent=2, exclude_none=False) + "\n"
+
+
+def write_plan(plan: Plan, path: str | Path) -> None:
+    """Write the plan whole or not at all (temporary file, then rename)."""
+    write_atomic(Path(path), plan_json(plan))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise InputError.single(str(path), f"cannot write here: {exc.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_plan(path: str | Path) -> Plan:
+    """Read and shape-check a plan file; InputError names file and field."""
+    filename = str(path)
+    text = decode(read_bytes(Path(path), "plan file"), filename)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([InputIssue(filename, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+    if not isinstance(data, dict):
+        raise InputError.single(filename, "a plan file must be a JSON object", 1)
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        issues = []
+        for error in exc.errors(include_url=False):
+            path_text = ".".join(str(part) for part in error["loc"])
+            issues.append(InputIssue(filename, None, path_text, error["msg"]))
+        raise InputError(issues) from None

@@ -1,0 +1,122 @@
+"""The scenario compiled to integers: minutes since the horizon start, site indices,
+weights, deadlines and eligibility, built once after validation.
+
+This is the one place where calendar time becomes whole minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from models import Scenario
+
+from .clock import Clock
+from .shifts import ShiftCalendar
+from .travel import TravelTable
+
+
+@dataclass(frozen=True)
+class EngineerData:
+    index: int
+    id: str
+    name: str
+    skills: dict[str, int]
+    onsite: bool
+    home: int | None
+    calendar: ShiftCalendar
+    shift_days: tuple[int, ...]  # local date ordinal of each shift's start: the travel "day"
+
+
+@dataclass(frozen=True)
+class TicketData:
+    index: int
+    id: str
+    client: str
+    tier: str
+    priority: str
+    weight: float
+    opened: int
+    onsite: bool
+    site: int | None
+    p50: int
+    p90: int
+    sigma: float
+    skills: dict[str, int]
+    window: tuple[int, int] | None
+    assigned_to: int | None
+    fixed_start: int | None
+    responded: bool
+    response_due: int
+    resolution_due: int
+    after_horizon: int  # clock minutes in [horizon end, resolution_due] when due after the horizon
+    must_assign: bool
+    preferred: frozenset[int]  # engineer indices the client prefers (empty: no preference)
+    clock: Clock = field(repr=False, compare=False)
+
+    @property
+    def earliest_start(self) -> int:
+        low = max(self.opened, 0)
+        if self.window is not None:
+            low = max(low, self.window[0])
+        if self.fixed_start is not None:
+            low = max(low, self.fixed_start)
+        return low
+
+    @property
+    def latest_start(self) -> int | None:
+        if self.fixed_start is not None:
+            return self.fixed_start
+        return self.window[1] if self.window is not None else None
+
+
+@dataclass
+class Problem:
+    """A validated scenario in integer form, ready for the heuristic, the model and the evaluator."""
+
+    scenario: Scenario
+    name: str
+    sha256: str
+    source: str
+    tz: ZoneInfo
+    origin: dt.datetime  # horizon start, UTC
+    horizon_end: int
+    engineers: list[EngineerData]
+    tickets: list[TicketData]
+    site_ids: list[str]
+    travel: TravelTable
+    tier_caps: dict[str, int]
+
+    @cached_property
+    def engineer_index(self) -> dict[str, int]:
+        return {engineer.id: engineer.index for engineer in self.engineers}
+
+    @cached_property
+    def ticket_index(self) -> dict[str, int]:
+        return {ticket.id: ticket.index for ticket in self.tickets}
+
+    @cached_property
+    def eligible(self) -> list[list[int]]:
+        """Per ticket, the engineers with its skills, on-site flag and assigned_to."""
+        return [
+            [engineer.index for engineer in self.engineers if is_eligible(ticket, engineer)]
+            for ticket in self.tickets
+        ]
+
+    @property
+    def weights(self):  # type: ignore[no-untyped-def]
+        return self.scenario.weights
+
+    def instant(self, minute: int) -> dt.datetime:
+        """Minutes since the horizon start -> aware datetime in the scenario's zone."""
+        return (self.origin + dt.timedelta(minutes=minute)).astimezone(self.tz)
+
+
+def is_eligible(ticket: TicketData, engineer: EngineerData) -> bool:
+    if ticket.assigned_to is not None and ticket.assigned_to != engineer.index:
+        return False
+    if ticket.onsite and not engineer.onsite:
+        return False
+    return all(engineer.skills.get(skill, 0) >= level for skill, level in ticket.skills.items())

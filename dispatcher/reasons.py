@@ -1,0 +1,82 @@
+"""Why a ticket is unassigned, judged on an empty schedule (SPEC "Unassigned reasons")."""
+
+from __future__ import annotations
+
+from .problem import EngineerData, Problem, TicketData
+
+
+def _hours(minutes: int) -> str:
+    hours = minutes / 60
+    return f"{hours:.0f} h" if hours == int(hours) else f"{hours:.1f} h"
+
+
+def _missing_requirements(problem: Problem, ticket: TicketData) -> str:
+    needs = []
+    for skill, level in sorted(ticket.skills.items()):
+        if not any(e.skills.get(skill, 0) >= level for e in problem.engineers):
+            best = max((e.skills.get(skill, 0) for e in problem.engineers), default=0)
+            have = f"the best level is {best}" if best else "nobody has it"
+            needs.append(f"needs {skill}>={level}; {have}")
+    if ticket.assigned_to is not None:
+        engineer = problem.engineers[ticket.assigned_to]
+        lacks = [f"{s}>={lvl}" for s, lvl in sorted(ticket.skills.items()) if engineer.skills.get(s, 0) < lvl]
+        if ticket.onsite and not engineer.onsite:
+            lacks.append("on-site work")
+        if lacks:
+            needs.append(f"assigned to {engineer.id}, who lacks {', '.join(lacks)}")
+    if ticket.onsite and not needs:
+        needs.append("on-site visit; no engineer with its skills works on site")
+    if not needs:
+        needs.append("no single engineer has all of " + ", ".join(f"{s}>={lvl}" for s, lvl in sorted(ticket.skills.items())))
+    return "; ".join(needs)
+
+
+def _can_start(problem: Problem, ticket: TicketData, engineer: EngineerData) -> list[int]:
+    """Starts possible on an empty schedule: the earliest start in each shift."""
+    calendar = engineer.calendar
+    starts = []
+    latest = ticket.latest_start
+    for shift_start, shift_end in calendar.shifts:
+        travel = 0
+        if ticket.onsite and ticket.site is not None and engineer.home is not None:
+            travel = problem.travel(engineer.home, ticket.site)
+        start = max(shift_start + travel, ticket.earliest_start)
+        if start >= shift_end or (latest is not None and start > latest):
+            continue
+        if ticket.fixed_start is not None and start != ticket.fixed_start:
+            if not shift_start + travel <= ticket.fixed_start < shift_end:
+                continue
+            start = ticket.fixed_start
+        starts.append(start)
+    return starts
+
+
+def unassigned_reason(problem: Problem, ticket: TicketData) -> tuple[str, str]:
+    """(reason, detail) for a ticket the plan leaves unassigned."""
+    eligible = problem.eligible[ticket.index]
+    if not eligible:
+        return "no_eligible_engineer", _missing_requirements(problem, ticket)
+    can_start = {e: _can_start(problem, ticket, problem.engineers[e]) for e in eligible}
+    if not any(can_start.values()):
+        if ticket.fixed_start is not None:
+            where = f"its fixed start {problem.instant(ticket.fixed_start):%a %H:%M}"
+        elif ticket.window is not None:
+            low, high = ticket.window
+            where = f"its window {problem.instant(low):%a %H:%M}-{problem.instant(high):%a %H:%M}"
+        else:
+            where = "the horizon"
+        names = ", ".join(problem.engineers[e].id for e in eligible[:5])
+        return "window_unreachable", f"no eligible engineer ({names}) is on shift, with travel, in {where}"
+    for engineer_index, starts in can_start.items():
+        calendar = problem.engineers[engineer_index].calendar
+        if any(calendar.finish(start, ticket.p50) is not None for start in starts):
+            return "deferred", "it would fit, but weightier work took the time of its eligible engineers"
+    most = max(
+        problem.engineers[e].calendar.minutes_between(min(s), problem.horizon_end)
+        for e, s in can_start.items()
+        if s
+    )
+    return "no_capacity", f"needs {_hours(ticket.p50)} of shift time, the horizon has {_hours(most)}"
+
+
+__all__ = ["unassigned_reason"]

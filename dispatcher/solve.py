@@ -1,0 +1,220 @@
+"""Solving the daily plan: construction heuristic, then CP-SAT seeded with it.
+
+The heuristic plan is always kept: if CP-SAT finds nothing in time, it is the
+answer (status ``fallback``). The plan reported is whichever is better on the
+exact objective.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .construct import Schedule, greedy_plan
+from .evaluate import Evaluation, Job, evaluate
+from .model import SCALE, Built, ModelBuilder, Mode
+from .problem import Problem
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, float, float | None], None]  # elapsed s, best objective, bound
+
+
+@dataclass
+class SolveResult:
+    jobs: list[Job]
+    evaluation: Evaluation
+    status: str  # optimal | feasible | fallback
+    bound: float | None
+    time_s: float
+    seed: int
+    heuristic_objective: float
+
+
+@dataclass
+class SolveOptions:
+    time_limit: float = 10.0
+    seed: int = 0
+    workers: int | None = None  # None: all cores (at most 8)
+    progress: Progress | None = None
+    fixed: list[Job] | None = None
+    completed: list[Job] | None = None
+    not_before: dict[int, int] | None = None
+    frozen: dict[int, Job | None] | None = None
+
+
+def _workers(requested: int | None) -> int:
+    import os
+
+    if requested is not None:
+        return max(1, requested)
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, started: float, progress: Progress | None) -> None:
+        super().__init__()
+        self.started = started
+        self.progress = progress
+
+    def on_solution_callback(self) -> None:
+        if self.progress is not None:
+            self.progress(
+                time.monotonic() - self.started,
+                self.objective_value / SCALE,
+                self.best_objective_bound / SCALE,
+            )
+
+
+def _configure(solver: cp_model.CpSolver, seconds: float, options: SolveOptions) -> None:
+    params = solver.parameters
+    workers = _workers(options.workers)
+    params.num_workers = workers
+    params.random_seed = options.seed
+    params.cp_model_probing_level = 0
+    params.log_search_progress = False
+    if workers == 1:
+        # One worker with a deterministic limit gives the same plan on every run;
+        # the wall-clock limit stays as a guard only.
+        params.max_deterministic_time = max(0.05, seconds)
+        params.max_time_in_seconds = max(0.1, seconds * 3)
+    else:
+        params.max_time_in_seconds = max(0.05, seconds)
+
+
+def _hint(built: Built, jobs: list[Job]) -> None:
+    by_ticket = {job.ticket: job for job in jobs}
+    for alternative in built.alternatives:
+        job = by_ticket.get(alternative.ticket)
+        chosen = (
+            job is not None
+            and job.engineer == alternative.engineer
+            and alternative.first <= job.start <= alternative.last
+            and job.end - job.start == alternative.length
+        )
+        built.model.add_hint(alternative.present, chosen)
+        if chosen and job is not None:
+            built.model.add_hint(alternative.start, job.start)
+            for threshold, step in alternative.steps:
+                built.model.add_hint(step, job.start > threshold)
+        else:
+            built.model.add_hint(alternative.start, alternative.first)
+            for _, step in alternative.steps:
+                built.model.add_hint(step, False)
+    for ticket, skip in built.unassigned.items():
+        built.model.add_hint(skip, ticket not in by_ticket)
+
+
+def _extract(solver: cp_model.CpSolver, built: Built) -> list[Job]:
+    jobs = []
+    for alternative in built.alternatives:
+        if solver.boolean_value(alternative.present):
+            start = solver.value(alternative.start)
+            jobs.append(Job(alternative.ticket, alternative.engineer, start, start + alternative.length))
+    return jobs
+
+
+def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
+    """Best plan found within the time limit, with its exact objective."""
+    options = options or SolveOptions()
+    started = time.monotonic()
+    deadline = started + options.time_limit
+    completed = options.completed or []
+    disruption_free = options.frozen is None and not options.fixed
+
+    def exact(jobs: list[Job]) -> Evaluation:
+        return evaluate(problem, jobs, completed=completed, not_before=options.not_before)
+
+    builder = ModelBuilder(
+        problem, "upper", fixed=[*(options.fixed or []), *completed], not_before=options.not_before, frozen=options.frozen
+    )
+    fallback_jobs = _construct(problem, options, buffered=None)
+    best_jobs, best = fallback_jobs, exact(fallback_jobs)
+    heuristic_objective = best.total
+    status = "fallback"
+    log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
+
+    hint_jobs = _construct(problem, options, buffered=builder)
+    built = builder.build()
+    _hint(built, hint_jobs)
+    remaining = deadline - time.monotonic()
+    solver = cp_model.CpSolver()
+    _configure(solver, remaining * 0.97, options)
+    code = solver.solve(built.model, _Reporter(started, options.progress))
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        jobs = _extract(solver, built)
+        evaluation = exact(jobs)
+        log.info("cp-sat: %s, exact %.4f", solver.status_name(code), evaluation.total)
+        status = "feasible"
+        if evaluation.total <= best.total + 1e-9:
+            best_jobs, best = jobs, evaluation
+    else:
+        log.info("cp-sat found no solution (%s)", solver.status_name(code))
+
+    bound = None
+    if disruption_free:
+        bound = _lower_bound(problem, options, deadline)
+    # Costs are rounded to 1/SCALE per term in the model: that much slack is rounding, not a gap.
+    if status == "feasible" and bound is not None and bound >= best.total - OPTIMALITY_SLACK * max(1.0, abs(best.total)):
+        status = "optimal"
+        bound = min(bound, best.total)
+    return SolveResult(
+        jobs=sorted(best_jobs, key=lambda j: (j.start, problem.tickets[j.ticket].id)),
+        evaluation=best,
+        status=status,
+        bound=bound,
+        time_s=round(time.monotonic() - started, 3),
+        seed=options.seed,
+        heuristic_objective=heuristic_objective,
+    )
+
+
+def _construct(problem: Problem, options: SolveOptions, buffered: ModelBuilder | None) -> list[Job]:
+    schedule = Schedule(problem)
+    if options.not_before:
+        schedule.not_before = dict(options.not_before)
+    if buffered is not None:
+        schedule.buffer = buffered.travel_buffer
+    for job in [*(options.fixed or []), *(options.completed or [])]:
+        schedule.add(job)
+    fixed_tickets = {job.ticket for job in [*(options.fixed or []), *(options.completed or [])]}
+    order = None
+    if options.frozen:
+        for job in options.frozen.values():
+            if job is not None:
+                schedule.add(job)
+        fixed_tickets |= set(options.frozen)
+    if fixed_tickets:
+        from .construct import _reference_order
+
+        order = [t for t in _reference_order(problem) if t.index not in fixed_tickets]
+    jobs = greedy_plan(problem, schedule, order)
+    return [job for job in jobs if job.ticket not in {j.ticket for j in [*(options.fixed or []), *(options.completed or [])]}]
+
+
+MAX_BOUND_ALTERNATIVES = 4000
+OPTIMALITY_SLACK = 1e-5
+
+
+def _lower_bound(problem: Problem, options: SolveOptions, deadline: float) -> float | None:
+    """A proven lower bound on the exact objective from the relaxed twin, if it fits in time."""
+    remaining = deadline - time.monotonic()
+    if remaining < 0.2:
+        return None
+    builder = ModelBuilder(problem, "lower", not_before=options.not_before)
+    built = builder.build()
+    if len(built.alternatives) > MAX_BOUND_ALTERNATIVES:
+        return None
+    solver = cp_model.CpSolver()
+    _configure(solver, deadline - time.monotonic(), options)
+    code = solver.solve(built.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return float(solver.best_objective_bound) / SCALE
+
+
+__all__ = ["Mode", "SolveOptions", "SolveResult", "solve"]
