@@ -175,11 +175,19 @@ def _reference_order(problem: Problem) -> list[TicketData]:
 Chooser = Callable[[TicketData, EngineerData, int, int, int], tuple[float, ...]]
 
 
-def _construct(problem: Problem, schedule: Schedule, order: list[TicketData], *, gaps: bool, key: Chooser) -> Schedule:
-    eligible = problem.eligible
+def _construct(
+    problem: Problem,
+    schedule: Schedule,
+    order: list[TicketData],
+    *,
+    gaps: bool,
+    key: Chooser,
+    engineers_of: Callable[[TicketData], list[int]] | None = None,
+) -> Schedule:
     for ticket in order:
         best: tuple[tuple[float, ...], Job] | None = None
-        for engineer_index in eligible[ticket.index]:
+        engineers = engineers_of(ticket) if engineers_of else problem.eligible[ticket.index]
+        for engineer_index in engineers:
             engineer = problem.engineers[engineer_index]
             slot = find_slot(schedule, ticket, engineer, gaps=gaps)
             if slot is None:
@@ -206,7 +214,10 @@ def reference_plan(problem: Problem) -> list[Job]:
 
 
 def greedy_plan(
-    problem: Problem, schedule: Schedule | None = None, order: list[TicketData] | None = None
+    problem: Problem,
+    schedule: Schedule | None = None,
+    order: list[TicketData] | None = None,
+    engineers_of: Callable[[TicketData], list[int]] | None = None,
 ) -> list[Job]:
     """Our construction: like the rule of thumb, but a job may fill a gap between jobs and
     goes to the engineer where it adds least to the objective (then finishes earliest)."""
@@ -222,4 +233,5 @@ def greedy_plan(
             end,
             start,
         ),
+        engineers_of=engineers_of,
     ).jobs()

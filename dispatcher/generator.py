@@ -93,7 +93,7 @@ CLIENT_KINDS = (
     "Bakery", "Motors", "Wealth Management", "Medical Practice", "Design Studio", "Trust School",
 )  # fmt: skip
 
-# Tiny ISO-ish durations (minutes) a ticket's p50 is drawn from, short work being commonest.
+# The p50 efforts (minutes) a ticket draws from; short work is the commonest.
 P50_CHOICES = (15, 20, 30, 45, 60, 90, 120, 180, 240)
 P50_WEIGHTS = (10, 6, 16, 12, 16, 12, 14, 8, 6)
 
@@ -165,7 +165,7 @@ BREAK_FIX_TEMPLATES: tuple[Template, ...] = (
     Template("Server down - RAID degraded", ("windows", "backup"), "onsite", 240, urgent=True),
     Template("Server won't boot after power cut", ("windows",), "onsite", 240, urgent=True),
     Template("Whole office offline", ("networking",), "onsite", 180, urgent=True),
-    Template("Ransomware suspected - isolate machines", ("security", "windows"), "onsite", 240, True),
+    Template("Ransomware suspected - isolate PCs", ("security", "windows"), "onsite", 240, True),
     Template("NAS not accessible from any PC", ("backup", "networking"), "either", 180, True),
     Template("Replace failed switch in comms cabinet", ("networking",), "onsite", 180),
     Template("Email not working since yesterday", ("m365",), "remote", 120),
@@ -283,6 +283,10 @@ def _quote(text: str) -> str:
 
 def _flow(items: Sequence[tuple[str, str | int]]) -> str:
     return "{" + ", ".join(f"{key}: {value}" for key, value in items) + "}"
+
+
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    return _flow([("start", _fmt(start)), ("end", _fmt(end))])
 
 
 def _slug(text: str) -> str:
@@ -628,7 +632,7 @@ class _Generator:
         name = f"Synthetic MSP, {self.n_engineers} engineers x {self.n_tickets} tickets"
         add(f"name: {_quote(f'{name} (seed {self.seed})')}")
         add(f"timezone: {self.tz.key}")
-        add(f"horizon: {_flow([('start', _fmt(self.horizon_start)), ('end', _fmt(self.horizon_end))])}")
+        add(f"horizon: {_span(self.horizon_start, self.horizon_end)}")
         add("")
         self.write_policies(add)
         add("")
@@ -658,7 +662,7 @@ class _Generator:
             if engineer.shifts:
                 add("    shifts:")
                 for start, end in engineer.shifts:
-                    add(f"      - {_flow([('start', _fmt(start)), ('end', _fmt(end))])}")
+                    add(f"      - {_span(start, end)}")
             else:
                 add("    shifts: []")
         add("")
@@ -698,7 +702,8 @@ class _Generator:
             add(f"    clock: {clock}")
             add("    targets:")
             for priority, response, resolution in targets:
-                add(f"      {priority}: {_flow([('response', response), ('resolution', resolution)])}")
+                target = _flow([("response", response), ("resolution", resolution)])
+                add(f"      {priority}: {target}")
 
     def write_ticket(self, add: Emit, ticket_id: str, ticket: _Ticket) -> None:
         add(f"  - id: {ticket_id}")
@@ -716,7 +721,7 @@ class _Generator:
             add(f"    skills: {_flow(list(ticket.skills.items()))}")
         if ticket.window is not None:
             low, high = ticket.window
-            add(f"    window: {_flow([('start', _fmt(low)), ('end', _fmt(high))])}")
+            add(f"    window: {_span(low, high)}")
         if ticket.fixed_start is not None:
             add(f"    assigned_to: {ticket.assigned_to}")
             add(f"    fixed_start: {_fmt(ticket.fixed_start)}")

@@ -85,7 +85,7 @@ class ModelBuilder:
         self.unassigned: dict[int, cp_model.IntVar] = {}
         self.cost_terms: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
-        self._onsite_sites = self._sites_per_engineer()
+        self._onsite_sites: list[set[int]] | None = None
 
     # -- helpers -------------------------------------------------------------
 
@@ -98,18 +98,30 @@ class ModelBuilder:
         sites: list[set[int]] = [set() for _ in self.problem.engineers]
         for ticket in self.problem.tickets:
             if ticket.onsite and ticket.site is not None:
-                for engineer_index in self.problem.eligible[ticket.index]:
+                for engineer_index in self.engineers_of(ticket):
                     sites[engineer_index].add(ticket.site)
+        for ticket_index, job in self.frozen.items():
+            ticket = self.problem.tickets[ticket_index]
+            if job is not None and ticket.onsite and ticket.site is not None:
+                sites[job.engineer].add(ticket.site)
         for job in self.fixed:
             ticket = self.problem.tickets[job.ticket]
             if ticket.onsite and ticket.site is not None:
                 sites[job.engineer].add(ticket.site)
         return sites
 
+    def engineers_of(self, ticket: TicketData) -> list[int]:
+        """Engineers the model may give this ticket (all eligible, or the candidates)."""
+        if self.candidates is not None and ticket.index in self.candidates:
+            return self.candidates[ticket.index]
+        return self.problem.eligible[ticket.index]
+
     def travel_buffer(self, ticket: TicketData, engineer: EngineerData) -> int:
         """Travel reserved before an on-site start: longest (upper) or shortest (lower) way in."""
         if not ticket.onsite or ticket.site is None:
             return 0
+        if self._onsite_sites is None:
+            self._onsite_sites = self._sites_per_engineer()
         origins = set(self._onsite_sites[engineer.index])
         if engineer.home is not None:
             origins.add(engineer.home)
@@ -189,9 +201,7 @@ class ModelBuilder:
             if job is not None:
                 self._add_alternative(ticket, self.problem.engineers[job.engineer], job.start, job.start, job.end - job.start, 0, force=True)
             return
-        engineers = self.problem.eligible[ticket.index]
-        if self.candidates is not None and ticket.index in self.candidates:
-            engineers = self.candidates[ticket.index]
+        engineers = self.engineers_of(ticket)
         low = max(ticket.earliest_start, self.not_before.get(ticket.index, ticket.earliest_start))
         high = ticket.latest_start
         for engineer_index in engineers:

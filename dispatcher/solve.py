@@ -138,6 +138,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     status = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
 
+    builder.candidates = candidate_engineers(problem, fallback_jobs)
     hint_jobs = _construct(problem, options, buffered=builder)
     built = builder.build()
     _hint(built, hint_jobs)
@@ -192,11 +193,34 @@ def _construct(problem: Problem, options: SolveOptions, buffered: ModelBuilder |
         from .construct import _reference_order
 
         order = [t for t in _reference_order(problem) if t.index not in fixed_tickets]
-    jobs = greedy_plan(problem, schedule, order)
+    jobs = greedy_plan(problem, schedule, order, engineers_of=buffered.engineers_of if buffered else None)
     return [job for job in jobs if job.ticket not in {j.ticket for j in [*(options.fixed or []), *(options.completed or [])]}]
 
 
 MAX_BOUND_ALTERNATIVES = 4000
+PAIR_BUDGET = 3000  # (ticket, engineer) pairs the full model can take on 2 cores in seconds
+
+
+def candidate_engineers(problem: Problem, hint: list[Job]) -> dict[int, list[int]] | None:
+    """On large days, each ticket keeps a few engineers: the hint's, the client's preferred,
+    then the least loaded in the hint. None when the full model is small enough."""
+    pairs = sum(len(engineers) for engineers in problem.eligible)
+    if pairs <= PAIR_BUDGET:
+        return None
+    keep = max(2, PAIR_BUDGET // max(1, len(problem.tickets)))
+    load = [0] * len(problem.engineers)
+    chosen = {job.ticket: job.engineer for job in hint}
+    for job in hint:
+        load[job.engineer] += job.end - job.start
+    candidates: dict[int, list[int]] = {}
+    for ticket in problem.tickets:
+        eligible = problem.eligible[ticket.index]
+        ranked = sorted(
+            eligible,
+            key=lambda e: (e != chosen.get(ticket.index), e not in ticket.preferred, load[e], e),
+        )
+        candidates[ticket.index] = ranked[:keep]
+    return candidates
 OPTIMALITY_SLACK = 1e-5
 
 
