@@ -262,14 +262,17 @@ def generate_scenario(
 
 
 def _local(day: dt.date, minute: int) -> dt.datetime:
+    """Naive local time ``minute`` minutes after midnight of ``day``."""
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
 
 
 def _fmt(value: dt.datetime) -> str:
+    """Local time as the scenario writes it (no offset: the scenario's zone applies)."""
     return value.strftime("%Y-%m-%dT%H:%M")
 
 
 def _dur(minutes: int) -> str:
+    """Compact duration: 90 -> '1h30m'."""
     hours, mins = divmod(minutes, 60)
     if hours and mins:
         return f"{hours}h{mins}m"
@@ -277,19 +280,23 @@ def _dur(minutes: int) -> str:
 
 
 def _quote(text: str) -> str:
+    """A string as a YAML scalar that needs no further escaping."""
     # A JSON string is a valid YAML double-quoted scalar.
     return json.dumps(text, ensure_ascii=False)
 
 
 def _flow(items: Sequence[tuple[str, str | int]]) -> str:
+    """A small one-line YAML map: {a: 1, b: 2}."""
     return "{" + ", ".join(f"{key}: {value}" for key, value in items) + "}"
 
 
 def _span(start: dt.datetime, end: dt.datetime) -> str:
+    """A {start, end} map of local times (horizon, shift, window)."""
     return _flow([("start", _fmt(start)), ("end", _fmt(end))])
 
 
 def _slug(text: str) -> str:
+    """'Harbour Dental' -> 'harbour-dental'."""
     return "-".join("".join(c for c in word.lower() if c.isalnum()) for word in text.split())
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -72,6 +73,8 @@ class ModelBuilder:
         not_before: dict[int, int] | None = None,
         candidates: dict[int, list[int]] | None = None,
         frozen: dict[int, Job | None] | None = None,
+        frozen_as_fixed: bool = False,
+        buffer_of: Callable[[TicketData, EngineerData], int] | None = None,
     ) -> None:
         self.problem = problem
         self.mode = mode
@@ -79,6 +82,10 @@ class ModelBuilder:
         self.not_before = not_before or {}
         self.candidates = candidates
         self.frozen = frozen or {}  # ticket -> its job (or None: unassigned), not free to change
+        # Frozen jobs already given in ``fixed``: no variables of their own (neighbourhood search).
+        self.frozen_as_fixed = frozen_as_fixed
+        # A shared buffer rule keeps every neighbourhood model consistent with the last plan.
+        self.buffer_of = buffer_of
         self.model = cp_model.CpModel()
         self.alternatives: list[Alternative] = []
         self.by_ticket: dict[int, list[Alternative]] = defaultdict(list)
@@ -198,7 +205,7 @@ class ModelBuilder:
         """One optional interval per engineer and start piece."""
         if ticket.index in self.frozen:
             job = self.frozen[ticket.index]
-            if job is not None:
+            if job is not None and not self.frozen_as_fixed:
                 self._add_alternative(ticket, self.problem.engineers[job.engineer], job.start, job.start, job.end - job.start, 0, force=True)
             return
         engineers = self.engineers_of(ticket)
@@ -207,7 +214,7 @@ class ModelBuilder:
         for engineer_index in engineers:
             engineer = self.problem.engineers[engineer_index]
             calendar = engineer.calendar
-            buffer = self.travel_buffer(ticket, engineer)
+            buffer = (self.buffer_of or self.travel_buffer)(ticket, engineer)
             top = self.problem.horizon_end if high is None else high
             for piece in calendar.start_pieces(low, top, ticket.p50):
                 shift = calendar.shift_of_start(piece.first)
@@ -247,6 +254,8 @@ class ModelBuilder:
 
     def _assign_once(self, ticket: TicketData) -> None:
         """Each ticket is assigned once or left unassigned."""
+        if self.frozen_as_fixed and ticket.index in self.frozen:
+            return
         options = [a.present for a in self.by_ticket[ticket.index]]
         frozen_unassigned = ticket.index in self.frozen and self.frozen[ticket.index] is None
         # In the relaxed twin a must_assign ticket may still go unassigned (its reason, judged
@@ -279,6 +288,8 @@ class ModelBuilder:
             )
             per_engineer[alternative.engineer].append(interval)
         for job in self.fixed:
+            if job.engineer not in per_engineer:
+                continue  # nothing of the model runs on that engineer
             per_engineer[job.engineer].append(
                 self.model.new_fixed_size_interval_var(job.start, job.end - job.start, f"fixed[{job.ticket}]")
             )

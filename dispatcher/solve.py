@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from .construct import Schedule, greedy_plan
 from .evaluate import Evaluation, Job, evaluate
+from .lns import improve
 from .model import SCALE, Built, ModelBuilder, Mode
 from .problem import Problem
 
@@ -86,7 +87,7 @@ def _configure(solver: cp_model.CpSolver, seconds: float, options: SolveOptions)
         params.max_time_in_seconds = max(0.05, seconds)
 
 
-def _hint(built: Built, jobs: list[Job]) -> None:
+def hint_model(built: Built, jobs: list[Job]) -> None:
     by_ticket = {job.ticket: job for job in jobs}
     for alternative in built.alternatives:
         job = by_ticket.get(alternative.ticket)
@@ -138,23 +139,45 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     status = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
 
-    builder.candidates = candidate_engineers(problem, fallback_jobs)
-    hint_jobs = _construct(problem, options, buffered=builder)
-    built = builder.build()
-    _hint(built, hint_jobs)
-    remaining = deadline - time.monotonic()
-    solver = cp_model.CpSolver()
-    _configure(solver, remaining * 0.97, options)
-    code = solver.solve(built.model, _Reporter(started, options.progress))
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        jobs = _extract(solver, built)
-        evaluation = exact(jobs)
-        log.info("cp-sat: %s, exact %.4f", solver.status_name(code), evaluation.total)
-        status = "feasible"
-        if evaluation.total <= best.total + 1e-9:
-            best_jobs, best = jobs, evaluation
+    pairs = sum(len(builder.engineers_of(t)) for t in problem.tickets)
+    if pairs <= PAIR_BUDGET:
+        hint_jobs = _construct(problem, options, buffered=builder)
+        built = builder.build()
+        hint_model(built, hint_jobs)
+        solver = cp_model.CpSolver()
+        _configure(solver, (deadline - time.monotonic()) * 0.97, options)
+        code = solver.solve(built.model, _Reporter(started, options.progress))
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            jobs = _extract(solver, built)
+            evaluation = exact(jobs)
+            log.info("cp-sat: %s, exact %.4f", solver.status_name(code), evaluation.total)
+            status = "feasible"
+            if evaluation.total <= best.total + 1e-9:
+                best_jobs, best = jobs, evaluation
+        else:
+            log.info("cp-sat found no solution (%s)", solver.status_name(code))
     else:
-        log.info("cp-sat found no solution (%s)", solver.status_name(code))
+        locked = {job.ticket for job in options.fixed or []} | set(options.frozen or {})
+        locked |= {t.index for t in problem.tickets if t.fixed_start is not None}
+        # Start from the buffered construction: it satisfies every neighbourhood model.
+        hint_jobs = _construct(problem, options, buffered=builder)
+        lns_jobs, lns_best = improve(
+            problem,
+            hint_jobs,
+            exact,
+            deadline=deadline,
+            seed=options.seed,
+            workers=_workers(options.workers),
+            not_before=options.not_before,
+            locked=locked,
+            on_improvement=(lambda value: options.progress(time.monotonic() - started, value, None))
+            if options.progress
+            else None,
+            buffer_of=builder.travel_buffer,
+        )
+        status = "feasible"
+        if lns_best.total <= best.total + 1e-9:
+            best_jobs, best = lns_jobs, lns_best
 
     bound = None
     if disruption_free:

@@ -1,0 +1,138 @@
+"""Large-neighbourhood search around CP-SAT for days too big for one model.
+
+Each iteration frees the jobs of a few engineers (and the unassigned tickets
+they could take), fixes everything else, re-solves that piece with CP-SAT, and
+keeps the result when the exact objective improves. Iterations are bounded by
+count and deterministic time per sub-solve, so with one worker and a seed the
+search is reproducible.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from .evaluate import Evaluation, Job
+from .model import ModelBuilder
+from .problem import EngineerData, Problem, TicketData
+
+log = logging.getLogger(__name__)
+
+NEIGHBOURHOOD_ENGINEERS = 4
+MAX_FREE_TICKETS = 60
+SUB_SOLVE_SECONDS = 0.6
+
+
+def improve(
+    problem: Problem,
+    jobs: list[Job],
+    evaluate: Callable[[list[Job]], Evaluation],
+    *,
+    deadline: float,
+    seed: int,
+    workers: int,
+    not_before: dict[int, int] | None = None,
+    locked: set[int] | None = None,
+    on_improvement: Callable[[float], None] | None = None,
+    buffer_of: Callable[[TicketData, EngineerData], int] | None = None,
+) -> tuple[list[Job], Evaluation]:
+    """Improve ``jobs`` until the deadline; returns the best jobs and their evaluation.
+
+    ``locked`` tickets keep their job (running or completed work, appointments).
+    """
+    rng = random.Random(seed)
+    locked = locked or set()
+    best_jobs = list(jobs)
+    best = evaluate(best_jobs)
+    engineers_of_ticket = problem.eligible
+    movable_engineers = [e.index for e in problem.engineers if e.calendar.shifts]
+    if not movable_engineers:
+        return best_jobs, best
+    iteration = 0
+    while time.monotonic() + 0.15 < deadline:
+        iteration += 1
+        chosen = _neighbourhood(problem, best_jobs, rng, movable_engineers)
+        chosen_set = set(chosen)
+        assigned = {job.ticket: job for job in best_jobs}
+        free = [
+            job.ticket for job in best_jobs if job.engineer in chosen_set and job.ticket not in locked
+        ]
+        waiting = [
+            t.index
+            for t in problem.tickets
+            if t.index not in assigned and t.index not in locked and chosen_set & set(engineers_of_ticket[t.index])
+        ]
+        rng.shuffle(waiting)
+        free += waiting[: max(0, MAX_FREE_TICKETS - len(free))]
+        free_set = set(free)
+        if not free_set:
+            continue
+        fixed = [job for job in best_jobs if job.ticket not in free_set]
+        frozen_unassigned = {
+            t.index: None for t in problem.tickets if t.index not in free_set and t.index not in assigned
+        }
+        candidates = {
+            ticket: [e for e in engineers_of_ticket[ticket] if e in chosen_set] for ticket in free
+        }
+        builder = ModelBuilder(
+            problem,
+            "upper",
+            fixed=fixed,
+            not_before=not_before,
+            candidates=candidates,
+            frozen={**frozen_unassigned, **{job.ticket: job for job in fixed}},
+            frozen_as_fixed=True,
+            buffer_of=buffer_of,
+        )
+        built = builder.build()
+        hint = [assigned[t] for t in free if t in assigned]
+        from .solve import hint_model
+
+        hint_model(built, hint)
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.num_workers = workers
+        params.random_seed = seed + iteration
+        params.cp_model_probing_level = 0
+        budget = min(SUB_SOLVE_SECONDS, deadline - time.monotonic() - 0.1)
+        if budget <= 0.05:
+            break
+        if workers == 1:
+            params.max_deterministic_time = budget
+            params.max_time_in_seconds = budget * 3
+        else:
+            params.max_time_in_seconds = budget
+        code = solver.solve(built.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        new_jobs = list(fixed)
+        for alternative in built.alternatives:
+            if solver.boolean_value(alternative.present):
+                start = solver.value(alternative.start)
+                new_jobs.append(Job(alternative.ticket, alternative.engineer, start, start + alternative.length))
+        candidate = evaluate(new_jobs)
+        log.debug("lns %d: %s, %d free, exact %.4f vs %.4f", iteration, solver.status_name(code), len(free), candidate.total, best.total)
+        if candidate.total < best.total - 1e-9:
+            log.info("lns %d: %.4f -> %.4f (%s)", iteration, best.total, candidate.total, ",".join(problem.engineers[e].id for e in chosen))
+            best_jobs, best = new_jobs, candidate
+            if on_improvement is not None:
+                on_improvement(best.total)
+    log.info("lns: %d iterations, best %.4f", iteration, best.total)
+    return best_jobs, best
+
+
+def _neighbourhood(problem: Problem, jobs: list[Job], rng: random.Random, engineers: list[int]) -> list[int]:
+    """A random engineer plus the engineers who share the most tickets with them."""
+    seed_engineer = rng.choice(engineers)
+    overlap: dict[int, int] = {}
+    for eligible in problem.eligible:
+        if seed_engineer in eligible:
+            for other in eligible:
+                if other != seed_engineer:
+                    overlap[other] = overlap.get(other, 0) + 1
+    related = sorted(overlap, key=lambda e: (-overlap[e] + rng.random() * 3, e))
+    return [seed_engineer, *related[: NEIGHBOURHOOD_ENGINEERS - 1]]
