@@ -106,12 +106,6 @@ class _Timeline:
         return self.local(minute).strftime("%a %Y-%m-%d %H:%M")
 
 
-def _hours(minutes: int) -> str:
-    hours, rest = divmod(abs(minutes), 60)
-    sign = "-" if minutes < 0 else ""
-    return f"{sign}{hours}h{rest:02d}m" if hours else f"{sign}{rest}m"
-
-
 class _SlaClock:
     """An SLA clock: elapsed time (calendar None) or a business-hours calendar."""
 
@@ -348,8 +342,8 @@ class _Checker:
             self.flag(
                 "scenario_mismatch",
                 None,
-                f"the plan was made for another scenario (sha256 {self.plan.scenario.sha256[:12]}…, "
-                f"this scenario is {self.problem.sha256[:12]}…)",
+                f"the plan was made for another scenario (sha256 "
+                f"{self.plan.scenario.sha256[:12]}…, this scenario is {self.problem.sha256[:12]}…)",
             )
         if self.base is not None and self.base.scenario.sha256 != self.problem.sha256:
             self.flag(
@@ -449,7 +443,10 @@ class _Checker:
                 for cut in event.get("cut") or []:
                     if not isinstance(cut, dict) or not isinstance(cut.get("ticket"), str):
                         continue
-                    cut_start, cut_end = self._instant(cut.get("start")), self._instant(cut.get("end"))
+                    cut_start, cut_end = (
+                        self._instant(cut.get("start")),
+                        self._instant(cut.get("end")),
+                    )
                     if cut_start is not None:
                         result.cuts[cut["ticket"]] = (
                             str(cut.get("engineer", event["engineer"])),
@@ -543,7 +540,8 @@ class _Checker:
             ticket=ticket,
             client=client,
             tier=policy.tier,
-            weight=weights.tiers.get(policy.tier, 0.0) * weights.priorities.get(ticket.priority, 0.0),
+            weight=weights.tiers.get(policy.tier, 0.0)
+            * weights.priorities.get(ticket.priority, 0.0),
             site=ticket.site or client.site,
             p50=ticket.effort.p50.minutes,
             p90=ticket.effort.p90.minutes,
@@ -656,7 +654,11 @@ class _Checker:
                 continue
             for label, value in (("start", assignment.start), ("end", assignment.end)):
                 if not t.on_whole_minute(value):
-                    self.flag("not_whole_minute", ticket_id, f"its {label} {value} is not on a whole minute")
+                    self.flag(
+                        "not_whole_minute",
+                        ticket_id,
+                        f"its {label} {value} is not on a whole minute",
+                    )
             start, end = t.minute(assignment.start), t.minute(assignment.end)
             ticket = facts.ticket
             name = assignment.engineer
@@ -665,21 +667,25 @@ class _Checker:
             if reasons:
                 self.flag("ineligible", ticket_id, f"{name} cannot take it: {'; '.join(reasons)}")
             running = self._is_running(ticket_id, name, start)
-            if start < facts.opened and not running:
+            # The rest of a cut job resumes after now: its window or booking lay in the past.
+            resumed = self.reschedule is not None and ticket_id in self.reschedule.cuts
+            if start < facts.opened:
                 self.flag(
                     "before_opened",
                     ticket_id,
-                    f"starts {t.text(start)}, before the ticket was opened at {t.text(facts.opened)}",
+                    f"starts {t.text(start)}, before the ticket was opened "
+                    f"at {t.text(facts.opened)}",
                 )
-            if ticket.window is not None and not running:
+            if ticket.window is not None and not resumed:
                 low, high = t.minute(ticket.window.start), t.minute(ticket.window.end)
                 if not low <= start <= high:
                     self.flag(
                         "window",
                         ticket_id,
-                        f"starts {t.text(start)}, outside its window {t.text(low)} to {t.text(high)}",
+                        f"starts {t.text(start)}, outside its window "
+                        f"{t.text(low)} to {t.text(high)}",
                     )
-            if ticket.fixed_start is not None and not running:
+            if ticket.fixed_start is not None and not resumed:
                 fixed = t.minute(ticket.fixed_start)
                 if start != fixed:
                     self.flag(
@@ -721,7 +727,7 @@ class _Checker:
         running: bool,
     ) -> None:
         t, ticket_id, name = self.time, assignment.ticket, assignment.engineer
-        if _shift_of_start(engineer.shifts, start) is None and not running:
+        if _shift_of_start(engineer.shifts, start) is None:
             self.flag(
                 "outside_shift",
                 ticket_id,
@@ -812,7 +818,15 @@ class _Checker:
             start, end = self.time.minute(entry.start), self.time.minute(entry.end)
             if facts is not None and end > start:
                 self.jobs.append(
-                    _Job(entry.ticket, entry.engineer, start, end, facts.ticket.onsite, facts.site, True)
+                    _Job(
+                        entry.ticket,
+                        entry.engineer,
+                        start,
+                        end,
+                        facts.ticket.onsite,
+                        facts.site,
+                        True,
+                    )
                 )
         if self.reschedule is None:
             return
@@ -852,7 +866,8 @@ class _Checker:
             here = location_by_day.get(day, home)
             if job.onsite and job.site is not None and here is not None:
                 travel = self._travel(here, job.site)
-            if not job.history and shift is not None:
+            overlapping = previous_end is not None and job.start < previous_end  # flagged apart
+            if job.onsite and not job.history and shift is not None and not overlapping:
                 ready = shift.start
                 if previous_end is not None and shift.start < previous_end <= shift.end:
                     ready = previous_end
@@ -862,8 +877,8 @@ class _Checker:
                     self.flag(
                         "travel",
                         job.ticket,
-                        f"{job.engineer} can be ready at {t.text(ready)} and needs {travel} minutes "
-                        f"from {here} to {job.site}, so cannot start before "
+                        f"{job.engineer} can be ready at {t.text(ready)} and needs "
+                        f"{travel} minutes from {here} to {job.site}, so cannot start before "
                         f"{t.text(ready + travel)}; the plan starts it {t.text(job.start)}",
                     )
             if job.assignment is not None:
@@ -931,12 +946,21 @@ class _Checker:
                     "reason deferred, but no engineer is eligible (no_eligible_engineer)",
                 )
             ticket = facts.ticket
-            if entry.reason == "deferred" and (ticket.must_assign or ticket.fixed_start is not None):
-                what = "a booked appointment" if ticket.fixed_start is not None else "must_assign"
+            if ticket.fixed_start is not None and (
+                self.reschedule is None or entry.reason == "deferred"
+            ):
+                # The loader proved every booking can hold; only events of a reschedule
+                # (an unavailable engineer, say) can excuse dropping one.
+                self.flag(
+                    "fixed_start",
+                    entry.ticket,
+                    f"a booked appointment (fixed_start) is left unassigned ({entry.reason})",
+                )
+            elif entry.reason == "deferred" and ticket.must_assign:
                 self.flag(
                     "must_assign",
                     entry.ticket,
-                    f"the ticket is {what} but left unassigned as deferred",
+                    "the ticket is must_assign but left unassigned as deferred",
                 )
 
     # ----------------------------------------------------------------- rescheduling rules
@@ -957,22 +981,27 @@ class _Checker:
                 self.flag(
                     "done",
                     ticket_id,
-                    f"marked done at {t.text(rs.now)} but completed ends {t.text(t.minute(entry.end))}",
+                    f"marked done at {t.text(rs.now)} but completed ends "
+                    f"{t.text(t.minute(entry.end))}",
                 )
 
         for assignment in self.plan.assignments:
             start = t.minute(assignment.start)
-            if start >= rs.now or self._is_running(assignment.ticket, assignment.engineer, start):
+            if start >= rs.now:
                 continue
-            if self.base is None:
-                # Without the old plan only a clear case is judged: a new ticket in the past.
+            if self.base is not None:
+                if self._is_running(assignment.ticket, assignment.engineer, start):
+                    continue
+            else:
+                # Without the old plan only clear cases are judged: a new ticket, the rest
+                # of a cut job, or a job that 'previous' shows was moved, in the past.
                 facts = self.tickets.get(assignment.ticket)
                 previous = assignment.previous
                 new_job = previous is None and facts is not None and facts.added
                 moved = previous is not None and (
                     previous.engineer != assignment.engineer or t.minute(previous.start) != start
                 )
-                if not (new_job or moved):
+                if not (new_job or moved or assignment.ticket in rs.cuts):
                     continue
             self.flag(
                 "before_now",
@@ -1018,7 +1047,9 @@ class _Checker:
                 continue
             if old_end <= rs.now:
                 explained.add(ticket_id)
-                self._same_completed(ticket_id, completed.get(ticket_id), (engineer_id, old_start, old_end))
+                self._same_completed(
+                    ticket_id, completed.get(ticket_id), (engineer_id, old_start, old_end)
+                )
                 continue
             new = assigned.get(ticket_id)
             if old_start < rs.now:
@@ -1031,8 +1062,13 @@ class _Checker:
                 reassigned += 1
             elif new is not None and abs(t.minute(new.start) - old_start) > tolerance:
                 moved += 1
-            if new is not None and new.previous is not None and (
-                new.previous.engineer != engineer_id or t.minute(new.previous.start) != old_start
+            if (
+                new is not None
+                and new.previous is not None
+                and (
+                    new.previous.engineer != engineer_id
+                    or t.minute(new.previous.start) != old_start
+                )
             ):
                 self.flag(
                     "previous",
@@ -1046,14 +1082,13 @@ class _Checker:
                 self.flag(
                     "completed_changed",
                     ticket_id,
-                    "in completed, but it was neither completed by now in the old plan nor marked done",
+                    "in completed, but it was neither completed by now in the old plan "
+                    "nor marked done",
                 )
         weights = self.scenario.weights
         self.disruption = weights.reassign * reassigned + weights.move * moved
 
-    def _same_completed(
-        self, ticket_id: str, entry: Any, old: tuple[str, int, int]
-    ) -> None:
+    def _same_completed(self, ticket_id: str, entry: Any, old: tuple[str, int, int]) -> None:
         t = self.time
         if entry is None:
             self.flag(
@@ -1081,7 +1116,8 @@ class _Checker:
             self.flag(
                 "running_changed",
                 ticket_id,
-                f"running at now with {engineer_id} since {t.text(old_start)}, but no longer assigned",
+                f"running at now with {engineer_id} since {t.text(old_start)}, "
+                "but no longer assigned",
             )
             return
         start, end = t.minute(new.start), t.minute(new.end)
@@ -1114,7 +1150,11 @@ class _Checker:
         for index, assignment in enumerate(self.plan.assignments):
             facts = self.tickets.get(assignment.ticket)
             engineer = self.engineers.get(assignment.engineer)
-            if facts is None or engineer is None or first_assignment.get(assignment.ticket) != index:
+            if (
+                facts is None
+                or engineer is None
+                or first_assignment.get(assignment.ticket) != index
+            ):
                 continue
             start, end = t.minute(assignment.start), t.minute(assignment.end)
             response, resolution = self._assigned_risks(facts, engineer, start)
@@ -1169,12 +1209,16 @@ class _Checker:
                     f"objective.{name} is reported as {given:.6f}; recomputed {value:.6f}",
                 )
         bound = self.plan.solver.bound
-        if bound is not None and bound > objective["total"] and not _close(bound, objective["total"]):
+        if (
+            bound is not None
+            and bound > objective["total"]
+            and not _close(bound, objective["total"])
+        ):
             self.flag(
                 "bound",
                 None,
-                f"solver.bound {bound:.6f} is above the plan's own objective {objective['total']:.6f}; "
-                "it cannot be a lower bound",
+                f"solver.bound {bound:.6f} is above the plan's own objective "
+                f"{objective['total']:.6f}; it cannot be a lower bound",
             )
         self._check_kpis(breaches, counts, completed_by_tier, travel_total)
         return CheckReport(
@@ -1225,5 +1269,6 @@ class _Checker:
                 self.flag(
                     "kpi",
                     None,
-                    f"kpis.by_tier.{tier}.assigned is {given.assigned}; counted {tally['assigned']}",
+                    f"kpis.by_tier.{tier}.assigned is {given.assigned}; "
+                    f"counted {tally['assigned']}",
                 )

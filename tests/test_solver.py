@@ -1,0 +1,103 @@
+"""The solver: plans that pass the independent checker, optimality on small days,
+determinism, and the property that random small scenarios never lose a ticket."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dispatcher.api import check, solve_scenario
+from dispatcher.construct import greedy_plan, reference_plan
+from dispatcher.evaluate import evaluate
+from dispatcher.generator import generate_scenario
+from dispatcher.loader import load_scenario_text
+from dispatcher.solve import SolveOptions, solve
+
+from .conftest import tiny
+
+
+def assert_sound(problem, plan):
+    """Every ticket exactly once, the checker agrees, and the objective adds up."""
+    seen = [a.ticket for a in plan.assignments] + [u.ticket for u in plan.unassigned]
+    assert sorted(seen) == sorted(t.id for t in problem.tickets)
+    report = check(problem, plan)
+    assert report.ok, [str(v) for v in report.violations]
+    objective = plan.objective
+    parts = objective.sla_risk + objective.lateness + objective.deferral + objective.travel
+    parts += objective.preference + objective.disruption
+    assert abs(parts - objective.total) <= 1e-9 * max(1.0, objective.total)
+    if plan.solver.bound is not None:
+        assert plan.solver.bound <= objective.total + 1e-9
+
+
+def test_bundled_example_plan_passes_the_checker(northside):
+    """The README's example: a valid plan no worse than the dispatcher's rule of thumb."""
+    plan = solve_scenario(northside, time_limit=3, workers=1, seed=0)
+    assert_sound(northside, plan)
+    reference = evaluate(northside, reference_plan(northside)).total
+    assert plan.objective.total <= reference + 1e-9
+    assert {u.ticket for u in plan.unassigned} >= {"T-1008"}  # nobody has azure>=3
+
+
+def test_small_day_is_proven_optimal_and_no_worse_than_the_heuristic():
+    """2 engineers, 6 remote tickets of certain effort (p50 = p90): risk is a step, travel 0,
+    so the relaxed twin is exact and its bound proves the plan optimal."""
+    problem = tiny(
+        """
+engineers:
+  - {id: alice, home: alice-home, skills: [windows], shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T17:00}]}
+  - {id: bob, home: bob-home, shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T12:00}]}
+tickets:
+  - {id: T-1, client: northwind, priority: P1, opened: 2026-11-30T07:00, effort: 3h, responded: 2026-11-30T07:05}
+  - {id: T-2, client: northwind, priority: P1, opened: 2026-11-30T07:30, effort: 3h, skills: [windows]}
+  - {id: T-3, client: northwind, priority: P2, opened: 2026-11-30T07:00, effort: 2h}
+  - {id: T-4, client: northwind, priority: P3, opened: 2026-11-30T07:00, effort: 4h}
+  - {id: T-5, client: corner-shop, priority: P1, opened: 2026-11-30T06:00, effort: 1h}
+  - {id: T-6, client: corner-shop, priority: P2, opened: 2026-11-30T06:00, effort: 90m}
+""",
+        end="2026-11-30T18:00",
+    )
+    result = solve(problem, SolveOptions(time_limit=8, workers=1, seed=0))
+    assert result.evaluation.total <= result.heuristic_objective + 1e-9
+    assert result.status == "optimal", (result.evaluation.total, result.bound)
+    assert result.bound is not None and result.bound <= result.evaluation.total + 1e-9
+
+
+def test_greedy_is_no_worse_than_the_rule_of_thumb_on_a_busy_day():
+    """Gap filling and cost-aware engineer choice beat appending on a generated day."""
+    problem = load_scenario_text(generate_scenario(8, 80, days=2, seed=2), "busy.yaml")
+    ours = evaluate(problem, greedy_plan(problem)).total
+    reference = evaluate(problem, reference_plan(problem)).total
+    assert ours <= reference
+
+
+def test_same_seed_and_one_worker_give_the_same_plan():
+    """Determinism: deterministic time limit, sorted model building."""
+    text = generate_scenario(4, 25, days=2, seed=7)
+    plans = []
+    for _ in range(2):
+        problem = load_scenario_text(text, "det.yaml")
+        plan = solve_scenario(problem, time_limit=1.5, workers=1, seed=3)
+        plans.append([(a.ticket, a.engineer, a.start) for a in plan.assignments])
+    assert plans[0] == plans[1]
+
+
+def test_large_day_uses_neighbourhood_search_and_stays_valid():
+    """Past the full model's size the search works on neighbourhoods; the plan stays valid."""
+    problem = load_scenario_text(generate_scenario(12, 260, days=2, seed=5), "large.yaml")
+    plan = solve_scenario(problem, time_limit=3, workers=1, seed=0)
+    assert_sound(problem, plan)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    engineers=st.integers(1, 4),
+    tickets=st.integers(0, 14),
+    days=st.integers(1, 2),
+    seed=st.integers(0, 10_000),
+)
+def test_random_small_scenarios_give_checked_plans(engineers, tickets, days, seed):
+    """For any generated small scenario: each ticket once, checker OK, objective recomputed."""
+    problem = load_scenario_text(generate_scenario(engineers, tickets, days=days, seed=seed), "p.yaml")
+    plan = solve_scenario(problem, time_limit=0.6, workers=1, seed=seed)
+    assert_sound(problem, plan)
