@@ -47,8 +47,9 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
+        # Parentheses, not brackets: rich (the CLI's console) would read "[rule]" as markup.
         where = f"{self.ticket}: " if self.ticket else ""
-        return f"{where}{self.message} [{self.rule}]"
+        return f"{where}{self.message} ({self.rule})"
 
 
 @dataclass

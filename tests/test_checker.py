@@ -275,6 +275,7 @@ def board_plan(
     jobs: dict[str, dict[str, Any]] | list[dict[str, Any]],
     unassigned: list[dict[str, Any]] | None = None,
     objective: dict[str, float] | None = None,
+    base: Plan | None = None,
     **rest: Any,
 ) -> Plan:
     """A board plan whose objective and KPIs are taken from the checker's own recomputation,
@@ -292,7 +293,7 @@ def board_plan(
         "preference": 0.0,
     }
     draft = make_plan(problem, assignments, zero, {}, 0, unassigned=unassigned, **rest)
-    report = check_plan(problem, draft)
+    report = check_plan(problem, draft, base)
     by_tier: dict[str, dict[str, float]] = {}
     known = {ticket.id for ticket in problem.scenario.tickets}
     for entry in [*assignments, *(unassigned or [])]:
@@ -718,7 +719,7 @@ def test_no_eligible_engineer_claimed_for_a_ticket_someone_can_take_is_caught(bo
 
 def test_violation_reads_as_a_sentence() -> None:
     violation = Violation("overlap", "T4", "ben is busy")
-    assert str(violation) == "T4: ben is busy [overlap]"
+    assert str(violation) == "T4: ben is busy (overlap)"
 
 
 # ---------------------------------------------------------------------------- rescheduling
@@ -796,3 +797,105 @@ def test_reschedule_respects_an_unavailable_engineer(board: Any) -> None:
     ]
     plan = board_plan(board, jobs, completed=completed, reschedule=reschedule_block(events))
     assert "outside_shift" in rules(check_plan(board, plan, base=base))
+
+
+def test_reschedule_with_a_cut_job_and_a_done_job(board: Any) -> None:
+    """At 10:30 Ann becomes unavailable for the rest of the horizon: her running T2 is cut
+    (the 55 minutes worked are recorded in the event) and, with nobody else able to go
+    on-site, left unassigned; a cut counts as one reassignment (0.5). Ben's running T4 is
+    marked done at 10:30, so T5 moves up from 11:00 to 10:30 (> 15 min: moved, 0.1)."""
+    base = board_plan(board, board_jobs())
+    completed, jobs = completed_board()
+    completed.append({"ticket": "T4", "engineer": "ben", "start": "2026-11-30T10:00", "end": NOW})
+    del jobs["T2"], jobs["T4"]
+    jobs["T5"] = job("T5", "ben", "2026-11-30T10:30", "2026-11-30T11:30")
+    events = [
+        {
+            "type": "unavailable",
+            "engineer": "ann",
+            "from": NOW,
+            "to": "2026-12-01T18:00",
+            "cut": [{"ticket": "T2", "engineer": "ann", "start": "2026-11-30T09:35", "end": NOW}],
+        },
+        {"type": "done", "ticket": "T4"},
+    ]
+    unassigned = [{"ticket": "T2", "reason": "no_capacity", "detail": "Ann is away"}]
+    plan = board_plan(
+        board,
+        jobs,
+        unassigned=unassigned,
+        completed=completed,
+        reschedule=reschedule_block(events),
+        base=base,
+    )
+    report = check_plan(board, plan, base=base)
+    assert report.ok, [str(v) for v in report.violations]
+    assert report.objective["disruption"] == pytest.approx(0.6)
+
+    # Keeping T2 on Ann after she became unavailable is work outside her shifts.
+    jobs["T2"] = job("T2", "ann", "2026-11-30T10:30", "2026-11-30T10:35", travel=0)
+    plan = board_plan(board, jobs, completed=completed, reschedule=reschedule_block(events))
+    assert "outside_shift" in rules(check_plan(board, plan, base=base))
+
+
+MATRIX_SCENARIO = """
+version: 1
+name: matrix
+timezone: UTC
+horizon: {start: 2026-11-30T08:00, end: 2026-11-30T18:00}
+sla_policies:
+  managed: {tier: managed, targets: {P2: {response: 1h, resolution: 8h}}}
+sites:
+  home: {lat: 51.0, lon: 0.0}
+  far: {lat: 51.0, lon: 0.5}
+travel_matrix: travel.csv
+clients:
+  - {id: acme, sla: managed, site: far}
+engineers:
+  - {id: ann, home: home, shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T17:00}]}
+tickets:
+  - {id: T1, client: acme, priority: P2, opened: 2026-11-30T08:00, onsite: true, effort: 1h,
+     responded: 2026-11-30T08:00}
+"""
+
+
+def test_travel_matrix_row_replaces_the_formula(tmp_path: Any) -> None:
+    """The matrix says home -> far takes 50 min (the formula would say about 46): a start
+    at 08:50 is fine, 08:47 is too early. w = 10 * 4 = 40; W = 08:50-16:00 in shift = 430
+    >= p50, so risks are 0 and the total is travel alone: 0.1 * 50 / 60."""
+    (tmp_path / "travel.csv").write_text("from,to,minutes\nhome,far,50\n")
+    problem = load_scenario_text(MATRIX_SCENARIO, filename="t.yaml", base_dir=tmp_path)
+    travel = 0.1 * 50 / 60
+    objective = {
+        "total": travel,
+        "sla_risk": 0.0,
+        "lateness": 0.0,
+        "deferral": 0.0,
+        "travel": travel,
+        "preference": 0.0,
+    }
+    by_tier = {"managed": {"tickets": 1, "assigned": 1, "expected_breaches": 0.0}}
+
+    def plan_at(start: str, end: str) -> Plan:
+        return make_plan(
+            problem,
+            [
+                job(
+                    "T1",
+                    "ann",
+                    start,
+                    end,
+                    travel=50,
+                    response_due="2026-11-30T09:00",
+                    resolution_due="2026-11-30T16:00",
+                )
+            ],
+            objective,
+            by_tier,
+            travel_minutes=50,
+        )
+
+    report = check_plan(problem, plan_at("2026-11-30T08:50", "2026-11-30T09:50"))
+    assert report.ok, [str(v) for v in report.violations]
+    assert_objective(report, objective)
+    assert rules(check_plan(problem, plan_at("2026-11-30T08:47", "2026-11-30T09:47"))) == {"travel"}
