@@ -586,8 +586,8 @@ class _Checker:
         for index, assignment in enumerate(self.plan.assignments):
             places[assignment.ticket] += 1
             first_assignment.setdefault(assignment.ticket, index)
-        for entry in [*self.plan.unassigned, *self.plan.completed]:
-            places[entry.ticket] += 1
+        places.update(entry.ticket for entry in self.plan.unassigned)
+        places.update(entry.ticket for entry in self.plan.completed)
         for ticket_id in self.tickets:
             if places[ticket_id] == 0:
                 self.flag(
@@ -999,10 +999,10 @@ class _Checker:
                 facts = self.tickets.get(assignment.ticket)
                 previous = assignment.previous
                 new_job = previous is None and facts is not None and facts.added
-                moved = previous is not None and (
+                was_moved = previous is not None and (
                     previous.engineer != assignment.engineer or t.minute(previous.start) != start
                 )
-                if not (new_job or moved or assignment.ticket in rs.cuts):
+                if not (new_job or was_moved or assignment.ticket in rs.cuts):
                     continue
             self.flag(
                 "before_now",
@@ -1188,10 +1188,10 @@ class _Checker:
             breaches[facts.tier] = breaches.get(facts.tier, 0.0) + response + resolution
             counts.setdefault(facts.tier, Counter()).update(["tickets"])
         completed_by_tier: Counter[str] = Counter()
-        for entry in self.plan.completed:
-            facts = self.tickets.get(entry.ticket)
-            if facts is not None and entry.ticket not in placed:
-                placed.add(entry.ticket)
+        for done in self.plan.completed:
+            facts = self.tickets.get(done.ticket)
+            if facts is not None and done.ticket not in placed:
+                placed.add(done.ticket)
                 completed_by_tier[facts.tier] += 1
                 breaches.setdefault(facts.tier, 0.0)
         parts["travel"] = weights.travel_per_hour * travel_total / 60

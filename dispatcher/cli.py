@@ -116,6 +116,14 @@ def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
     problem = load_scenario(scenario)
     the_plan = read_plan(plan_file)
     base_plan = read_plan(base) if base is not None else None
+    for path, checked in ((plan_file, the_plan), (base, base_plan)):
+        if checked is not None and checked.scenario.sha256 != problem.sha256:
+            raise InputError.single(
+                str(path),
+                f"this plan belongs to another scenario (sha256 {checked.scenario.sha256[:12]}..., "
+                f"{scenario} is {problem.sha256[:12]}...)",
+                path="scenario.sha256",
+            )
     report = check_plan(problem, the_plan, base_plan)
     console = _console()
     for violation in report.violations:

@@ -182,12 +182,15 @@ class _Validator:
         except ValueError as exc:
             self.error(("timezone",), str(exc))
             raise InputError(self.issues) from None
-        try:
-            start = to_utc(sc.horizon.start, self.tz)
-            end = to_utc(sc.horizon.end, self.tz)
-        except ValueError as exc:
-            self.error(("horizon",), str(exc))
-            raise InputError(self.issues) from None
+        instants = {}
+        for field in ("start", "end"):
+            try:
+                instants[field] = to_utc(getattr(sc.horizon, field), self.tz)
+            except ValueError as exc:
+                self.error(("horizon", field), str(exc))
+        if self.issues:
+            raise InputError(self.issues)
+        start, end = instants["start"], instants["end"]
         self.origin = start.replace(second=0, microsecond=0)
         horizon_end = minutes_since(self.origin, end)
         if horizon_end <= 0:
@@ -398,6 +401,12 @@ class _Validator:
                 site = site_index[site_name]
         elif ticket.onsite:
             self.error((*path, "site"), "an on-site ticket needs a site (its own or its client's)")
+        for quantile in ("p50", "p90"):
+            if getattr(ticket.effort, quantile).uses_days:
+                self.error(
+                    (*path, "effort", quantile),
+                    "days are allowed only for SLA targets on a 24x7 clock; give hours (e.g. 24h)",
+                )
         if ticket.effort.p90.minutes < ticket.effort.p50.minutes:
             self.error((*path, "effort", "p90"), "p90 must not be less than p50")
         assigned = None
@@ -495,8 +504,10 @@ class _Validator:
         for engineer_index, jobs in by_engineer.items():
             engineer = problem.engineers[engineer_index]
             jobs.sort(key=lambda job: job[0])
+            overlapping: set[int] = set()
             for (_, prev_end, prev), (start, _, ticket) in zip(jobs, jobs[1:], strict=False):
                 if start < prev_end:
+                    overlapping.add(ticket.index)
                     self.error(
                         ("tickets", ticket.index, "fixed_start"),
                         f"the appointment overlaps {prev.id} (both booked for {engineer.id})",
@@ -504,7 +515,7 @@ class _Validator:
             from .walk import walk_engineer
 
             for job, travel_needed in walk_engineer(problem, engineer, [(t.index, s, f) for s, f, t in jobs]):
-                if travel_needed is not None:
+                if travel_needed is not None and job not in overlapping:
                     ticket = problem.tickets[job]
                     self.error(
                         ("tickets", ticket.index, "fixed_start"),

@@ -786,7 +786,7 @@ def test_reschedule_respects_an_unavailable_engineer(board: Any) -> None:
     kept at 13:00 on Ben starts outside his shifts."""
     base = board_plan(board, board_jobs())
     completed, jobs = completed_board()
-    events = [
+    events: list[dict[str, Any]] = [
         {
             "type": "unavailable",
             "engineer": "ben",
@@ -809,7 +809,7 @@ def test_reschedule_with_a_cut_job_and_a_done_job(board: Any) -> None:
     completed.append({"ticket": "T4", "engineer": "ben", "start": "2026-11-30T10:00", "end": NOW})
     del jobs["T2"], jobs["T4"]
     jobs["T5"] = job("T5", "ben", "2026-11-30T10:30", "2026-11-30T11:30")
-    events = [
+    events: list[dict[str, Any]] = [
         {
             "type": "unavailable",
             "engineer": "ann",

@@ -221,11 +221,6 @@ def test_days_on_a_24x7_target_are_allowed_and_mean_24_hours() -> None:
     assert target.resolution.minutes == 24 * 60
 
 
-@pytest.mark.xfail(
-    reason="BUG: '1d' is accepted for a ticket's effort (p90 becomes 1440 minutes), "
-    "though the SPEC allows days only for SLA targets on a 24x7 clock",
-    strict=True,
-)
 def test_days_in_an_effort_are_an_error() -> None:
     """SPEC 'Time and units': '1d'/'P1D' are allowed only for SLA targets on a 24x7 clock."""
     text = mutate(BASE, "effort: {p50: 30m, p90: 1h}", "effort: {p50: 30m, p90: 1d}")
@@ -535,11 +530,6 @@ def test_two_overlapping_appointments() -> None:
     assert_issue(issues[0], "tickets[1].fixed_start", line_of(text, "fixed_start: 2026-11-30T09:30"), "overlap")
 
 
-@pytest.mark.xfail(
-    reason="BUG: an overlap of two bookings is reported a second time as "
-    "'too close to the previous appointment for the 0 minutes of travel'",
-    strict=True,
-)
 def test_overlapping_appointments_are_reported_once_as_an_overlap() -> None:
     """T-1002 is remote work and needs no travel: only the overlap is wrong."""
     text = add_after(
@@ -614,11 +604,6 @@ def test_ambiguous_autumn_local_time_means_its_first_occurrence() -> None:
     assert opened == dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)
 
 
-@pytest.mark.xfail(
-    reason="BUG: a horizon start in the DST gap is reported with path 'horizon', "
-    "not the field 'horizon.start'",
-    strict=True,
-)
 def test_horizon_start_in_the_spring_forward_gap_names_horizon_start() -> None:
     text = mutate(BASE, "horizon: {start: 2026-11-30T08:00", "horizon: {start: 2026-03-29T01:30")
     expect(text, "horizon.start", line_of(text, "horizon:"), "does not exist")
