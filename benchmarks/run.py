@@ -35,15 +35,28 @@ def run_one(size: str, seed: int, workdir: Path) -> dict[str, object]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()
     subprocess.run(
-        [sys.executable, "-m", "dispatcher.cli", "plan", str(scenario), "-o", str(plan_path),
-         "--time-limit", str(limit), "--seed", str(seed), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "dispatcher.cli",
+            "plan",
+            str(scenario),
+            "-o",
+            str(plan_path),
+            "--time-limit",
+            str(limit),
+            "--seed",
+            str(seed),
+            "--quiet",
+        ],
         check=True,
     )
     wall = time.monotonic() - started
     peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     checked = subprocess.run(
         [sys.executable, "-m", "dispatcher.cli", "check", str(scenario), str(plan_path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     plan = json.loads(plan_path.read_text())
     problem = load_scenario(scenario)
@@ -51,16 +64,23 @@ def run_one(size: str, seed: int, workdir: Path) -> dict[str, object]:
     total = plan["objective"]["total"]
     bound = plan["solver"]["bound"]
     return {
-        "size": size, "seed": seed, "objective": total, "reference": reference,
+        "size": size,
+        "seed": seed,
+        "objective": total,
+        "reference": reference,
         "ratio": total / reference if reference else 1.0,
         "gap": (total - bound) / total if bound is not None and total else None,
-        "wall_s": wall, "peak_mb": peak_mb, "status": plan["solver"]["status"],
+        "wall_s": wall,
+        "peak_mb": peak_mb,
+        "status": plan["solver"]["status"],
         "checked": checked.returncode == 0,
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", nargs="+", default=["S", "M", "L"], choices=list(SIZES))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
@@ -72,7 +92,9 @@ def main() -> None:
                 row = run_one(size, seed, Path(tmp))
                 rows.append(row)
                 print(json.dumps(row), flush=True)
-    print("\n| size | runs | checked | median ratio to rule of thumb | median gap | median wall s | max peak MB | statuses |")
+    print(
+        "\n| size | runs | checked | median ratio to rule of thumb | median gap | median wall s | max peak MB | statuses |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in args.sizes:
         mine = [r for r in rows if r["size"] == size]

@@ -45,7 +45,9 @@ def solve_scenario(
     )
 
 
-def check(scenario: Problem | str | Path | Mapping[str, Any], plan: Plan, base: Plan | None = None) -> Any:
+def check(
+    scenario: Problem | str | Path | Mapping[str, Any], plan: Plan, base: Plan | None = None
+) -> Any:
     """Re-check a plan against every rule; returns a CheckReport (``.ok``, ``.violations``)."""
     from .checker import check_plan
 

@@ -44,7 +44,10 @@ class DispatchGroup(click.Group):
         except Exception as exc:  # a bug of ours: say so in one line, keep details for --debug
             if os.environ.get("DISPATCH_DEBUG"):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} (set DISPATCH_DEBUG=1 for details)", err=True)
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} (set DISPATCH_DEBUG=1 for details)",
+                err=True,
+            )
             sys.exit(1)
 
 
@@ -66,10 +69,14 @@ def validate(scenario: Path) -> None:
     console = _console()
     start, end = problem.instant(0), problem.instant(problem.horizon_end)
     console.print(f"[bold]{problem.name}[/bold]: valid")
-    console.print(f"horizon  {start:%a %d %b %H:%M} - {end:%a %d %b %H:%M} ({problem.scenario.timezone})")
+    console.print(
+        f"horizon  {start:%a %d %b %H:%M} - {end:%a %d %b %H:%M} ({problem.scenario.timezone})"
+    )
     onsite = sum(1 for e in problem.engineers if e.onsite)
     console.print(f"engineers {len(problem.engineers)} ({onsite} on-site)")
-    console.print(f"tickets  {len(problem.tickets)} ({sum(t.onsite for t in problem.tickets)} on-site)")
+    console.print(
+        f"tickets  {len(problem.tickets)} ({sum(t.onsite for t in problem.tickets)} on-site)"
+    )
     by_tier: Counter[tuple[str, str]] = Counter((t.tier, t.priority) for t in problem.tickets)
     priorities = sorted({p for _, p in by_tier})
     table = Table("tier", *priorities, "total")
@@ -82,12 +89,27 @@ def validate(scenario: Path) -> None:
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Plan file to write.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Plan file to write.",
+)
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds."
+)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT workers (default: all cores).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CP-SAT workers (default: all cores).",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
-def plan(scenario: Path, output: Path, time_limit: float, seed: int, workers: int | None, quiet: bool) -> None:
+def plan(
+    scenario: Path, output: Path, time_limit: float, seed: int, workers: int | None, quiet: bool
+) -> None:
     """Solve the daily plan and write the plan file."""
     from .api import solve_scenario
     from .loader import load_scenario
@@ -106,7 +128,11 @@ def plan(scenario: Path, output: Path, time_limit: float, seed: int, workers: in
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--base", type=click.Path(dir_okay=False, path_type=Path), help="The plan this one was rescheduled from.")
+@click.option(
+    "--base",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The plan this one was rescheduled from.",
+)
 def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
     """Re-check a plan against every rule and recompute its objective (exit 1 on violations)."""
     from .checker import check_plan
@@ -143,14 +169,20 @@ def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--timezone", default="Europe/London", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def generate(engineers: int, tickets: int, days: int, seed: int, timezone: str, output: Path) -> None:
+def generate(
+    engineers: int, tickets: int, days: int, seed: int, timezone: str, output: Path
+) -> None:
     """Write a realistic synthetic scenario."""
     from .generator import generate_scenario
     from .planio import write_atomic
 
-    text = generate_scenario(engineers=engineers, tickets=tickets, days=days, seed=seed, timezone=timezone)
+    text = generate_scenario(
+        engineers=engineers, tickets=tickets, days=days, seed=seed, timezone=timezone
+    )
     write_atomic(output, text)
-    click.echo(f"wrote {output}: {engineers} engineers, {tickets} tickets, {days} day(s), seed {seed}")
+    click.echo(
+        f"wrote {output}: {engineers} engineers, {tickets} tickets, {days} day(s), seed {seed}"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

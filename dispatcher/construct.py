@@ -43,7 +43,9 @@ class Schedule:
         overlapping = [job for job in self.by_tier[tier] if job.start < end and start < job.end]
         if len(overlapping) < cap:
             return None
-        events = sorted([(max(j.start, start), 1) for j in overlapping] + [(j.end, -1) for j in overlapping])
+        events = sorted(
+            [(max(j.start, start), 1) for j in overlapping] + [(j.end, -1) for j in overlapping]
+        )
         level = peak = 0
         for _, delta in events:
             level += delta
@@ -70,7 +72,6 @@ def find_slot(
 
     With ``gaps`` the job may go between existing jobs; otherwise only after the last one.
     """
-    problem = schedule.problem
     timeline = schedule.by_engineer[engineer.index]
     positions = range(len(timeline) + 1) if gaps else range(len(timeline), len(timeline) + 1)
     for position in positions:
@@ -83,7 +84,11 @@ def find_slot(
 
 
 def _earliest_in_gap(
-    schedule: Schedule, ticket: TicketData, engineer: EngineerData, timeline: list[Job], position: int
+    schedule: Schedule,
+    ticket: TicketData,
+    engineer: EngineerData,
+    timeline: list[Job],
+    position: int,
 ) -> tuple[int, int, int] | None:
     problem = schedule.problem
     calendar = engineer.calendar
@@ -128,7 +133,17 @@ def _earliest_in_gap(
         if wait is not None:
             candidate = max(wait, start + 1)
             continue
-        if following is not None and schedule.buffer is None and not _rest_still_holds(schedule, engineer, timeline, position, Job(ticket.index, engineer.index, start, end)):
+        if (
+            following is not None
+            and schedule.buffer is None
+            and not _rest_still_holds(
+                schedule,
+                engineer,
+                timeline,
+                position,
+                Job(ticket.index, engineer.index, start, end),
+            )
+        ):
             return None
         return start, end, travel
 
@@ -151,11 +166,17 @@ def _rest_still_holds(
     return all(step.start >= step.earliest for step in steps)
 
 
-def ticket_cost(problem: Problem, ticket: TicketData, engineer: EngineerData, start: int, end: int, travel: int) -> float:
+def ticket_cost(
+    problem: Problem, ticket: TicketData, engineer: EngineerData, start: int, end: int, travel: int
+) -> float:
     """The objective this job adds (SLA risk, lateness, travel, preference)."""
     weights = problem.weights
-    risk = overrun_probability(ticket.p50, ticket.sigma, available_minutes(problem, ticket, engineer, start))
-    cost = ticket.weight * (weights.response * response_risk(ticket, start) + weights.resolution * risk)
+    risk = overrun_probability(
+        ticket.p50, ticket.sigma, available_minutes(problem, ticket, engineer, start)
+    )
+    cost = ticket.weight * (
+        weights.response * response_risk(ticket, start) + weights.resolution * risk
+    )
     cost += ticket.weight * weights.late_per_hour * max(0, end - ticket.resolution_due) / 60
     cost += weights.travel_per_hour * travel / 60
     if ticket.preferred and engineer.index not in ticket.preferred:
@@ -164,7 +185,10 @@ def ticket_cost(problem: Problem, ticket: TicketData, engineer: EngineerData, st
 
 
 def _reference_order(problem: Problem) -> list[TicketData]:
-    fixed = sorted((t for t in problem.tickets if t.fixed_start is not None), key=lambda t: (t.fixed_start, t.id))
+    fixed = sorted(
+        (t for t in problem.tickets if t.fixed_start is not None),
+        key=lambda t: (t.fixed_start, t.id),
+    )
     others = sorted(
         (t for t in problem.tickets if t.fixed_start is None),
         key=lambda t: (-t.weight, t.resolution_due, t.id),

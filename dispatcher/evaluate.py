@@ -59,7 +59,9 @@ def response_risk(ticket: TicketData, start: int) -> float:
     return 1.0 if start > ticket.response_due and not ticket.responded else 0.0
 
 
-def available_minutes(problem: Problem, ticket: TicketData, engineer: EngineerData, start: int) -> int:
+def available_minutes(
+    problem: Problem, ticket: TicketData, engineer: EngineerData, start: int
+) -> int:
     """W: the time the job can get before its resolution deadline."""
     due = ticket.resolution_due
     if due <= start:
@@ -68,8 +70,12 @@ def available_minutes(problem: Problem, ticket: TicketData, engineer: EngineerDa
     return inside + (ticket.after_horizon if due > problem.horizon_end else 0)
 
 
-def resolution_risk(problem: Problem, ticket: TicketData, engineer: EngineerData, start: int) -> float:
-    return overrun_probability(ticket.p50, ticket.sigma, available_minutes(problem, ticket, engineer, start))
+def resolution_risk(
+    problem: Problem, ticket: TicketData, engineer: EngineerData, start: int
+) -> float:
+    return overrun_probability(
+        ticket.p50, ticket.sigma, available_minutes(problem, ticket, engineer, start)
+    )
 
 
 def unassigned_risks(problem: Problem, ticket: TicketData) -> tuple[float, float]:
@@ -115,7 +121,9 @@ def evaluate(
         costs[job.ticket] = JobCost(travel_of.get(job.ticket, 0), respond, resolve)
         travel_minutes += travel_of.get(job.ticket, 0)
         sla += ticket.weight * (weights.response * respond + weights.resolution * resolve)
-        lateness += ticket.weight * weights.late_per_hour * max(0, job.end - ticket.resolution_due) / 60
+        lateness += (
+            ticket.weight * weights.late_per_hour * max(0, job.end - ticket.resolution_due) / 60
+        )
         if ticket.preferred and job.engineer not in ticket.preferred:
             preference += weights.preference
     unassigned: dict[int, tuple[float, float]] = {}
@@ -126,11 +134,23 @@ def evaluate(
         unassigned[ticket.index] = (respond, resolve)
         sla += ticket.weight * (weights.response * respond + weights.resolution * resolve)
         lateness += (
-            ticket.weight * weights.late_per_hour * max(0, problem.horizon_end - ticket.resolution_due) / 60
+            ticket.weight
+            * weights.late_per_hour
+            * max(0, problem.horizon_end - ticket.resolution_due)
+            / 60
         )
         deferral += ticket.weight * weights.deferral
     travel = weights.travel_per_hour * travel_minutes / 60
     total = sla + lateness + deferral + travel + preference + disruption
     return Evaluation(
-        total, sla, lateness, deferral, travel, preference, disruption, travel_minutes, costs, unassigned
+        total,
+        sla,
+        lateness,
+        deferral,
+        travel,
+        preference,
+        disruption,
+        travel_minutes,
+        costs,
+        unassigned,
     )

@@ -59,12 +59,16 @@ def improve(
         chosen_set = set(chosen)
         assigned = {job.ticket: job for job in best_jobs}
         free = [
-            job.ticket for job in best_jobs if job.engineer in chosen_set and job.ticket not in locked
+            job.ticket
+            for job in best_jobs
+            if job.engineer in chosen_set and job.ticket not in locked
         ]
         waiting = [
             t.index
             for t in problem.tickets
-            if t.index not in assigned and t.index not in locked and chosen_set & set(engineers_of_ticket[t.index])
+            if t.index not in assigned
+            and t.index not in locked
+            and chosen_set & set(engineers_of_ticket[t.index])
         ]
         rng.shuffle(waiting)
         free += waiting[: max(0, MAX_FREE_TICKETS - len(free))]
@@ -73,7 +77,9 @@ def improve(
             continue
         fixed = [job for job in best_jobs if job.ticket not in free_set]
         frozen_unassigned = {
-            t.index: None for t in problem.tickets if t.index not in free_set and t.index not in assigned
+            t.index: None
+            for t in problem.tickets
+            if t.index not in free_set and t.index not in assigned
         }
         candidates = {
             ticket: [e for e in engineers_of_ticket[ticket] if e in chosen_set] for ticket in free
@@ -113,11 +119,26 @@ def improve(
         for alternative in built.alternatives:
             if solver.boolean_value(alternative.present):
                 start = solver.value(alternative.start)
-                new_jobs.append(Job(alternative.ticket, alternative.engineer, start, start + alternative.length))
+                new_jobs.append(
+                    Job(alternative.ticket, alternative.engineer, start, start + alternative.length)
+                )
         candidate = evaluate(new_jobs)
-        log.debug("lns %d: %s, %d free, exact %.4f vs %.4f", iteration, solver.status_name(code), len(free), candidate.total, best.total)
+        log.debug(
+            "lns %d: %s, %d free, exact %.4f vs %.4f",
+            iteration,
+            solver.status_name(code),
+            len(free),
+            candidate.total,
+            best.total,
+        )
         if candidate.total < best.total - 1e-9:
-            log.info("lns %d: %.4f -> %.4f (%s)", iteration, best.total, candidate.total, ",".join(problem.engineers[e].id for e in chosen))
+            log.info(
+                "lns %d: %.4f -> %.4f (%s)",
+                iteration,
+                best.total,
+                candidate.total,
+                ",".join(problem.engineers[e].id for e in chosen),
+            )
             best_jobs, best = new_jobs, candidate
             if on_improvement is not None:
                 on_improvement(best.total)
@@ -125,7 +146,9 @@ def improve(
     return best_jobs, best
 
 
-def _neighbourhood(problem: Problem, jobs: list[Job], rng: random.Random, engineers: list[int]) -> list[int]:
+def _neighbourhood(
+    problem: Problem, jobs: list[Job], rng: random.Random, engineers: list[int]
+) -> list[int]:
     """A random engineer plus the engineers who share the most tickets with them."""
     seed_engineer = rng.choice(engineers)
     overlap: dict[int, int] = {}

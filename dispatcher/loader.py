@@ -28,7 +28,8 @@ from .risk import sigma_of
 from .shifts import ShiftCalendar
 from .timeconv import minutes_since, to_utc, zone
 from .travel import TravelTable
-from .yamlio import LineMap, Path as FieldPath, load_yaml, path_text
+from .yamlio import LineMap, load_yaml, path_text
+from .yamlio import Path as FieldPath
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -61,7 +62,9 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Problem:
         return load_scenario_dict(source)
     path = Path(source)
     raw = read_bytes(path, "scenario file")
-    return load_scenario_text(decode(raw, str(path)), filename=str(path), base_dir=path.parent, raw=raw)
+    return load_scenario_text(
+        decode(raw, str(path)), filename=str(path), base_dir=path.parent, raw=raw
+    )
 
 
 def load_scenario_text(
@@ -110,7 +113,9 @@ def pydantic_issues(exc: ValidationError, lines: LineMap, filename: str) -> list
     issues = []
     for error in exc.errors(include_url=False):
         path: FieldPath = tuple(
-            part for part in error["loc"] if isinstance(part, int) or not str(part).startswith(("[", "function-"))
+            part
+            for part in error["loc"]
+            if isinstance(part, int) or not str(part).startswith(("[", "function-"))
         )
         issues.append(InputIssue(filename, lines.line_of(path), path_text(path), _message(error)))
     return issues
@@ -166,7 +171,9 @@ class _Validator:
         self.origin = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
     def error(self, path: FieldPath, message: str) -> None:
-        self.issues.append(InputIssue(self.filename, self.lines.line_of(path), path_text(path), message))
+        self.issues.append(
+            InputIssue(self.filename, self.lines.line_of(path), path_text(path), message)
+        )
 
     def minute(self, value: dt.datetime, path: FieldPath) -> int | None:
         try:
@@ -175,7 +182,9 @@ class _Validator:
             self.error(path, str(exc))
             return None
 
-    def compile(self, matrix_rows: list[tuple[int, str, str, int]], sha256: str, base_dir: Path) -> Problem:
+    def compile(
+        self, matrix_rows: list[tuple[int, str, str, int]], sha256: str, base_dir: Path
+    ) -> Problem:
         sc = self.scenario
         try:
             self.tz = zone(sc.timezone)
@@ -209,7 +218,9 @@ class _Validator:
         self._policies(clocks)
         for tier in sc.policy.tier_caps:
             if tier not in sc.weights.tiers:
-                self.error(("policy", "tier_caps", tier), f"unknown tier '{tier}' (not in weights.tiers)")
+                self.error(
+                    ("policy", "tier_caps", tier), f"unknown tier '{tier}' (not in weights.tiers)"
+                )
         engineers = self._engineers(site_index, horizon_end)
         clients = self._clients(site_index, {e.id: e.index for e in engineers})
         tickets = self._tickets(site_index, engineers, clients, clocks, horizon_end)
@@ -234,13 +245,17 @@ class _Validator:
             raise InputError(self.issues)
         return problem
 
-    def _matrix(self, rows: list[tuple[int, str, str, int]], site_index: dict[str, int]) -> dict[tuple[int, int], int]:
+    def _matrix(
+        self, rows: list[tuple[int, str, str, int]], site_index: dict[str, int]
+    ) -> dict[tuple[int, int], int]:
         matrix: dict[tuple[int, int], int] = {}
         for line, origin, destination, minutes in rows:
             for name, value in (("from", origin), ("to", destination)):
                 if value not in site_index:
                     self.issues.append(
-                        InputIssue(str(self.scenario.travel_matrix), line, name, f"unknown site '{value}'")
+                        InputIssue(
+                            str(self.scenario.travel_matrix), line, name, f"unknown site '{value}'"
+                        )
                     )
             if origin in site_index and destination in site_index:
                 matrix[(site_index[origin], site_index[destination])] = minutes
@@ -260,7 +275,10 @@ class _Validator:
         sc = self.scenario
         for name, policy in sc.sla_policies.items():
             if policy.tier not in sc.weights.tiers:
-                self.error(("sla_policies", name, "tier"), f"unknown tier '{policy.tier}' (not in weights.tiers)")
+                self.error(
+                    ("sla_policies", name, "tier"),
+                    f"unknown tier '{policy.tier}' (not in weights.tiers)",
+                )
             if policy.clock != "24x7" and policy.clock not in sc.calendars:
                 self.error(("sla_policies", name, "clock"), f"unknown calendar '{policy.clock}'")
             if not policy.targets:
@@ -293,7 +311,9 @@ class _Validator:
                 else:
                     home = site_index[engineer.home]
             elif engineer.onsite:
-                self.error((*path, "home"), "an on-site engineer needs a home site (or set onsite: false)")
+                self.error(
+                    (*path, "home"), "an on-site engineer needs a home site (or set onsite: false)"
+                )
             shifts: list[tuple[int, int, int]] = []
             for j, shift in enumerate(engineer.shifts):
                 start = self.minute(shift.start, (*path, "shifts", j, "start"))
@@ -329,7 +349,9 @@ class _Validator:
             )
         return result
 
-    def _clients(self, site_index: dict[str, int], engineer_index: dict[str, int]) -> dict[str, tuple[int, Any]]:
+    def _clients(
+        self, site_index: dict[str, int], engineer_index: dict[str, int]
+    ) -> dict[str, tuple[int, Any]]:
         clients: dict[str, tuple[int, Any]] = {}
         for i, client in enumerate(self.scenario.clients):
             path: FieldPath = ("clients", i)
@@ -342,7 +364,9 @@ class _Validator:
                 self.error((*path, "site"), f"unknown site '{client.site}'")
             for j, engineer_id in enumerate(client.preferred_engineers):
                 if engineer_id not in engineer_index:
-                    self.error((*path, "preferred_engineers", j), f"unknown engineer '{engineer_id}'")
+                    self.error(
+                        (*path, "preferred_engineers", j), f"unknown engineer '{engineer_id}'"
+                    )
         return clients
 
     def _tickets(
@@ -357,7 +381,16 @@ class _Validator:
         result: list[TicketData] = []
         seen: set[str] = set()
         for i, ticket in enumerate(self.scenario.tickets):
-            compiled = self.ticket(("tickets", i), ticket, site_index, engineer_index, clients, clocks, horizon_end, len(result))
+            compiled = self.ticket(
+                ("tickets", i),
+                ticket,
+                site_index,
+                engineer_index,
+                clients,
+                clocks,
+                horizon_end,
+                len(result),
+            )
             if ticket.id in seen:
                 self.error(("tickets", i, "id"), f"duplicate ticket id '{ticket.id}'")
             seen.add(ticket.id)
@@ -428,21 +461,39 @@ class _Validator:
         if ticket.fixed_start is not None:
             fixed = self.minute(ticket.fixed_start, (*path, "fixed_start"))
             if ticket.assigned_to is None:
-                self.error((*path, "fixed_start"), "a fixed_start needs assigned_to (the booked engineer)")
+                self.error(
+                    (*path, "fixed_start"), "a fixed_start needs assigned_to (the booked engineer)"
+                )
             if fixed is not None and opened is not None and fixed < opened:
-                self.error((*path, "fixed_start"), "the fixed start is before the ticket was opened")
-        responded = ticket.responded is not None and self.minute(ticket.responded, (*path, "responded")) is not None
+                self.error(
+                    (*path, "fixed_start"), "the fixed start is before the ticket was opened"
+                )
+        responded = (
+            ticket.responded is not None
+            and self.minute(ticket.responded, (*path, "responded")) is not None
+        )
         tier = policy.tier
         clock = clocks.get(policy.clock)
         response_due = resolution_due = 0
         if opened is not None and target is not None and clock is not None:
-            response_due = self._due(path, "response_due", ticket.response_due, clock, opened, target.response.minutes)
-            resolution_due = self._due(path, "resolution_due", ticket.resolution_due, clock, opened, target.resolution.minutes)
+            response_due = self._due(
+                path, "response_due", ticket.response_due, clock, opened, target.response.minutes
+            )
+            resolution_due = self._due(
+                path,
+                "resolution_due",
+                ticket.resolution_due,
+                clock,
+                opened,
+                target.resolution.minutes,
+            )
         if len(self.issues) > count_before or opened is None or clock is None:
             return None
         weights = sc.weights
         after = clock.count(horizon_end, resolution_due) if resolution_due > horizon_end else 0
-        preferred = frozenset(engineer_index[e] for e in client.preferred_engineers if e in engineer_index)
+        preferred = frozenset(
+            engineer_index[e] for e in client.preferred_engineers if e in engineer_index
+        )
         return TicketData(
             index=index,
             id=ticket.id,
@@ -470,7 +521,13 @@ class _Validator:
         )
 
     def _due(
-        self, path: FieldPath, field: str, given: dt.datetime | None, clock: Clock, opened: int, minutes: int
+        self,
+        path: FieldPath,
+        field: str,
+        given: dt.datetime | None,
+        clock: Clock,
+        opened: int,
+        minutes: int,
     ) -> int:
         if given is not None:
             return self.minute(given, (*path, field)) or 0
@@ -489,7 +546,9 @@ class _Validator:
             path = ("tickets", ticket.index, "fixed_start")
             engineer = problem.engineers[ticket.assigned_to]
             if not is_eligible(ticket, engineer):
-                self.error(path, f"engineer '{engineer.id}' cannot take this ticket (skills or on-site)")
+                self.error(
+                    path, f"engineer '{engineer.id}' cannot take this ticket (skills or on-site)"
+                )
                 continue
             start = ticket.fixed_start
             if ticket.window is not None and not ticket.window[0] <= start <= ticket.window[1]:
@@ -498,7 +557,10 @@ class _Validator:
             shift = engineer.calendar.shift_of_start(start)
             finish = engineer.calendar.finish(start, ticket.p50) if shift is not None else None
             if shift is None or finish is None:
-                self.error(path, f"the appointment is outside {engineer.id}'s shifts or runs past their last shift")
+                self.error(
+                    path,
+                    f"the appointment is outside {engineer.id}'s shifts or runs past their last shift",
+                )
                 continue
             by_engineer.setdefault(engineer.index, []).append((start, finish, ticket))
         for engineer_index, jobs in by_engineer.items():
@@ -514,14 +576,18 @@ class _Validator:
                     )
             from .walk import walk_engineer
 
-            for job, travel_needed in walk_engineer(problem, engineer, [(t.index, s, f) for s, f, t in jobs]):
+            for job, travel_needed in walk_engineer(
+                problem, engineer, [(t.index, s, f) for s, f, t in jobs]
+            ):
                 if travel_needed is not None and job not in overlapping:
                     ticket = problem.tickets[job]
                     self.error(
                         ("tickets", ticket.index, "fixed_start"),
                         f"too close to the previous appointment for the {travel_needed} minutes of travel",
                     )
-        running: list[tuple[int, int, TicketData]] = [job for jobs in by_engineer.values() for job in jobs]
+        running: list[tuple[int, int, TicketData]] = [
+            job for jobs in by_engineer.values() for job in jobs
+        ]
         for tier, cap in problem.tier_caps.items():
             events = sorted(
                 [(s, 1, t.id) for s, _, t in running if t.tier == tier]

@@ -50,7 +50,9 @@ class Alternative:
     buffer: int
     present: cp_model.IntVar
     start: cp_model.IntVar
-    steps: list[tuple[int, cp_model.IntVar]] = field(default_factory=list)  # (threshold, S > threshold)
+    steps: list[tuple[int, cp_model.IntVar]] = field(
+        default_factory=list
+    )  # (threshold, S > threshold)
 
 
 @dataclass
@@ -151,7 +153,9 @@ class ModelBuilder:
         respond = 1.0 if start > ticket.response_due and not ticket.responded else 0.0
         return ticket.weight * (weights.response * respond + weights.resolution * risk)
 
-    def risk_segments(self, ticket: TicketData, engineer: EngineerData, first: int, last: int) -> list[tuple[int, int, float]]:
+    def risk_segments(
+        self, ticket: TicketData, engineer: EngineerData, first: int, last: int
+    ) -> list[tuple[int, int, float]]:
         """Split starts [first, last] where the risk changes level; each segment (lo, hi, cost)
         is priced at its latest start (upper twin) or earliest start (lower twin), exact there.
 
@@ -164,7 +168,9 @@ class ModelBuilder:
                 ticket.p50, ticket.sigma, available_minutes(self.problem, ticket, engineer, start)
             )
             late_response = start > ticket.response_due and not ticket.responded
-            return late_response, next(i for i, level in enumerate(RISK_LEVELS) if level >= risk - 1e-12)
+            return late_response, next(
+                i for i, level in enumerate(RISK_LEVELS) if level >= risk - 1e-12
+            )
 
         segments = []
         low = first
@@ -206,7 +212,15 @@ class ModelBuilder:
         if ticket.index in self.frozen:
             job = self.frozen[ticket.index]
             if job is not None and not self.frozen_as_fixed:
-                self._add_alternative(ticket, self.problem.engineers[job.engineer], job.start, job.start, job.end - job.start, 0, force=True)
+                self._add_alternative(
+                    ticket,
+                    self.problem.engineers[job.engineer],
+                    job.start,
+                    job.start,
+                    job.end - job.start,
+                    0,
+                    force=True,
+                )
             return
         engineers = self.engineers_of(ticket)
         low = max(ticket.earliest_start, self.not_before.get(ticket.index, ticket.earliest_start))
@@ -219,19 +233,32 @@ class ModelBuilder:
             for piece in calendar.start_pieces(low, top, ticket.p50):
                 shift = calendar.shift_of_start(piece.first)
                 assert shift is not None
-                first = max(piece.first, calendar.starts[shift] + buffer, self.not_before.get(ticket.index, -(10**9)) + buffer)
+                first = max(
+                    piece.first,
+                    calendar.starts[shift] + buffer,
+                    self.not_before.get(ticket.index, -(10**9)) + buffer,
+                )
                 if first > piece.last:
                     continue
                 self._add_alternative(ticket, engineer, first, piece.last, piece.length, buffer)
 
     def _add_alternative(
-        self, ticket: TicketData, engineer: EngineerData, first: int, last: int, length: int, buffer: int, force: bool = False
+        self,
+        ticket: TicketData,
+        engineer: EngineerData,
+        first: int,
+        last: int,
+        length: int,
+        buffer: int,
+        force: bool = False,
     ) -> None:
         model = self.model
         name = f"{ticket.id}@{engineer.id}:{first}"
         present = model.new_bool_var(f"p[{name}]")
         start = model.new_int_var(first, last, f"s[{name}]")
-        alternative = Alternative(ticket.index, engineer.index, first, last, length, buffer, present, start)
+        alternative = Alternative(
+            ticket.index, engineer.index, first, last, length, buffer, present, start
+        )
         weights = self.problem.weights
         segments = self.risk_segments(ticket, engineer, first, last)
         constant = segments[0][2] + weights.travel_per_hour * buffer / 60
@@ -270,8 +297,15 @@ class ModelBuilder:
         self.unassigned[ticket.index] = skip
         weights = self.problem.weights
         respond, resolve = unassigned_risks(self.problem, ticket)
-        cost = ticket.weight * (weights.response * respond + weights.resolution * resolve + weights.deferral)
-        cost += ticket.weight * weights.late_per_hour * max(0, self.problem.horizon_end - ticket.resolution_due) / 60
+        cost = ticket.weight * (
+            weights.response * respond + weights.resolution * resolve + weights.deferral
+        )
+        cost += (
+            ticket.weight
+            * weights.late_per_hour
+            * max(0, self.problem.horizon_end - ticket.resolution_due)
+            / 60
+        )
         coefficient = self._round(cost)
         if coefficient:
             self.cost_terms.append((coefficient, skip))
@@ -291,7 +325,9 @@ class ModelBuilder:
             if job.engineer not in per_engineer:
                 continue  # nothing of the model runs on that engineer
             per_engineer[job.engineer].append(
-                self.model.new_fixed_size_interval_var(job.start, job.end - job.start, f"fixed[{job.ticket}]")
+                self.model.new_fixed_size_interval_var(
+                    job.start, job.end - job.start, f"fixed[{job.ticket}]"
+                )
             )
         for intervals in per_engineer.values():
             if len(intervals) > 1:
@@ -302,12 +338,16 @@ class ModelBuilder:
         tickets = self.problem.tickets
         for tier, cap in sorted(self.problem.tier_caps.items()):
             intervals = [
-                self.model.new_optional_fixed_size_interval_var(a.start, a.length, a.present, f"tier[{a.ticket}:{a.first}@{a.engineer}]")
+                self.model.new_optional_fixed_size_interval_var(
+                    a.start, a.length, a.present, f"tier[{a.ticket}:{a.first}@{a.engineer}]"
+                )
                 for a in self.alternatives
                 if tickets[a.ticket].tier == tier
             ]
             intervals += [
-                self.model.new_fixed_size_interval_var(j.start, j.end - j.start, f"tierfixed[{j.ticket}]")
+                self.model.new_fixed_size_interval_var(
+                    j.start, j.end - j.start, f"tierfixed[{j.ticket}]"
+                )
                 for j in self.fixed
                 if tickets[j.ticket].tier == tier
             ]

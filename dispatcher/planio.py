@@ -147,7 +147,9 @@ def read_plan(path: str | Path) -> Plan:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError([InputIssue(filename, exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+        raise InputError(
+            [InputIssue(filename, exc.lineno, "", f"not valid JSON: {exc.msg}")]
+        ) from None
     if not isinstance(data, dict):
         raise InputError.single(filename, "a plan file must be a JSON object", 1)
     try:

@@ -19,7 +19,11 @@ def _missing_requirements(problem: Problem, ticket: TicketData) -> str:
             needs.append(f"needs {skill}>={level}; {have}")
     if ticket.assigned_to is not None:
         engineer = problem.engineers[ticket.assigned_to]
-        lacks = [f"{s}>={lvl}" for s, lvl in sorted(ticket.skills.items()) if engineer.skills.get(s, 0) < lvl]
+        lacks = [
+            f"{s}>={lvl}"
+            for s, lvl in sorted(ticket.skills.items())
+            if engineer.skills.get(s, 0) < lvl
+        ]
         if ticket.onsite and not engineer.onsite:
             lacks.append("on-site work")
         if lacks:
@@ -27,7 +31,10 @@ def _missing_requirements(problem: Problem, ticket: TicketData) -> str:
     if ticket.onsite and not needs:
         needs.append("on-site visit; no engineer with its skills works on site")
     if not needs:
-        needs.append("no single engineer has all of " + ", ".join(f"{s}>={lvl}" for s, lvl in sorted(ticket.skills.items())))
+        needs.append(
+            "no single engineer has all of "
+            + ", ".join(f"{s}>={lvl}" for s, lvl in sorted(ticket.skills.items()))
+        )
     return "; ".join(needs)
 
 
@@ -66,17 +73,26 @@ def unassigned_reason(problem: Problem, ticket: TicketData) -> tuple[str, str]:
         else:
             where = "the horizon"
         names = ", ".join(problem.engineers[e].id for e in eligible[:5])
-        return "window_unreachable", f"no eligible engineer ({names}) is on shift, with travel, in {where}"
+        return (
+            "window_unreachable",
+            f"no eligible engineer ({names}) is on shift, with travel, in {where}",
+        )
     for engineer_index, starts in can_start.items():
         calendar = problem.engineers[engineer_index].calendar
         if any(calendar.finish(start, ticket.p50) is not None for start in starts):
-            return "deferred", "it would fit, but weightier work took the time of its eligible engineers"
+            return (
+                "deferred",
+                "it would fit, but weightier work took the time of its eligible engineers",
+            )
     most = max(
         problem.engineers[e].calendar.minutes_between(min(s), problem.horizon_end)
         for e, s in can_start.items()
         if s
     )
-    return "no_capacity", f"needs {_hours(ticket.p50)} of shift time, the horizon has {_hours(most)}"
+    return (
+        "no_capacity",
+        f"needs {_hours(ticket.p50)} of shift time, the horizon has {_hours(most)}",
+    )
 
 
 __all__ = ["unassigned_reason"]

@@ -53,7 +53,9 @@ class ShiftCalendar:
         index = bisect_right(self.starts, instant) - 1
         if index < 0:
             return 0
-        return self.before[index] + min(instant - self.starts[index], self.ends[index] - self.starts[index])
+        return self.before[index] + min(
+            instant - self.starts[index], self.ends[index] - self.starts[index]
+        )
 
     def minutes_between(self, start: int, end: int) -> int:
         """Shift minutes inside [start, end] (0 when end <= start)."""
@@ -82,11 +84,22 @@ class ShiftCalendar:
             offset = self.before[index] - shift_start  # position(S) = S + offset inside shift
             for end_index in range(index, len(self.shifts)):
                 # Starts whose work ends in shift end_index: through[end_index-1] < S+offset+work <= through[end_index]
-                lower = (self.through[end_index - 1] if end_index > index else -(10**12)) - offset - work + 1
+                lower = (
+                    (self.through[end_index - 1] if end_index > index else -(10**12))
+                    - offset
+                    - work
+                    + 1
+                )
                 upper = self.through[end_index] - offset - work
                 piece_low, piece_high = max(low, lower), min(high, upper)
                 if piece_low <= piece_high:
-                    length = self.starts[end_index] - self.before[end_index] + self.before[index] - shift_start + work
+                    length = (
+                        self.starts[end_index]
+                        - self.before[end_index]
+                        + self.before[index]
+                        - shift_start
+                        + work
+                    )
                     pieces.append(StartPiece(piece_low, piece_high, length))
                 if upper >= high:
                     break

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from .construct import Schedule, greedy_plan
 from .evaluate import Evaluation, Job, evaluate
 from .lns import improve
-from .model import SCALE, Built, ModelBuilder, Mode
+from .model import SCALE, Built, Mode, ModelBuilder
 from .problem import Problem
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,9 @@ def _extract(solver: cp_model.CpSolver, built: Built) -> list[Job]:
     for alternative in built.alternatives:
         if solver.boolean_value(alternative.present):
             start = solver.value(alternative.start)
-            jobs.append(Job(alternative.ticket, alternative.engineer, start, start + alternative.length))
+            jobs.append(
+                Job(alternative.ticket, alternative.engineer, start, start + alternative.length)
+            )
     return jobs
 
 
@@ -131,7 +133,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         return evaluate(problem, jobs, completed=completed, not_before=options.not_before)
 
     builder = ModelBuilder(
-        problem, "upper", fixed=[*(options.fixed or []), *completed], not_before=options.not_before, frozen=options.frozen
+        problem,
+        "upper",
+        fixed=[*(options.fixed or []), *completed],
+        not_before=options.not_before,
+        frozen=options.frozen,
     )
     fallback_jobs = _construct(problem, options, buffered=None)
     best_jobs, best = fallback_jobs, exact(fallback_jobs)
@@ -183,7 +189,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     if disruption_free:
         bound = _lower_bound(problem, options, deadline)
     # Costs are rounded to 1/SCALE per term in the model: that much slack is rounding, not a gap.
-    if status == "feasible" and bound is not None and bound >= best.total - OPTIMALITY_SLACK * max(1.0, abs(best.total)):
+    if (
+        status == "feasible"
+        and bound is not None
+        and bound >= best.total - OPTIMALITY_SLACK * max(1.0, abs(best.total))
+    ):
         status = "optimal"
         bound = min(bound, best.total)
     return SolveResult(
@@ -216,8 +226,15 @@ def _construct(problem: Problem, options: SolveOptions, buffered: ModelBuilder |
         from .construct import _reference_order
 
         order = [t for t in _reference_order(problem) if t.index not in fixed_tickets]
-    jobs = greedy_plan(problem, schedule, order, engineers_of=buffered.engineers_of if buffered else None)
-    return [job for job in jobs if job.ticket not in {j.ticket for j in [*(options.fixed or []), *(options.completed or [])]}]
+    jobs = greedy_plan(
+        problem, schedule, order, engineers_of=buffered.engineers_of if buffered else None
+    )
+    return [
+        job
+        for job in jobs
+        if job.ticket
+        not in {j.ticket for j in [*(options.fixed or []), *(options.completed or [])]}
+    ]
 
 
 MAX_BOUND_ALTERNATIVES = 4000
@@ -244,6 +261,8 @@ def candidate_engineers(problem: Problem, hint: list[Job]) -> dict[int, list[int
         )
         candidates[ticket.index] = ranked[:keep]
     return candidates
+
+
 OPTIMALITY_SLACK = 1e-5
 
 

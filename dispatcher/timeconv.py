@@ -28,7 +28,9 @@ def to_utc(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     aware = value.replace(tzinfo=tz, fold=0)
     back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     if back != value:
-        raise ValueError(f"local time {value.isoformat()} does not exist in {tz.key} (clocks go forward)")
+        raise ValueError(
+            f"local time {value.isoformat()} does not exist in {tz.key} (clocks go forward)"
+        )
     return aware.astimezone(UTC)
 
 

@@ -92,7 +92,9 @@ class _Builder:
         self.nodes = 0
 
     def _fail(self, node: yaml.Node, path: Path, message: str) -> InputError:
-        return InputError([InputIssue(self.filename, node.start_mark.line + 1, path_text(path), message)])
+        return InputError(
+            [InputIssue(self.filename, node.start_mark.line + 1, path_text(path), message)]
+        )
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.nodes += 1

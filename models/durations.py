@@ -56,7 +56,9 @@ def parse_duration(value: object) -> Duration:
     text = value.strip()
     match = _ISO.match(text.upper()) if text[:1] in "Pp" else _COMPACT.match(text.lower())
     if not text or match is None or not any(match.groupdict().values()):
-        raise ValueError(f"'{value}' is not a duration (use e.g. '90m', '2h', '1h30m' or 'PT1H30M')")
+        raise ValueError(
+            f"'{value}' is not a duration (use e.g. '90m', '2h', '1h30m' or 'PT1H30M')"
+        )
     parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
     total_seconds = ((parts["d"] * 24 + parts["h"]) * 60 + parts["m"]) * 60 + parts["s"]
     minutes = math.ceil(total_seconds / 60 - 1e-9)
@@ -82,7 +84,7 @@ def parse_time_of_day(text: str) -> int:
 def parse_day_hours(value: object) -> tuple[tuple[int, int], ...]:
     """'08:00-12:00,13:00-17:00' -> ((480, 720), (780, 1020)); '' or 'closed' -> ()."""
     if not isinstance(value, str):
-        raise ValueError(f"expected hours such as \"08:00-18:00\", got {value!r}")
+        raise ValueError(f'expected hours such as "08:00-18:00", got {value!r}')
     text = value.strip()
     if text.lower() in ("", "closed", "off"):
         return ()

@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 PLAN_FORMAT = "dispatch-plan/1"
 
 # Written with the UTC offset spelled out ("+00:00", never "Z"), as the SPEC shows.
-Instant = Annotated[dt.datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str, when_used="json")]
+Instant = Annotated[
+    dt.datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str, when_used="json")
+]
 
 UnassignedReason = Literal["no_eligible_engineer", "window_unreachable", "no_capacity", "deferred"]
 SolverStatus = Literal["optimal", "feasible", "fallback"]

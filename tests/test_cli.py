@@ -67,9 +67,9 @@ def stderr_of(result: Result) -> str:
 def assert_no_traceback(result: Result) -> None:
     assert "Traceback" not in result.output
     assert "Traceback" not in stderr_of(result)
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
-        repr(result.exception)
-    )
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), repr(result.exception)
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,9 @@ def test_validate_reports_every_error_of_the_file(tmp_path: Path) -> None:
 
 def test_validate_bad_yaml_exits_2_with_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("version: 1\nname: [unclosed\nhorizon: {start: 2026-11-30T08:00}\n", encoding="utf-8")
+    path.write_text(
+        "version: 1\nname: [unclosed\nhorizon: {start: 2026-11-30T08:00}\n", encoding="utf-8"
+    )
     result = run("validate", path)
     assert result.exit_code == 2
     assert f"{path}:" in stderr_of(result)
@@ -229,7 +231,9 @@ def test_check_plan_of_another_scenario_is_refused(northside_plan: Path, tmp_pat
     assert_no_traceback(result)
 
 
-def test_check_plan_of_another_scenario_exits_2_on_stderr(northside_plan: Path, tmp_path: Path) -> None:
+def test_check_plan_of_another_scenario_exits_2_on_stderr(
+    northside_plan: Path, tmp_path: Path
+) -> None:
     """SPEC: 'a plan that belongs to another scenario' ends with one clear message on stderr, exit 2."""
     other = tmp_path / "northside.yaml"
     other.write_bytes(NORTHSIDE.read_bytes() + b"# edited after planning\n")
@@ -283,7 +287,9 @@ def test_plan_on_invalid_scenario_exits_2_and_writes_nothing(tmp_path: Path) -> 
 
 def test_generate_writes_a_scenario_that_validates(tmp_path: Path) -> None:
     out = tmp_path / "generated.yaml"
-    result = run("generate", "--engineers", "3", "--tickets", "8", "--days", "1", "--seed", "7", "-o", out)
+    result = run(
+        "generate", "--engineers", "3", "--tickets", "8", "--days", "1", "--seed", "7", "-o", out
+    )
     assert result.exit_code == 0, result.output + stderr_of(result)
     checked = run("validate", out)
     assert checked.exit_code == 0, checked.output + stderr_of(checked)

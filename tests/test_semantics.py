@@ -8,9 +8,8 @@ import pytest
 
 from dispatcher.api import check, solve_scenario
 from dispatcher.evaluate import Job, evaluate
-from dispatcher.walk import walk
-
 from dispatcher.loader import load_scenario_text
+from dispatcher.walk import walk
 
 from .conftest import scenario_text, tiny
 

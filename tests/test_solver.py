@@ -98,6 +98,8 @@ def test_large_day_uses_neighbourhood_search_and_stays_valid():
 )
 def test_random_small_scenarios_give_checked_plans(engineers, tickets, days, seed):
     """For any generated small scenario: each ticket once, checker OK, objective recomputed."""
-    problem = load_scenario_text(generate_scenario(engineers, tickets, days=days, seed=seed), "p.yaml")
+    problem = load_scenario_text(
+        generate_scenario(engineers, tickets, days=days, seed=seed), "p.yaml"
+    )
     plan = solve_scenario(problem, time_limit=0.6, workers=1, seed=seed)
     assert_sound(problem, plan)

@@ -194,7 +194,9 @@ def test_bad_durations_are_errors(value: str, phrase: str) -> None:
 
 def test_days_on_an_office_clock_target_are_an_error() -> None:
     """'1d' means 24 elapsed hours, which only makes sense on a 24x7 clock."""
-    text = mutate(BASE, "P1: {response: 30m, resolution: 4h}", "P1: {response: 30m, resolution: 1d}")
+    text = mutate(
+        BASE, "P1: {response: 30m, resolution: 4h}", "P1: {response: 30m, resolution: 1d}"
+    )
     expect(
         text,
         "sla_policies.managed-gold.targets.P1.resolution",
@@ -246,14 +248,18 @@ def test_bad_yaml_syntax_reports_its_line() -> None:
 def test_unclosed_flow_mapping_is_a_yaml_error_with_a_line() -> None:
     text = mutate(BASE, "effort: {p50: 30m, p90: 1h}", "effort: {p50: 30m, p90: 1h")
     issue = only_issue(text)
-    assert issue.line is not None and issue.line >= line_of(text, "effort: {p50: 30m, p90: 1h"), str(issue)
+    assert issue.line is not None and issue.line >= line_of(text, "effort: {p50: 30m, p90: 1h"), (
+        str(issue)
+    )
     assert "yaml" in issue.message.lower(), str(issue)
 
 
 def test_duplicate_yaml_key_is_an_error() -> None:
     """YAML would silently keep the last value; a dispatcher must be told instead."""
     text = add_after(BASE, "priority: P2", "    priority: P1\n")
-    expect(text, "tickets[1].priority", line_of(text, "priority: P1", occurrence=2), "duplicate key")
+    expect(
+        text, "tickets[1].priority", line_of(text, "priority: P1", occurrence=2), "duplicate key"
+    )
 
 
 def test_non_utf8_file_is_an_error_naming_file_and_line(tmp_path: Any) -> None:
@@ -292,7 +298,9 @@ def test_duplicate_engineer_id() -> None:
 def test_duplicate_client_id() -> None:
     """The duplicate repeats the same SLA and site, so the id is the only fault."""
     text = add_after(
-        BASE, "preferred_engineers: [alice]", "  - {id: northwind, sla: managed-gold, site: northwind-hq}\n"
+        BASE,
+        "preferred_engineers: [alice]",
+        "  - {id: northwind, sla: managed-gold, site: northwind-hq}\n",
     )
     expect(text, "clients[1].id", line_of(text, "- {id: northwind, sla: managed-gold"), "duplicate")
 
@@ -316,7 +324,9 @@ def test_unknown_sla_policy_on_a_client() -> None:
 
 def test_unknown_calendar_as_a_policy_clock() -> None:
     text = mutate(BASE, "clock: office", "clock: weekend")
-    expect(text, "sla_policies.managed-gold.clock", line_of(text, "clock: weekend"), "unknown calendar")
+    expect(
+        text, "sla_policies.managed-gold.clock", line_of(text, "clock: weekend"), "unknown calendar"
+    )
 
 
 def test_unknown_site_on_a_client() -> None:
@@ -495,7 +505,12 @@ def test_window_that_ends_before_it_starts() -> None:
 def test_fixed_start_before_opened() -> None:
     """Nobody can keep an appointment booked before the call came in."""
     text = mutate(BASE, "opened: 2026-11-30T07:40", "opened: 2026-11-30T09:30")
-    expect(text, "tickets[0].fixed_start", line_of(text, "fixed_start:"), "before the ticket was opened")
+    expect(
+        text,
+        "tickets[0].fixed_start",
+        line_of(text, "fixed_start:"),
+        "before the ticket was opened",
+    )
 
 
 # --- booked appointments that cannot all hold ---------------------------------
@@ -527,7 +542,12 @@ def test_two_overlapping_appointments() -> None:
         "    assigned_to: alice\n    fixed_start: 2026-11-30T09:30\n",
     )
     issues = issues_of(text)
-    assert_issue(issues[0], "tickets[1].fixed_start", line_of(text, "fixed_start: 2026-11-30T09:30"), "overlap")
+    assert_issue(
+        issues[0],
+        "tickets[1].fixed_start",
+        line_of(text, "fixed_start: 2026-11-30T09:30"),
+        "overlap",
+    )
 
 
 def test_overlapping_appointments_are_reported_once_as_an_overlap() -> None:
@@ -537,7 +557,9 @@ def test_overlapping_appointments_are_reported_once_as_an_overlap() -> None:
         "skills: [windows]",
         "    assigned_to: alice\n    fixed_start: 2026-11-30T09:30\n",
     )
-    expect(text, "tickets[1].fixed_start", line_of(text, "fixed_start: 2026-11-30T09:30"), "overlap")
+    expect(
+        text, "tickets[1].fixed_start", line_of(text, "fixed_start: 2026-11-30T09:30"), "overlap"
+    )
 
 
 def test_two_onsite_appointments_too_close_for_the_travel() -> None:
@@ -571,7 +593,9 @@ def test_appointment_running_past_the_last_shift() -> None:
 
 def test_appointment_outside_its_own_window() -> None:
     text = add_after(
-        BASE, "fixed_start: 2026-11-30T09:00", "    window: {start: 2026-11-30T10:00, end: 2026-11-30T11:00}\n"
+        BASE,
+        "fixed_start: 2026-11-30T09:00",
+        "    window: {start: 2026-11-30T10:00, end: 2026-11-30T11:00}\n",
     )
     expect(text, "tickets[0].fixed_start", line_of(text, "fixed_start:"), "window")
 
@@ -584,7 +608,9 @@ def test_booked_jobs_over_a_tier_cap() -> None:
     text = add_after(
         text, "skills: [windows]", "    assigned_to: bob\n    fixed_start: 2026-11-30T09:30\n"
     )
-    expect(text, "tickets[1].fixed_start", line_of(text, "fixed_start: 2026-11-30T09:30"), "tier_caps")
+    expect(
+        text, "tickets[1].fixed_start", line_of(text, "fixed_start: 2026-11-30T09:30"), "tier_caps"
+    )
 
 
 # --- local times ----------------------------------------------------------------
@@ -615,7 +641,9 @@ def test_shift_end_in_the_spring_forward_gap_names_the_field() -> None:
         "- {start: 2026-11-30T13:00, end: 2026-11-30T17:00}",
         "- {start: 2026-11-30T13:00, end: 2026-03-29T01:30}",
     )
-    expect(text, "engineers[0].shifts[1].end", line_of(text, "end: 2026-03-29T01:30"), "does not exist")
+    expect(
+        text, "engineers[0].shifts[1].end", line_of(text, "end: 2026-03-29T01:30"), "does not exist"
+    )
 
 
 def test_offset_datetimes_are_taken_as_given() -> None:
@@ -650,7 +678,9 @@ def test_durations_round_up_to_whole_minutes() -> None:
 
 def test_skills_as_a_list_mean_level_one() -> None:
     """T-1002 says 'skills: [windows]'; an engineer list works the same way."""
-    text = mutate(BASE, "skills: {windows: 3, networking: 2}", "skills: [windows, networking, linux]")
+    text = mutate(
+        BASE, "skills: {windows: 3, networking: 2}", "skills: [windows, networking, linux]"
+    )
     text = mutate(text, "skills: {networking: 2}", "skills: {networking: 1}")
     problem = load(text)
     assert problem.tickets[1].skills == {"windows": 1}
