@@ -82,7 +82,7 @@ def _configure(solver: cp_model.CpSolver, seconds: float, options: SolveOptions)
         # One worker with a deterministic limit gives the same plan on every run;
         # the wall-clock limit stays as a guard only.
         params.max_deterministic_time = max(0.05, seconds)
-        params.max_time_in_seconds = max(0.1, seconds * 3)
+        params.max_time_in_seconds = max(0.1, seconds * 1.5)
     else:
         params.max_time_in_seconds = max(0.05, seconds)
 
