@@ -11,12 +11,12 @@ import datetime as dt
 import hashlib
 import io
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from models import Scenario, TicketList
 from models.scenario import Ticket
@@ -613,10 +613,3 @@ def load_ticket_file(path: Path) -> tuple[list[Ticket], LineMap, str]:
         raise InputError.single(filename, "expected a mapping with a 'tickets:' list", 1)
     parsed = parse_model(TicketList, data, lines, filename)
     return list(parsed.tickets), lines, filename
-
-
-def dump_model(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json", exclude_none=True)
-
-
-ErrorSink = Callable[[FieldPath, str], None]

@@ -239,31 +239,7 @@ def _construct(problem: Problem, options: SolveOptions, buffered: ModelBuilder |
 
 MAX_BOUND_ALTERNATIVES = 4000
 PAIR_BUDGET = 3000  # (ticket, engineer) pairs the full model can take on 2 cores in seconds
-
-
-def candidate_engineers(problem: Problem, hint: list[Job]) -> dict[int, list[int]] | None:
-    """On large days, each ticket keeps a few engineers: the hint's, the client's preferred,
-    then the least loaded in the hint. None when the full model is small enough."""
-    pairs = sum(len(engineers) for engineers in problem.eligible)
-    if pairs <= PAIR_BUDGET:
-        return None
-    keep = max(2, PAIR_BUDGET // max(1, len(problem.tickets)))
-    load = [0] * len(problem.engineers)
-    chosen = {job.ticket: job.engineer for job in hint}
-    for job in hint:
-        load[job.engineer] += job.end - job.start
-    candidates: dict[int, list[int]] = {}
-    for ticket in problem.tickets:
-        eligible = problem.eligible[ticket.index]
-        ranked = sorted(
-            eligible,
-            key=lambda e: (e != chosen.get(ticket.index), e not in ticket.preferred, load[e], e),
-        )
-        candidates[ticket.index] = ranked[:keep]
-    return candidates
-
-
-OPTIMALITY_SLACK = 1e-5
+OPTIMALITY_SLACK = 1e-5  # relative: the model rounds each cost to 1/SCALE
 
 
 def _lower_bound(problem: Problem, options: SolveOptions, deadline: float) -> float | None:
