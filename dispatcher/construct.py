@@ -8,9 +8,8 @@ from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable
 
-from .evaluate import Job, available_minutes, response_risk
+from .evaluate import Job, sla_cost
 from .problem import EngineerData, Problem, TicketData
-from .risk import overrun_probability
 from .walk import days_touched, walk
 
 
@@ -171,12 +170,7 @@ def ticket_cost(
 ) -> float:
     """The objective this job adds (SLA risk, lateness, travel, preference)."""
     weights = problem.weights
-    risk = overrun_probability(
-        ticket.p50, ticket.sigma, available_minutes(problem, ticket, engineer, start)
-    )
-    cost = ticket.weight * (
-        weights.response * response_risk(ticket, start) + weights.resolution * risk
-    )
+    cost = sla_cost(problem, ticket, engineer, start)
     cost += ticket.weight * weights.late_per_hour * max(0, end - ticket.resolution_due) / 60
     cost += weights.travel_per_hour * travel / 60
     if ticket.preferred and engineer.index not in ticket.preferred:
@@ -184,7 +178,7 @@ def ticket_cost(
     return cost
 
 
-def _reference_order(problem: Problem) -> list[TicketData]:
+def reference_order(problem: Problem) -> list[TicketData]:
     fixed = sorted(
         (t for t in problem.tickets if t.fixed_start is not None),
         key=lambda t: (t.fixed_start, t.id),
@@ -231,7 +225,7 @@ def reference_plan(problem: Problem) -> list[Job]:
     return _construct(
         problem,
         Schedule(problem),
-        _reference_order(problem),
+        reference_order(problem),
         gaps=False,
         key=lambda ticket, engineer, start, end, travel: (end, start),
     ).jobs()
@@ -246,7 +240,7 @@ def greedy_plan(
     """Our construction: like the rule of thumb, but a job may fill a gap between jobs and
     goes to the engineer where it adds least to the objective (then finishes earliest)."""
     schedule = schedule or Schedule(problem)
-    order = order if order is not None else _reference_order(problem)
+    order = order if order is not None else reference_order(problem)
     return _construct(
         problem,
         schedule,

@@ -78,6 +78,15 @@ def resolution_risk(
     )
 
 
+def sla_cost(problem: Problem, ticket: TicketData, engineer: EngineerData, start: int) -> float:
+    """Weighted response and resolution risk of starting ``ticket`` on ``engineer`` at ``start``."""
+    weights = problem.weights
+    return ticket.weight * (
+        weights.response * response_risk(ticket, start)
+        + weights.resolution * resolution_risk(problem, ticket, engineer, start)
+    )
+
+
 def unassigned_risks(problem: Problem, ticket: TicketData) -> tuple[float, float]:
     end = problem.horizon_end
     response = 1.0 if ticket.response_due <= end and not ticket.responded else 0.0

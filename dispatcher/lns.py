@@ -17,7 +17,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from .evaluate import Evaluation, Job
-from .model import ModelBuilder
+from .model import ModelBuilder, configure_solver, extract_jobs, hint_model
 from .problem import EngineerData, Problem, TicketData
 
 log = logging.getLogger(__name__)
@@ -95,33 +95,16 @@ def improve(
             buffer_of=buffer_of,
         )
         built = builder.build()
-        hint = [assigned[t] for t in free if t in assigned]
-        from .solve import hint_model
-
-        hint_model(built, hint)
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.num_workers = workers
-        params.random_seed = seed + iteration
-        params.cp_model_probing_level = 0
+        hint_model(built, [assigned[t] for t in free if t in assigned])
         budget = min(SUB_SOLVE_SECONDS, deadline - time.monotonic() - 0.1)
         if budget <= 0.05:
             break
-        if workers == 1:
-            params.max_deterministic_time = budget
-            params.max_time_in_seconds = budget * 3
-        else:
-            params.max_time_in_seconds = budget
+        solver = cp_model.CpSolver()
+        configure_solver(solver, budget, workers=workers, seed=seed + iteration)
         code = solver.solve(built.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
-        new_jobs = list(fixed)
-        for alternative in built.alternatives:
-            if solver.boolean_value(alternative.present):
-                start = solver.value(alternative.start)
-                new_jobs.append(
-                    Job(alternative.ticket, alternative.engineer, start, start + alternative.length)
-                )
+        new_jobs = [*fixed, *extract_jobs(solver, built)]
         candidate = evaluate(new_jobs)
         log.debug(
             "lns %d: %s, %d free, exact %.4f vs %.4f",

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from .evaluate import Job, available_minutes, unassigned_risks
+from .evaluate import Job, resolution_risk, response_risk, sla_cost, unassigned_risks
 from .problem import EngineerData, Problem, TicketData
-from .risk import overrun_probability
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +94,7 @@ class ModelBuilder:
         self.cost_terms: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
         self._onsite_sites: list[set[int]] | None = None
+        self._site_visits: Counter[int] | None = None
 
     # -- helpers -------------------------------------------------------------
 
@@ -119,6 +119,19 @@ class ModelBuilder:
                 sites[job.engineer].add(ticket.site)
         return sites
 
+    def _visits_per_site(self) -> Counter[int]:
+        """On-site tickets and fixed jobs per site (computed once)."""
+        if self._site_visits is None:
+            self._site_visits = Counter(
+                t.site for t in self.problem.tickets if t.onsite and t.site is not None
+            )
+            self._site_visits.update(
+                site
+                for site in (self.problem.tickets[j.ticket].site for j in self.fixed)
+                if site is not None
+            )
+        return self._site_visits
+
     def engineers_of(self, ticket: TicketData) -> list[int]:
         """Engineers the model may give this ticket (all eligible, or the candidates)."""
         if self.candidates is not None and ticket.index in self.candidates:
@@ -136,22 +149,11 @@ class ModelBuilder:
             origins.add(engineer.home)
         if self.mode == "lower":
             # Another visit at the same site could come right before this one.
-            others = sum(
-                1 for t in self.problem.tickets if t.onsite and t.site == ticket.site
-            ) + sum(1 for j in self.fixed if self.problem.tickets[j.ticket].site == ticket.site)
+            others = self._visits_per_site()[ticket.site]
             if others <= 1 and engineer.home != ticket.site:
                 origins.discard(ticket.site)
             return min((self.problem.travel(o, ticket.site) for o in origins), default=0)
         return max((self.problem.travel(o, ticket.site) for o in origins), default=0)
-
-    def sla_cost(self, ticket: TicketData, engineer: EngineerData, start: int) -> float:
-        """Exact SLA cost (weighted response and resolution risk) of starting at ``start``."""
-        weights = self.problem.weights
-        risk = overrun_probability(
-            ticket.p50, ticket.sigma, available_minutes(self.problem, ticket, engineer, start)
-        )
-        respond = 1.0 if start > ticket.response_due and not ticket.responded else 0.0
-        return ticket.weight * (weights.response * respond + weights.resolution * risk)
 
     def risk_segments(
         self, ticket: TicketData, engineer: EngineerData, first: int, last: int
@@ -163,12 +165,9 @@ class ModelBuilder:
         cost of any start in the segment, and the lower price never above it.
         """
 
-        def bucket(start: int) -> tuple[bool, int]:
-            risk = overrun_probability(
-                ticket.p50, ticket.sigma, available_minutes(self.problem, ticket, engineer, start)
-            )
-            late_response = start > ticket.response_due and not ticket.responded
-            return late_response, next(
+        def bucket(start: int) -> tuple[float, int]:
+            risk = resolution_risk(self.problem, ticket, engineer, start)
+            return response_risk(ticket, start), next(
                 i for i, level in enumerate(RISK_LEVELS) if level >= risk - 1e-12
             )
 
@@ -184,7 +183,7 @@ class ModelBuilder:
                 else:
                     hi = mid - 1
             priced_at = lo if self.mode == "upper" else low
-            segments.append((low, lo, self.sla_cost(ticket, engineer, priced_at)))
+            segments.append((low, lo, sla_cost(self.problem, ticket, engineer, priced_at)))
             low = lo + 1
         return segments
 
@@ -379,3 +378,55 @@ class ModelBuilder:
                     late >= alternative.start + alternative.length - ticket.resolution_due
                 ).only_enforce_if(alternative.present)
             self.cost_terms.append((coefficient, late))
+
+
+def configure_solver(solver: cp_model.CpSolver, seconds: float, *, workers: int, seed: int) -> None:
+    """Time limit, workers and seed; one worker gets a deterministic budget."""
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = seed
+    params.cp_model_probing_level = 0
+    params.log_search_progress = False
+    if workers == 1:
+        # One worker with a deterministic limit gives the same plan on every run;
+        # the wall-clock limit stays as a guard only.
+        params.max_deterministic_time = max(0.05, seconds)
+        params.max_time_in_seconds = max(0.1, seconds * 1.5)
+    else:
+        params.max_time_in_seconds = max(0.05, seconds)
+
+
+def hint_model(built: Built, jobs: list[Job]) -> None:
+    """Hint every variable from a plan that satisfies the model."""
+    by_ticket = {job.ticket: job for job in jobs}
+    for alternative in built.alternatives:
+        job = by_ticket.get(alternative.ticket)
+        chosen = (
+            job is not None
+            and job.engineer == alternative.engineer
+            and alternative.first <= job.start <= alternative.last
+            and job.end - job.start == alternative.length
+        )
+        built.model.add_hint(alternative.present, chosen)
+        if chosen and job is not None:
+            built.model.add_hint(alternative.start, job.start)
+            for threshold, step in alternative.steps:
+                built.model.add_hint(step, job.start > threshold)
+        else:
+            built.model.add_hint(alternative.start, alternative.first)
+            for _, step in alternative.steps:
+                built.model.add_hint(step, False)
+    for ticket, skip in built.unassigned.items():
+        built.model.add_hint(skip, ticket not in by_ticket)
+
+
+def extract_jobs(solver: cp_model.CpSolver, built: Built) -> list[Job]:
+    """The jobs of the solver's solution."""
+    jobs = []
+    for alternative in built.alternatives:
+        if solver.boolean_value(alternative.present):
+            start = solver.value(alternative.start)
+            jobs.append(
+                Job(alternative.ticket, alternative.engineer, start, start + alternative.length)
+            )
+    return jobs

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .construct import Schedule, greedy_plan
+from .construct import Schedule, greedy_plan, reference_order
 from .evaluate import Evaluation, Job, evaluate
 from .lns import improve
-from .model import SCALE, Built, Mode, ModelBuilder
+from .model import SCALE, ModelBuilder, configure_solver, extract_jobs, hint_model
 from .problem import Problem
 
 log = logging.getLogger(__name__)
@@ -71,56 +71,6 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
             )
 
 
-def _configure(solver: cp_model.CpSolver, seconds: float, options: SolveOptions) -> None:
-    params = solver.parameters
-    workers = _workers(options.workers)
-    params.num_workers = workers
-    params.random_seed = options.seed
-    params.cp_model_probing_level = 0
-    params.log_search_progress = False
-    if workers == 1:
-        # One worker with a deterministic limit gives the same plan on every run;
-        # the wall-clock limit stays as a guard only.
-        params.max_deterministic_time = max(0.05, seconds)
-        params.max_time_in_seconds = max(0.1, seconds * 1.5)
-    else:
-        params.max_time_in_seconds = max(0.05, seconds)
-
-
-def hint_model(built: Built, jobs: list[Job]) -> None:
-    by_ticket = {job.ticket: job for job in jobs}
-    for alternative in built.alternatives:
-        job = by_ticket.get(alternative.ticket)
-        chosen = (
-            job is not None
-            and job.engineer == alternative.engineer
-            and alternative.first <= job.start <= alternative.last
-            and job.end - job.start == alternative.length
-        )
-        built.model.add_hint(alternative.present, chosen)
-        if chosen and job is not None:
-            built.model.add_hint(alternative.start, job.start)
-            for threshold, step in alternative.steps:
-                built.model.add_hint(step, job.start > threshold)
-        else:
-            built.model.add_hint(alternative.start, alternative.first)
-            for _, step in alternative.steps:
-                built.model.add_hint(step, False)
-    for ticket, skip in built.unassigned.items():
-        built.model.add_hint(skip, ticket not in by_ticket)
-
-
-def _extract(solver: cp_model.CpSolver, built: Built) -> list[Job]:
-    jobs = []
-    for alternative in built.alternatives:
-        if solver.boolean_value(alternative.present):
-            start = solver.value(alternative.start)
-            jobs.append(
-                Job(alternative.ticket, alternative.engineer, start, start + alternative.length)
-            )
-    return jobs
-
-
 def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     """Best plan found within the time limit, with its exact objective."""
     options = options or SolveOptions()
@@ -151,10 +101,15 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         built = builder.build()
         hint_model(built, hint_jobs)
         solver = cp_model.CpSolver()
-        _configure(solver, (deadline - time.monotonic()) * 0.97, options)
+        configure_solver(
+            solver,
+            (deadline - time.monotonic()) * 0.97,
+            workers=_workers(options.workers),
+            seed=options.seed,
+        )
         code = solver.solve(built.model, _Reporter(started, options.progress))
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            jobs = _extract(solver, built)
+            jobs = extract_jobs(solver, built)
             evaluation = exact(jobs)
             log.info("cp-sat: %s, exact %.4f", solver.status_name(code), evaluation.total)
             status = "feasible"
@@ -208,33 +163,23 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
 
 
 def _construct(problem: Problem, options: SolveOptions, buffered: ModelBuilder | None) -> list[Job]:
+    """Greedy plan around the jobs that are already there (fixed, completed, frozen)."""
     schedule = Schedule(problem)
     if options.not_before:
         schedule.not_before = dict(options.not_before)
     if buffered is not None:
         schedule.buffer = buffered.travel_buffer
-    for job in [*(options.fixed or []), *(options.completed or [])]:
+    present = [*(options.fixed or []), *(options.completed or [])]
+    frozen = options.frozen or {}
+    for job in [*present, *(job for job in frozen.values() if job is not None)]:
         schedule.add(job)
-    fixed_tickets = {job.ticket for job in [*(options.fixed or []), *(options.completed or [])]}
-    order = None
-    if options.frozen:
-        for job in options.frozen.values():
-            if job is not None:
-                schedule.add(job)
-        fixed_tickets |= set(options.frozen)
-    if fixed_tickets:
-        from .construct import _reference_order
-
-        order = [t for t in _reference_order(problem) if t.index not in fixed_tickets]
+    taken = {job.ticket for job in present} | set(frozen)
+    order = [t for t in reference_order(problem) if t.index not in taken] if taken else None
     jobs = greedy_plan(
         problem, schedule, order, engineers_of=buffered.engineers_of if buffered else None
     )
-    return [
-        job
-        for job in jobs
-        if job.ticket
-        not in {j.ticket for j in [*(options.fixed or []), *(options.completed or [])]}
-    ]
+    already = {job.ticket for job in present}
+    return [job for job in jobs if job.ticket not in already]
 
 
 MAX_BOUND_ALTERNATIVES = 4000
@@ -252,11 +197,13 @@ def _lower_bound(problem: Problem, options: SolveOptions, deadline: float) -> fl
     if len(built.alternatives) > MAX_BOUND_ALTERNATIVES:
         return None
     solver = cp_model.CpSolver()
-    _configure(solver, deadline - time.monotonic(), options)
+    configure_solver(
+        solver, deadline - time.monotonic(), workers=_workers(options.workers), seed=options.seed
+    )
     code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return float(solver.best_objective_bound) / SCALE
 
 
-__all__ = ["Mode", "SolveOptions", "SolveResult", "solve"]
+__all__ = ["SolveOptions", "SolveResult", "solve"]
