@@ -264,6 +264,7 @@ class _TicketFacts:
     resolution_due: int
     clock: _SlaClock
     added: bool = False
+    resumed: bool = False  # the rest of a cut job: its window or booking lay in the past
 
 
 @dataclass
@@ -291,8 +292,12 @@ class _Reschedule:
     now: int
     done: set[str] = field(default_factory=set)
     overrun: dict[str, int] = field(default_factory=dict)
-    unavailable: list[tuple[str, int, int]] = field(default_factory=list)
+    # (engineer, from, to, the now of the reschedule that recorded it)
+    unavailable: list[tuple[str, int, int, int]] = field(default_factory=list)
     cuts: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # ticket -> eng, S, T
+    # Cuts recorded by earlier reschedules (the block's 'history'): the ticket's effort
+    # stays reduced and the worked part stays in the walk; they are not judged again.
+    past_cuts: list[tuple[str, str, int, int]] = field(default_factory=list)
     added: list[Ticket] = field(default_factory=list)
 
 
@@ -422,6 +427,9 @@ class _Checker:
                     item.get("id") if isinstance(item, dict) else None,
                     f"added ticket #{index + 1} is not a valid ticket: {exc.errors()[0]['msg']}",
                 )
+        for earlier in block.get("history") or []:
+            if isinstance(earlier, dict):
+                self._read_past_round(earlier, result)
         for event in block.get("events") or []:
             if not isinstance(event, dict):
                 continue
@@ -439,6 +447,7 @@ class _Checker:
                         event["engineer"],
                         now if start is None else start,
                         self.time.end if end is None else end,
+                        now,
                     )
                 )
                 for cut in event.get("cut") or []:
@@ -455,6 +464,45 @@ class _Checker:
                             now if cut_end is None else cut_end,
                         )
         return result
+
+    def _read_past_round(self, earlier: dict[str, Any], result: _Reschedule) -> None:
+        """Facts that outlive an earlier reschedule: absences, overruns and cuts."""
+        then = self._instant(earlier.get("now"))
+        if then is None:
+            self.flag("reschedule", None, "a round of the reschedule history has no 'now'")
+            return
+        for event in earlier.get("events") or []:
+            if not isinstance(event, dict):
+                continue
+            kind = event.get("type")
+            if kind == "overrun" and isinstance(event.get("ticket"), str):
+                until = self._instant(event.get("until"))
+                result.overrun[event["ticket"]] = then if until is None else until
+            if kind != "unavailable" or not isinstance(event.get("engineer"), str):
+                continue
+            start, end = self._instant(event.get("from")), self._instant(event.get("to"))
+            result.unavailable.append(
+                (
+                    event["engineer"],
+                    then if start is None else start,
+                    self.time.end if end is None else end,
+                    then,
+                )
+            )
+            for cut in event.get("cut") or []:
+                if isinstance(cut, dict) and isinstance(cut.get("ticket"), str):
+                    cut_start, cut_end = self._instant(cut.get("start")), self._instant(
+                        cut.get("end")
+                    )
+                    if cut_start is not None:
+                        result.past_cuts.append(
+                            (
+                                cut["ticket"],
+                                str(cut.get("engineer", event["engineer"])),
+                                cut_start,
+                                then if cut_end is None else cut_end,
+                            )
+                        )
 
     # ----------------------------------------------------------------- scenario facts
 
@@ -474,7 +522,7 @@ class _Checker:
             self.engineers[engineer.id] = _EngineerFacts(engineer, shifts)
         if self.reschedule is None:
             return
-        for engineer_id, start, end in self.reschedule.unavailable:
+        for engineer_id, start, end, since in self.reschedule.unavailable:
             facts = self.engineers.get(engineer_id)
             if facts is None:
                 self.flag(
@@ -484,7 +532,7 @@ class _Checker:
                 )
                 continue
             # Only work after now is affected: the past stays as it happened.
-            facts.shifts = _remove(facts.shifts, max(start, self.reschedule.now), end)
+            facts.shifts = _remove(facts.shifts, max(start, since), end)
             facts.unavailable = True
 
     def _build_tickets(self) -> None:
@@ -502,11 +550,16 @@ class _Checker:
                 self.tickets[ticket.id] = facts
         if self.reschedule is None:
             return
-        for ticket_id, (engineer_id, start, end) in self.reschedule.cuts.items():
+        cuts = [
+            *self.reschedule.past_cuts,
+            *((ticket, *cut) for ticket, cut in self.reschedule.cuts.items()),
+        ]
+        for ticket_id, engineer_id, start, end in cuts:
             facts = self.tickets.get(ticket_id)
             engineer = self.engineers.get(engineer_id)
             if facts is None or engineer is None:
                 continue
+            facts.resumed = True
             # The rest of a cut job needs its effort less the shift minutes already worked.
             worked = _shift_minutes(engineer.shifts, start, end)
             facts.p50 = max(1, facts.p50 - worked)
@@ -669,7 +722,7 @@ class _Checker:
                 self.flag("ineligible", ticket_id, f"{name} cannot take it: {'; '.join(reasons)}")
             running = self._is_running(ticket_id, name, start)
             # The rest of a cut job resumes after now: its window or booking lay in the past.
-            resumed = self.reschedule is not None and ticket_id in self.reschedule.cuts
+            resumed = facts.resumed
             if start < facts.opened:
                 self.flag(
                     "before_opened",
@@ -742,12 +795,16 @@ class _Checker:
             )
         rs = self.reschedule
         if rs is not None and ticket_id in rs.overrun:
+            # It now needs the shift minutes up to UNTIL: F is where they end.
             until = rs.overrun[ticket_id]
-            if end < until:
+            expected = _finish(engineer.shifts, start, _shift_minutes(engineer.shifts, start, until))
+            if expected != end:
                 self.flag(
                     "overrun",
                     ticket_id,
-                    f"overran until {t.text(until)} but the plan ends it at {t.text(end)}",
+                    f"overran until {t.text(until)}, so its shift minutes end "
+                    f"{t.text(expected) if expected is not None else 'after the last shift'}, "
+                    f"but the plan ends it at {t.text(end)}",
                 )
             return
         if running and engineer.unavailable:
@@ -831,7 +888,11 @@ class _Checker:
                 )
         if self.reschedule is None:
             return
-        for ticket_id, (engineer_id, start, end) in self.reschedule.cuts.items():
+        pieces = [
+            *self.reschedule.past_cuts,
+            *((ticket, *cut) for ticket, cut in self.reschedule.cuts.items()),
+        ]
+        for ticket_id, engineer_id, start, end in pieces:
             facts = self.tickets.get(ticket_id)
             if facts is not None and engineer_id in self.engineers and end > start:
                 self.jobs.append(

@@ -162,6 +162,175 @@ def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
         sys.exit(1)
 
 
+def _solve_options(time_limit: float, seed: int, workers: int | None) -> Any:
+    from .solve import SolveOptions
+
+    return SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+
+
+def _old_plan(problem: Any, plan_file: Path) -> Any:
+    from .planio import read_plan
+
+    old = read_plan(plan_file)
+    if old.scenario.sha256 != problem.sha256:
+        raise InputError.single(
+            str(plan_file),
+            f"this plan belongs to another scenario (sha256 {old.scenario.sha256[:12]}..., "
+            f"the scenario is {problem.sha256[:12]}...)",
+            path="scenario.sha256",
+        )
+    return old
+
+
+def _added(paths: tuple[Path, ...]) -> list[Any]:
+    from .loader import load_ticket_file
+    from .reschedule import AddedTickets
+
+    groups = []
+    for path in paths:
+        tickets, lines, filename = load_ticket_file(path)
+        groups.append(AddedTickets(tickets, filename, lines))
+    return groups
+
+
+def _solver_options(function: Any) -> Any:
+    for option in reversed(
+        [
+            click.option(
+                "--time-limit",
+                type=click.FloatRange(min=0.1),
+                default=5.0,
+                show_default=True,
+                help="Seconds.",
+            ),
+            click.option("--seed", type=int, default=0, show_default=True),
+            click.option(
+                "--workers",
+                type=click.IntRange(min=1),
+                default=None,
+                help="CP-SAT workers (default: all cores).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), required=True
+)
+@click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
+@click.option(
+    "--add",
+    "add_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML file with a tickets: list joining the plan.",
+)
+@click.option("--unavailable", multiple=True, metavar="ENG[@FROM/TO]")
+@click.option("--done", multiple=True, metavar="TICKET")
+@click.option("--overrun", multiple=True, metavar="TICKET@UNTIL")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="New plan file to write.",
+)
+@_solver_options
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def reschedule(
+    scenario: Path,
+    plan_file: Path,
+    now: str,
+    add_files: tuple[Path, ...],
+    unavailable: tuple[str, ...],
+    done: tuple[str, ...],
+    overrun: tuple[str, ...],
+    output: Path,
+    time_limit: float,
+    seed: int,
+    workers: int | None,
+    quiet: bool,
+) -> None:
+    """Re-plan from NOW after events; print what changed and write the new plan."""
+    from .loader import load_scenario
+    from .planio import write_plan
+    from .reschedule import Events, parse_overrun, parse_unavailable
+    from .reschedule import reschedule as replan
+
+    problem = load_scenario(scenario)
+    old = _old_plan(problem, plan_file)
+    events = Events(
+        add=_added(add_files),
+        unavailable=[parse_unavailable(text, problem) for text in unavailable],
+        done=list(done),
+        overrun=[parse_overrun(text) for text in overrun],
+    )
+    result = replan(
+        problem,
+        old,
+        now,
+        events,
+        _solve_options(time_limit, seed, workers),
+        plan_name=str(plan_file),
+    )
+    write_plan(result.plan, output)
+    if not quiet:
+        from .report_changes import print_changes
+
+        console = _console()
+        print_changes(console, result)
+        console.print(f"new plan written to {output}")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), required=True
+)
+@click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
+@click.option(
+    "--add",
+    "add_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="A YAML file with a tickets: list: the job to price.",
+)
+@_solver_options
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def impact(
+    scenario: Path,
+    plan_file: Path,
+    now: str,
+    add_file: Path,
+    time_limit: float,
+    seed: int,
+    workers: int | None,
+    as_json: bool,
+) -> None:
+    """What taking a job would cost the other tickets, per tier."""
+    import json
+
+    from .loader import load_scenario
+    from .reschedule import impact as price
+
+    problem = load_scenario(scenario)
+    old = _old_plan(problem, plan_file)
+    (job,) = _added((add_file,))
+    result = price(
+        problem, old, now, job, _solve_options(time_limit, seed, workers), plan_name=str(plan_file)
+    )
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2))
+        return
+    from .report_changes import print_impact
+
+    print_impact(_console(), result)
+
+
 @main.command()
 @click.option("--engineers", type=click.IntRange(min=1, max=1000), required=True)
 @click.option("--tickets", type=click.IntRange(min=0, max=20000), required=True)

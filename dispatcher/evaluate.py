@@ -99,23 +99,28 @@ def evaluate(
     jobs: list[Job],
     *,
     completed: list[Job] | None = None,
+    history: list[Job] | None = None,
     disruption: float = 0.0,
     not_before: dict[int, int] | None = None,
 ) -> Evaluation:
-    """Exact objective of ``jobs``; tickets in neither list count as unassigned.
+    """Exact objective of ``jobs``; tickets in none of the lists count as unassigned.
 
-    ``completed`` jobs (rescheduling) set locations in the travel walk but add nothing.
+    Rescheduling: ``completed`` jobs set locations in the travel walk but add nothing;
+    ``history`` pieces (the worked part of a cut job) only set locations.
     """
     weights = problem.weights
     completed = completed or []
     done = {job.ticket for job in completed}
     by_engineer: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for job in [*jobs, *completed]:
-        by_engineer[job.engineer].append((job.ticket, job.start, job.end))
+    for job in [*jobs, *completed, *(history or [])]:
+        if job.end > job.start:  # a future job marked done at now did no work
+            by_engineer[job.engineer].append((job.ticket, job.start, job.end))
+    planned = {(job.ticket, job.start) for job in jobs}
     travel_of: dict[int, int] = {}
     for engineer_index, engineer_jobs in by_engineer.items():
         for step in walk(problem, problem.engineers[engineer_index], engineer_jobs, not_before):
-            travel_of[step.ticket] = step.travel
+            if (step.ticket, step.start) in planned:
+                travel_of[step.ticket] = step.travel
 
     sla = lateness = deferral = preference = 0.0
     travel_minutes = 0

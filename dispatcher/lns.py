@@ -39,10 +39,18 @@ def improve(
     locked: set[int] | None = None,
     on_improvement: Callable[[float], None] | None = None,
     buffer_of: Callable[[TicketData, EngineerData], int] | None = None,
+    background: list[Job] | None = None,
+    previous: dict[int, tuple[int, int]] | None = None,
+    focus: list[int] | None = None,
+    valid: Callable[[list[Job]], bool] | None = None,
 ) -> tuple[list[Job], Evaluation]:
     """Improve ``jobs`` until the deadline; returns the best jobs and their evaluation.
 
-    ``locked`` tickets keep their job (running or completed work, appointments).
+    ``locked`` tickets keep their job (running work, appointments) or stay out of the
+    plan (completed work). Rescheduling adds ``background`` jobs (completed work, cut
+    parts) that only occupy time, the ``previous`` plan whose changes cost disruption,
+    ``focus`` engineers around whom the event happened (half the neighbourhoods start
+    there) and a ``valid`` test every accepted plan must pass.
     """
     rng = random.Random(seed)
     locked = locked or set()
@@ -55,7 +63,8 @@ def improve(
     iteration = 0
     while time.monotonic() + 0.15 < deadline:
         iteration += 1
-        chosen = _neighbourhood(problem, best_jobs, rng, movable_engineers)
+        seeds = focus if focus and iteration % 2 == 1 else movable_engineers
+        chosen = _neighbourhood(problem, best_jobs, rng, seeds)
         chosen_set = set(chosen)
         assigned = {job.ticket: job for job in best_jobs}
         free = [
@@ -75,7 +84,7 @@ def improve(
         free_set = set(free)
         if not free_set:
             continue
-        fixed = [job for job in best_jobs if job.ticket not in free_set]
+        kept = [job for job in best_jobs if job.ticket not in free_set]
         frozen_unassigned = {
             t.index: None
             for t in problem.tickets
@@ -87,12 +96,13 @@ def improve(
         builder = ModelBuilder(
             problem,
             "upper",
-            fixed=fixed,
+            fixed=[*kept, *(background or [])],
             not_before=not_before,
             candidates=candidates,
-            frozen={**frozen_unassigned, **{job.ticket: job for job in fixed}},
+            frozen={**frozen_unassigned, **{job.ticket: job for job in kept}},
             frozen_as_fixed=True,
             buffer_of=buffer_of,
+            previous=previous,
         )
         built = builder.build()
         hint_model(built, [assigned[t] for t in free if t in assigned])
@@ -104,7 +114,9 @@ def improve(
         code = solver.solve(built.model)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
-        new_jobs = [*fixed, *extract_jobs(solver, built)]
+        new_jobs = [*kept, *extract_jobs(solver, built)]
+        if valid is not None and not valid(new_jobs):
+            continue
         candidate = evaluate(new_jobs)
         log.debug(
             "lns %d: %s, %d free, exact %.4f vs %.4f",

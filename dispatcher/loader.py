@@ -613,3 +613,47 @@ def load_ticket_file(path: Path) -> tuple[list[Ticket], LineMap, str]:
         raise InputError.single(filename, "expected a mapping with a 'tickets:' list", 1)
     parsed = parse_model(TicketList, data, lines, filename)
     return list(parsed.tickets), lines, filename
+
+
+def compile_added_tickets(
+    problem: Problem,
+    tickets: list[Ticket],
+    lines: LineMap,
+    filename: str,
+    prefix: FieldPath = ("tickets",),
+) -> list[TicketData]:
+    """Cross-check tickets joining a plan (reschedule --add) against the scenario.
+
+    They get the indices after the problem's tickets; every issue names ``filename``,
+    its line and the field path under ``prefix``.
+    """
+    validator = _Validator(problem.scenario, lines, filename)
+    validator.tz, validator.origin = problem.tz, problem.origin
+    site_index = {site: i for i, site in enumerate(problem.site_ids)}
+    engineer_index = dict(problem.engineer_index)
+    clients = validator._clients(site_index, engineer_index)
+    clocks = validator._clocks()
+    validator.issues.clear()  # the scenario itself was validated when it was loaded
+    seen = set(problem.ticket_index)
+    result: list[TicketData] = []
+    for i, ticket in enumerate(tickets):
+        path: FieldPath = (*prefix, i)
+        if ticket.id in seen:
+            validator.error((*path, "id"), f"ticket id '{ticket.id}' is already in the plan")
+            continue
+        seen.add(ticket.id)
+        compiled = validator.ticket(
+            path,
+            ticket,
+            site_index,
+            engineer_index,
+            clients,
+            clocks,
+            problem.horizon_end,
+            len(problem.tickets) + len(result),
+        )
+        if compiled is not None:
+            result.append(compiled)
+    if validator.issues:
+        raise InputError(validator.issues)
+    return result

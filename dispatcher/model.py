@@ -76,6 +76,7 @@ class ModelBuilder:
         frozen: dict[int, Job | None] | None = None,
         frozen_as_fixed: bool = False,
         buffer_of: Callable[[TicketData, EngineerData], int] | None = None,
+        previous: dict[int, tuple[int, int]] | None = None,
     ) -> None:
         self.problem = problem
         self.mode = mode
@@ -87,6 +88,8 @@ class ModelBuilder:
         self.frozen_as_fixed = frozen_as_fixed
         # A shared buffer rule keeps every neighbourhood model consistent with the last plan.
         self.buffer_of = buffer_of
+        # Rescheduling: ticket -> (engineer, start) in the old plan; moving it costs disruption.
+        self.previous = previous or {}
         self.model = cp_model.CpModel()
         self.alternatives: list[Alternative] = []
         self.by_ticket: dict[int, list[Alternative]] = defaultdict(list)
@@ -192,7 +195,9 @@ class ModelBuilder:
     def build(self) -> Built:
         for ticket in self.problem.tickets:
             self._ticket_alternatives(ticket)
+            self._keep_alternative(ticket)
             self._assign_once(ticket)
+            self._disruption(ticket)
         self._one_job_at_a_time()
         self._tier_caps()
         self._lateness()
@@ -240,6 +245,55 @@ class ModelBuilder:
                 if first > piece.last:
                     continue
                 self._add_alternative(ticket, engineer, first, piece.last, piece.length, buffer)
+
+    def _keep_alternative(self, ticket: TicketData) -> None:
+        """Keeping a job where it was needs no fresh departure after now: offer that start."""
+        old = self.previous.get(ticket.index)
+        if old is None or ticket.index in self.frozen:
+            return
+        engineer_index, start = old
+        if engineer_index not in self.engineers_of(ticket):
+            return
+        if any(
+            a.engineer == engineer_index and a.first <= start <= a.last
+            for a in self.by_ticket[ticket.index]
+        ):
+            return
+        engineer = self.problem.engineers[engineer_index]
+        calendar = engineer.calendar
+        shift = calendar.shift_of_start(start)
+        end = calendar.finish(start, ticket.p50) if shift is not None else None
+        buffer = (self.buffer_of or self.travel_buffer)(ticket, engineer)
+        if shift is None or end is None or start < calendar.starts[shift] + buffer:
+            return
+        self._add_alternative(ticket, engineer, start, start, end - start, buffer)
+
+    def _disruption(self, ticket: TicketData) -> None:
+        """Rescheduling: ``reassign`` unless the old engineer keeps it, plus ``move`` when
+        they keep it but its start moves by more than the tolerance."""
+        old = self.previous.get(ticket.index)
+        if old is None or ticket.index in self.frozen:
+            return
+        weights = self.problem.weights
+        engineer_index, old_start = old
+        reassign, move = self._round(weights.reassign), self._round(weights.move)
+        tolerance = weights.move_tolerance.minutes
+        low, high = old_start - tolerance, old_start + tolerance
+        self.constant += reassign
+        for alternative in self.by_ticket[ticket.index]:
+            if alternative.engineer != engineer_index:
+                continue
+            self.cost_terms.append((-reassign, alternative.present))
+            if not move or (low <= alternative.first and alternative.last <= high):
+                continue
+            self.cost_terms.append((move, alternative.present))
+            if alternative.last < low or alternative.first > high:
+                continue
+            near = self.model.new_bool_var(f"near[{ticket.id}:{alternative.first}]")
+            self.model.add_implication(near, alternative.present)
+            self.model.add(alternative.start >= low).only_enforce_if(near)
+            self.model.add(alternative.start <= high).only_enforce_if(near)
+            self.cost_terms.append((-move, near))
 
     def _add_alternative(
         self,

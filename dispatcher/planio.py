@@ -42,8 +42,12 @@ def build_plan(
     completed: list[Job] | None = None,
     previous: dict[int, tuple[str, Any]] | None = None,
     reschedule: dict[str, Any] | None = None,
+    reasons_problem: Problem | None = None,
 ) -> Plan:
-    """The plan file of a schedule whose exact objective is ``evaluation``."""
+    """The plan file of a schedule whose exact objective is ``evaluation``.
+
+    ``reasons_problem`` judges why tickets are unassigned (rescheduling: nothing before now).
+    """
     completed = completed or []
     assignments = []
     for job in sorted(jobs, key=lambda j: (problem.engineers[j.engineer].id, j.start)):
@@ -70,7 +74,7 @@ def build_plan(
     unassigned = []
     for ticket_index in sorted(evaluation.unassigned_risk, key=lambda i: problem.tickets[i].id):
         ticket = problem.tickets[ticket_index]
-        reason, detail = unassigned_reason(problem, ticket)
+        reason, detail = unassigned_reason(reasons_problem or problem, ticket)
         unassigned.append(Unassigned(ticket=ticket.id, reason=reason, detail=detail))  # type: ignore[arg-type]
     done = [
         Completed(

@@ -48,7 +48,7 @@ class SolveOptions:
     frozen: dict[int, Job | None] | None = None
 
 
-def _workers(requested: int | None) -> int:
+def workers_for(requested: int | None) -> int:
     import os
 
     if requested is not None:
@@ -104,7 +104,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         configure_solver(
             solver,
             (deadline - time.monotonic()) * 0.97,
-            workers=_workers(options.workers),
+            workers=workers_for(options.workers),
             seed=options.seed,
         )
         code = solver.solve(built.model, _Reporter(started, options.progress))
@@ -128,7 +128,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             exact,
             deadline=deadline,
             seed=options.seed,
-            workers=_workers(options.workers),
+            workers=workers_for(options.workers),
             not_before=options.not_before,
             locked=locked,
             on_improvement=(lambda value: options.progress(time.monotonic() - started, value, None))
@@ -198,7 +198,7 @@ def _lower_bound(problem: Problem, options: SolveOptions, deadline: float) -> fl
         return None
     solver = cp_model.CpSolver()
     configure_solver(
-        solver, deadline - time.monotonic(), workers=_workers(options.workers), seed=options.seed
+        solver, deadline - time.monotonic(), workers=workers_for(options.workers), seed=options.seed
     )
     code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

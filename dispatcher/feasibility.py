@@ -1,0 +1,82 @@
+"""Does a schedule keep every rule? The solver's own quick test, used to accept
+neighbourhood moves and repaired plans (the independent checker judges the
+final plan file; this is the solver's side and shares its arithmetic).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .evaluate import Job
+from .problem import Problem
+from .walk import walk
+
+
+def broken_tickets(
+    problem: Problem,
+    jobs: list[Job],
+    *,
+    given: frozenset[int] = frozenset(),
+    background: list[Job] | None = None,
+    not_before: dict[int, int] | None = None,
+) -> set[int]:
+    """Tickets of ``jobs`` whose job breaks a rule.
+
+    ``given`` tickets (running work) are taken as they are: only overlaps are judged.
+    ``background`` jobs (completed work, cut parts) take part in overlaps, the walk and
+    the tier caps but are never blamed. ``not_before``: per ticket, nobody sets off before it.
+    """
+    broken: set[int] = set()
+    eligible = problem.eligible
+    for job in jobs:
+        if job.ticket in given:
+            continue
+        ticket = problem.tickets[job.ticket]
+        calendar = problem.engineers[job.engineer].calendar
+        latest = ticket.latest_start
+        if (
+            job.engineer not in eligible[job.ticket]
+            or job.start < ticket.earliest_start
+            or (latest is not None and job.start > latest)
+            or job.start < (not_before or {}).get(job.ticket, job.start)
+            or calendar.shift_of_start(job.start) is None
+            or calendar.finish(job.start, ticket.p50) != job.end
+        ):
+            broken.add(job.ticket)
+
+    own = {(job.ticket, job.start) for job in jobs}
+    by_engineer: dict[int, list[Job]] = defaultdict(list)
+    everything = [*jobs, *(job for job in background or [] if job.end > job.start)]
+    for job in everything:
+        by_engineer[job.engineer].append(job)
+    for engineer_index, engineer_jobs in by_engineer.items():
+        engineer_jobs.sort(key=lambda job: (job.start, job.end))
+        for before, after in zip(engineer_jobs, engineer_jobs[1:], strict=False):
+            if after.start < before.end:
+                for job in (before, after):
+                    if (job.ticket, job.start) in own:
+                        broken.add(job.ticket)
+        steps = walk(
+            problem,
+            problem.engineers[engineer_index],
+            [(job.ticket, job.start, job.end) for job in engineer_jobs],
+            not_before,
+        )
+        for step in steps:
+            key = (step.ticket, step.start)
+            if key in own and step.ticket not in given and step.start < step.earliest:
+                broken.add(step.ticket)
+
+    for tier, cap in problem.tier_caps.items():
+        events = sorted(
+            (moment, change, job.ticket, job.start)
+            for job in everything
+            if problem.tickets[job.ticket].tier == tier
+            for moment, change in ((job.start, 1), (job.end, -1))
+        )
+        level = 0
+        for _, change, ticket_index, start in events:
+            level += change
+            if change > 0 and level > cap and (ticket_index, start) in own:
+                broken.add(ticket_index)
+    return broken

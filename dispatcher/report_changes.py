@@ -1,0 +1,113 @@
+"""Terminal reports of a reschedule (what changed) and of an impact (what a job costs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.console import Console
+from rich.table import Table
+
+from .reschedule import Impact, RescheduleResult, TierCost
+
+
+def _when(value: dt.datetime) -> str:
+    return f"{value:%a %H:%M}"
+
+
+def _tier_table(title: str, before: dict[str, TierCost], after: dict[str, TierCost]) -> Table:
+    table = Table(
+        "tier",
+        "objective before",
+        "after",
+        "change",
+        "expected breaches before",
+        "after",
+        title=title,
+        title_justify="left",
+    )
+    for tier in sorted(set(before) | set(after)):
+        a, b = before.get(tier, TierCost()), after.get(tier, TierCost())
+        table.add_row(
+            tier,
+            f"{a.objective:.3f}",
+            f"{b.objective:.3f}",
+            f"{b.objective - a.objective:+.3f}",
+            f"{a.expected_breaches:.2f}",
+            f"{b.expected_breaches:.2f}",
+        )
+    return table
+
+
+def print_changes(console: Console, result: RescheduleResult) -> None:
+    """Kept, moved, reassigned, newly (un)assigned; the objective before and after by tier."""
+    changes, plan = result.changes, result.plan
+    block = plan.reschedule or {}
+    console.print(
+        f"[bold]{plan.scenario.name}[/bold]: rescheduled from {block.get('now')} "
+        f"({plan.solver.status}, {plan.solver.time_s:.1f}s)"
+    )
+    console.print(
+        f"kept {len(changes.kept)}, moved {len(changes.moved)}, "
+        f"reassigned {len(changes.reassigned)}, newly assigned {len(changes.newly_assigned)}, "
+        f"newly unassigned {len(changes.newly_unassigned)}, "
+        f"completed {len(changes.completed)}"
+    )
+    if changes.moved:
+        table = Table("moved", "engineer", "old start", "new start")
+        for ticket, engineer, old, new in changes.moved:
+            table.add_row(ticket, engineer, _when(old), _when(new))
+        console.print(table)
+    if changes.reassigned:
+        table = Table("reassigned", "old engineer", "new engineer")
+        for ticket, old_engineer, new_engineer in changes.reassigned:
+            table.add_row(ticket, old_engineer, new_engineer)
+        console.print(table)
+    if changes.newly_assigned:
+        table = Table("newly assigned", "engineer", "start")
+        for ticket, engineer, start in changes.newly_assigned:
+            table.add_row(ticket, engineer, _when(start))
+        console.print(table)
+    if changes.newly_unassigned:
+        reasons = {entry.ticket: entry for entry in plan.unassigned}
+        table = Table("newly unassigned", "was with", "reason")
+        for ticket, engineer in changes.newly_unassigned:
+            entry = reasons.get(ticket)
+            table.add_row(ticket, engineer, f"{entry.reason}: {entry.detail}" if entry else "")
+        console.print(table)
+    console.print(_tier_table("objective by tier", changes.before, changes.after))
+    objective = plan.objective
+    console.print(
+        f"objective {objective.total:.4f} (disruption {objective.disruption:.3f}: "
+        f"{block.get('reassigned', 0)} reassigned, {block.get('moved', 0)} moved)"
+    )
+
+
+def print_impact(console: Console, result: Impact) -> None:
+    """The job's engineer, the change per tier, and the tickets it pushes towards breach."""
+    names = ", ".join(result.tickets)
+    if result.engineer is None:
+        entry = next(
+            (u for u in result.with_job.plan.unassigned if u.ticket in result.tickets), None
+        )
+        why = f" ({entry.reason}: {entry.detail})" if entry else ""
+        console.print(f"[bold]{names}[/bold] cannot be assigned{why}")
+    else:
+        assert result.start is not None
+        console.print(
+            f"[bold]{names}[/bold] would go to {result.engineer} at {_when(result.start)}"
+        )
+    console.print(
+        _tier_table(
+            "without the job -> with it", result.without.changes.after, result.with_job.changes.after
+        )
+    )
+    delta = result.with_job.plan.objective.total - result.without.plan.objective.total
+    console.print(f"objective {result.without.plan.objective.total:.4f} -> "
+                  f"{result.with_job.plan.objective.total:.4f} ({delta:+.4f})")
+    if result.pushed:
+        table = Table("pushed towards breach", "breach risk without", "with")
+        for ticket, before, after in result.pushed:
+            table.add_row(ticket, f"{before:.2f}", f"{after:.2f}")
+        console.print(table)
+    else:
+        console.print("no managed ticket's breach risk rises by 0.1 or more")
