@@ -491,8 +491,9 @@ class _Checker:
             )
             for cut in event.get("cut") or []:
                 if isinstance(cut, dict) and isinstance(cut.get("ticket"), str):
-                    cut_start, cut_end = self._instant(cut.get("start")), self._instant(
-                        cut.get("end")
+                    cut_start, cut_end = (
+                        self._instant(cut.get("start")),
+                        self._instant(cut.get("end")),
                     )
                     if cut_start is not None:
                         result.past_cuts.append(
@@ -797,7 +798,9 @@ class _Checker:
         if rs is not None and ticket_id in rs.overrun:
             # It now needs the shift minutes up to UNTIL: F is where they end.
             until = rs.overrun[ticket_id]
-            expected = _finish(engineer.shifts, start, _shift_minutes(engineer.shifts, start, until))
+            expected = _finish(
+                engineer.shifts, start, _shift_minutes(engineer.shifts, start, until)
+            )
             if expected != end:
                 self.flag(
                     "overrun",

@@ -43,6 +43,7 @@ def improve(
     previous: dict[int, tuple[int, int]] | None = None,
     focus: list[int] | None = None,
     valid: Callable[[list[Job]], bool] | None = None,
+    focus_only: bool = False,
 ) -> tuple[list[Job], Evaluation]:
     """Improve ``jobs`` until the deadline; returns the best jobs and their evaluation.
 
@@ -50,7 +51,7 @@ def improve(
     plan (completed work). Rescheduling adds ``background`` jobs (completed work, cut
     parts) that only occupy time, the ``previous`` plan whose changes cost disruption,
     ``focus`` engineers around whom the event happened (half the neighbourhoods start
-    there) and a ``valid`` test every accepted plan must pass.
+    there, or all with ``focus_only``) and a ``valid`` test every accepted plan must pass.
     """
     rng = random.Random(seed)
     locked = locked or set()
@@ -58,13 +59,15 @@ def improve(
     best = evaluate(best_jobs)
     engineers_of_ticket = problem.eligible
     movable_engineers = [e.index for e in problem.engineers if e.calendar.shifts]
-    if not movable_engineers:
+    if not movable_engineers or (focus_only and not focus):
         return best_jobs, best
     iteration = 0
     while time.monotonic() + 0.15 < deadline:
         iteration += 1
-        seeds = focus if focus and iteration % 2 == 1 else movable_engineers
-        chosen = _neighbourhood(problem, best_jobs, rng, seeds)
+        seeds = focus if focus and (focus_only or iteration % 2 == 1) else movable_engineers
+        chosen = _neighbourhood(
+            problem, best_jobs, rng, seeds, within=focus if focus_only else None
+        )
         chosen_set = set(chosen)
         assigned = {job.ticket: job for job in best_jobs}
         free = [
@@ -142,15 +145,21 @@ def improve(
 
 
 def _neighbourhood(
-    problem: Problem, jobs: list[Job], rng: random.Random, engineers: list[int]
+    problem: Problem,
+    jobs: list[Job],
+    rng: random.Random,
+    engineers: list[int],
+    within: list[int] | None = None,
 ) -> list[int]:
-    """A random engineer plus the engineers who share the most tickets with them."""
+    """A random engineer plus the engineers who share the most tickets with them
+    (only engineers ``within`` the given ones, when given)."""
     seed_engineer = rng.choice(engineers)
+    allowed = set(within) if within is not None else None
     overlap: dict[int, int] = {}
     for eligible in problem.eligible:
         if seed_engineer in eligible:
             for other in eligible:
-                if other != seed_engineer:
+                if other != seed_engineer and (allowed is None or other in allowed):
                     overlap[other] = overlap.get(other, 0) + 1
     related = sorted(overlap, key=lambda e: (-overlap[e] + rng.random() * 3, e))
     return [seed_engineer, *related[: NEIGHBOURHOOD_ENGINEERS - 1]]

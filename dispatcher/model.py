@@ -33,6 +33,7 @@ from .problem import EngineerData, Problem, TicketData
 log = logging.getLogger(__name__)
 
 SCALE = 100_000  # model cost units per objective unit
+STAY = 1  # model units a rescheduled job pays for leaving its old start (ties only)
 RISK_LEVELS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.97, 1.0)
 Mode = Literal["upper", "lower"]
 
@@ -284,6 +285,14 @@ class ModelBuilder:
             if alternative.engineer != engineer_index:
                 continue
             self.cost_terms.append((-reassign, alternative.present))
+            if alternative.first <= old_start <= alternative.last:
+                # Free in the objective, but a job kept to the minute is what a dispatcher
+                # expects: the smallest model unit breaks ties towards the old start.
+                same = self.model.new_bool_var(f"same[{ticket.id}]")
+                self.model.add_implication(same, alternative.present)
+                self.model.add(alternative.start == old_start).only_enforce_if(same)
+                self.cost_terms.append((STAY, alternative.present))
+                self.cost_terms.append((-STAY, same))
             if not move or (low <= alternative.first and alternative.last <= high):
                 continue
             self.cost_terms.append((move, alternative.present))

@@ -42,11 +42,11 @@ def build_plan(
     completed: list[Job] | None = None,
     previous: dict[int, tuple[str, Any]] | None = None,
     reschedule: dict[str, Any] | None = None,
-    reasons_problem: Problem | None = None,
+    not_before: dict[int, int] | None = None,
 ) -> Plan:
     """The plan file of a schedule whose exact objective is ``evaluation``.
 
-    ``reasons_problem`` judges why tickets are unassigned (rescheduling: nothing before now).
+    ``not_before`` (rescheduling): per ticket, nobody sets off for it before then.
     """
     completed = completed or []
     assignments = []
@@ -74,7 +74,7 @@ def build_plan(
     unassigned = []
     for ticket_index in sorted(evaluation.unassigned_risk, key=lambda i: problem.tickets[i].id):
         ticket = problem.tickets[ticket_index]
-        reason, detail = unassigned_reason(reasons_problem or problem, ticket)
+        reason, detail = unassigned_reason(problem, ticket, (not_before or {}).get(ticket_index, 0))
         unassigned.append(Unassigned(ticket=ticket.id, reason=reason, detail=detail))  # type: ignore[arg-type]
     done = [
         Completed(

@@ -38,7 +38,9 @@ def _missing_requirements(problem: Problem, ticket: TicketData) -> str:
     return "; ".join(needs)
 
 
-def _can_start(problem: Problem, ticket: TicketData, engineer: EngineerData) -> list[int]:
+def _can_start(
+    problem: Problem, ticket: TicketData, engineer: EngineerData, not_before: int
+) -> list[int]:
     """Starts possible on an empty schedule: the earliest start in each shift."""
     calendar = engineer.calendar
     starts = []
@@ -47,7 +49,7 @@ def _can_start(problem: Problem, ticket: TicketData, engineer: EngineerData) -> 
         travel = 0
         if ticket.onsite and ticket.site is not None and engineer.home is not None:
             travel = problem.travel(engineer.home, ticket.site)
-        start = max(shift_start + travel, ticket.earliest_start)
+        start = max(max(shift_start, not_before) + travel, ticket.earliest_start)
         if start >= shift_end or (latest is not None and start > latest):
             continue
         if ticket.fixed_start is not None and start != ticket.fixed_start:
@@ -58,12 +60,15 @@ def _can_start(problem: Problem, ticket: TicketData, engineer: EngineerData) -> 
     return starts
 
 
-def unassigned_reason(problem: Problem, ticket: TicketData) -> tuple[str, str]:
-    """(reason, detail) for a ticket the plan leaves unassigned."""
+def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0) -> tuple[str, str]:
+    """(reason, detail) for a ticket the plan leaves unassigned.
+
+    ``not_before`` (rescheduling): nobody sets off for it before then.
+    """
     eligible = problem.eligible[ticket.index]
     if not eligible:
         return "no_eligible_engineer", _missing_requirements(problem, ticket)
-    can_start = {e: _can_start(problem, ticket, problem.engineers[e]) for e in eligible}
+    can_start = {e: _can_start(problem, ticket, problem.engineers[e], not_before) for e in eligible}
     if not any(can_start.values()):
         if ticket.fixed_start is not None:
             where = f"its fixed start {problem.instant(ticket.fixed_start):%a %H:%M}"
@@ -71,7 +76,7 @@ def unassigned_reason(problem: Problem, ticket: TicketData) -> tuple[str, str]:
             low, high = ticket.window
             where = f"its window {problem.instant(low):%a %H:%M}-{problem.instant(high):%a %H:%M}"
         else:
-            where = "the horizon"
+            where = "the horizon" if not not_before else "the rest of the horizon"
         names = ", ".join(problem.engineers[e].id for e in eligible[:5])
         return (
             "window_unreachable",
@@ -91,7 +96,8 @@ def unassigned_reason(problem: Problem, ticket: TicketData) -> tuple[str, str]:
     )
     return (
         "no_capacity",
-        f"needs {_hours(ticket.p50)} of shift time, the horizon has {_hours(most)}",
+        f"needs {_hours(ticket.p50)} of shift time, the horizon has {_hours(most)}"
+        + (" left" if not_before else ""),
     )
 
 

@@ -14,14 +14,19 @@ def _when(value: dt.datetime) -> str:
     return f"{value:%a %H:%M}"
 
 
-def _tier_table(title: str, before: dict[str, TierCost], after: dict[str, TierCost]) -> Table:
+def _tier_table(
+    title: str,
+    before: dict[str, TierCost],
+    after: dict[str, TierCost],
+    labels: tuple[str, str] = ("before", "after"),
+) -> Table:
     table = Table(
         "tier",
-        "objective before",
-        "after",
+        f"objective {labels[0]}",
+        labels[1],
         "change",
-        "expected breaches before",
-        "after",
+        f"expected breaches {labels[0]}",
+        labels[1],
         title=title,
         title_justify="left",
     )
@@ -98,12 +103,17 @@ def print_impact(console: Console, result: Impact) -> None:
         )
     console.print(
         _tier_table(
-            "without the job -> with it", result.without.changes.after, result.with_job.changes.after
+            "what taking it costs, by tier",
+            result.without.changes.after,
+            result.with_job.changes.after,
+            ("without", "with"),
         )
     )
     delta = result.with_job.plan.objective.total - result.without.plan.objective.total
-    console.print(f"objective {result.without.plan.objective.total:.4f} -> "
-                  f"{result.with_job.plan.objective.total:.4f} ({delta:+.4f})")
+    console.print(
+        f"objective {result.without.plan.objective.total:.4f} -> "
+        f"{result.with_job.plan.objective.total:.4f} ({delta:+.4f})"
+    )
     if result.pushed:
         table = Table("pushed towards breach", "breach risk without", "with")
         for ticket, before, after in result.pushed:

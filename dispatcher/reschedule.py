@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 from models import Plan
 from models.scenario import Ticket
 
-from .construct import Schedule, greedy_plan, reference_order
+from .construct import Schedule, find_slot, greedy_plan, reference_order, ticket_cost
 from .errors import InputError
 from .evaluate import Evaluation, Job, evaluate
 from .feasibility import broken_tickets
@@ -42,6 +42,7 @@ from .risk import sigma_of
 from .shifts import ShiftCalendar
 from .solve import PAIR_BUDGET, SolveOptions, workers_for
 from .timeconv import minutes_since, to_utc
+from .walk import walk
 from .yamlio import LineMap
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ class _Situation:
     cut: set[int]  # tickets cut in this reschedule (each a reassignment)
     free: list[int]
     event_tickets: list[int]  # added and cut tickets: the ones that need a place
-    must: list[int]  # added tickets that must be assigned when anyone can take them
+    must: list[int]  # free tickets that must be assigned (must_assign, appointments)
     focus: list[int]  # engineers the events touched
     events: list[dict[str, Any]]
     added: list[dict[str, Any]]  # every added ticket so far, in full
@@ -163,7 +164,7 @@ class _Situation:
         return weights.reassign * reassigned + weights.move * moved, reassigned, moved
 
     def missing(self, free_jobs: list[Job]) -> int:
-        """Must-assign added tickets the jobs leave out."""
+        """Tickets that must be assigned (appointments, must_assign, the priced job) left out."""
         placed = {job.ticket for job in free_jobs}
         return sum(1 for ticket in self.must if ticket not in placed)
 
@@ -539,8 +540,6 @@ def _situation(
     event_tickets = [*added_indices, *sorted(cut)]
 
     focus: set[int] = {index for index, _, _, _ in absences}
-    for ticket in event_tickets:
-        focus.update(problem.eligible[ticket])
     for ticket in overruns:
         focus.add(job_of[ticket].engineer)
 
@@ -577,7 +576,7 @@ def _situation(
         cut=cut,
         free=free,
         event_tickets=event_tickets,
-        must=[t for t in added_indices if problem.tickets[t].must_assign],
+        must=[t for t in free if problem.tickets[t].must_assign],
         focus=sorted(focus),
         events=recorded,
         added=added_raw,
@@ -634,29 +633,115 @@ def _fill(sit: _Situation, placed: list[Job], first: Iterable[int] = ()) -> list
     ]
 
 
+BUMP_ENGINEERS = 8  # engineers tried per event ticket, best earliest start first
+
+
 def _bump(
     sit: _Situation, jobs: list[Job], best: Evaluation, deadline: float
 ) -> tuple[list[Job], Evaluation]:
-    """Event tickets may push work aside: for each, try each eligible engineer with their
-    later jobs lifted and re-inserted; keep what lowers the exact objective."""
-    problem = sit.problem
+    """Event tickets may push work aside: for each, try the engineers who could start it
+    soonest taking it at their earliest slot once their later jobs step back, the displaced
+    jobs either going back down the same engineer's day or to anyone's gap; keep what
+    lowers the objective."""
     for ticket in sit.event_tickets:
-        for engineer in problem.eligible[ticket]:
-            if time.monotonic() > deadline:
-                return jobs, best
+        for engineer in _soonest(sit, ticket)[:BUMP_ENGINEERS]:
             current = next((job for job in jobs if job.ticket == ticket), None)
             if current is not None and current.engineer == engineer:
                 continue
-            lifted = {
-                job.ticket for job in jobs if job.engineer == engineer or job.ticket == ticket
-            }
-            candidate = _fill(sit, [job for job in jobs if job.ticket not in lifted], [ticket])
-            if ticket not in {job.ticket for job in candidate} or sit.broken(candidate):
-                continue
-            evaluation = sit.evaluate(candidate)
-            if sit.better(candidate, evaluation, (jobs, best)):
-                jobs, best = candidate, evaluation
+            for anywhere in (False, True):
+                if time.monotonic() > deadline:
+                    return jobs, best
+                candidate = _push_in(sit, jobs, ticket, engineer, anywhere)
+                if candidate is None or sit.broken(candidate):
+                    continue
+                evaluation = sit.evaluate(candidate)
+                if sit.better(candidate, evaluation, (jobs, best)):
+                    jobs, best = candidate, evaluation
     return jobs, best
+
+
+def _soonest(sit: _Situation, ticket: int) -> list[int]:
+    """Eligible engineers by what the ticket would cost at their earliest start, were their
+    day empty from now on."""
+    problem = sit.problem
+    data = problem.tickets[ticket]
+    schedule = Schedule(problem)
+    schedule.not_before = {ticket: sit.now}
+    for job in [*sit.running, *sit.background]:
+        schedule.add(job)
+    ranked = []
+    for engineer in problem.eligible[ticket]:
+        slot = find_slot(schedule, data, problem.engineers[engineer], gaps=True)
+        if slot is not None:
+            cost = ticket_cost(problem, data, problem.engineers[engineer], *slot)
+            ranked.append((round(cost, 9), slot[0], engineer))
+    return [engineer for _, _, engineer in sorted(ranked)]
+
+
+def _push_in(
+    sit: _Situation, jobs: list[Job], ticket: int, engineer: int, anywhere: bool
+) -> list[Job] | None:
+    """``ticket`` on ``engineer`` at their earliest slot with their future jobs lifted; the
+    lifted jobs go back where they were if they still fit, else to the engineer's next slot
+    (or, ``anywhere``, where the greedy rule puts them: one displaced job then does not
+    push back the rest of the day). Jobs of a capped tier make way too."""
+    problem = sit.problem
+    data = problem.tickets[ticket]
+    capped = data.tier in problem.tier_caps
+
+    def lifts(job: Job) -> bool:
+        if problem.tickets[job.ticket].fixed_start is not None:
+            return False  # a booked appointment stays where it is
+        return (
+            job.engineer == engineer
+            or job.ticket == ticket
+            or (capped and problem.tickets[job.ticket].tier == data.tier)
+        )
+
+    kept = [job for job in jobs if not lifts(job)]
+    lifted = sorted(
+        (job for job in jobs if lifts(job) and job.ticket != ticket), key=lambda j: j.start
+    )
+    schedule = Schedule(problem)
+    schedule.not_before = sit.not_before(kept)
+    for job in [*sit.running, *sit.background, *kept]:
+        schedule.add(job)
+    slot = find_slot(schedule, data, problem.engineers[engineer], gaps=True)
+    if slot is None:
+        return None
+    placed = [Job(ticket, engineer, slot[0], slot[1])]
+    schedule.add(placed[0])
+    for job in lifted:
+        if _fits(sit, schedule, job):
+            schedule.add(job)
+            placed.append(job)
+        else:
+            before = set(schedule.jobs())
+            order = [problem.tickets[job.ticket]]
+            if not anywhere:
+                greedy_plan(problem, schedule, order, lambda _, e=job.engineer: [e])
+            if anywhere or len(schedule.jobs()) == len(before):
+                greedy_plan(problem, schedule, order)
+            placed += [j for j in schedule.jobs() if j not in before]
+    return [*kept, *placed]
+
+
+def _fits(sit: _Situation, schedule: Schedule, job: Job) -> bool:
+    """Can ``job`` go exactly where it is, given the schedule?"""
+    problem = sit.problem
+    timeline = schedule.by_engineer[job.engineer]
+    if any(other.start < job.end and job.start < other.end for other in timeline):
+        return False
+    if schedule.tier_conflict(problem.tickets[job.ticket].tier, job.start, job.end) is not None:
+        return False
+    steps = walk(
+        problem,
+        problem.engineers[job.engineer],
+        [(j.ticket, j.start, j.end) for j in [*timeline, job]],
+        schedule.not_before,
+    )
+    free = set(sit.free)
+    return all(step.start >= step.earliest for step in steps if step.ticket in free)
 
 
 def _optimize(
@@ -701,6 +786,7 @@ def _optimize(
                     jobs, best = candidate, evaluation
     else:
         locked = {job.ticket for job in sit.running} | {job.ticket for job in sit.completed}
+        locked |= {t for t in sit.free if problem.tickets[t].fixed_start is not None}
         running = {job.ticket for job in sit.running}
         improved, evaluation = improve(
             problem,
@@ -714,7 +800,8 @@ def _optimize(
             buffer_of=builder.travel_buffer,
             background=sit.background,
             previous=sit.previous,
-            focus=[e for e in sit.focus if problem.engineers[e].calendar.shifts],
+            focus=_focus(sit, jobs),
+            focus_only=True,
             valid=lambda all_jobs: not sit.broken([j for j in all_jobs if j.ticket not in running]),
         )
         status = "feasible"
@@ -722,6 +809,24 @@ def _optimize(
         if sit.better(improved, evaluation, (jobs, best)):
             jobs, best = improved, evaluation
     return jobs, best, status
+
+
+def _focus(sit: _Situation, jobs: list[Job]) -> list[int]:
+    """Engineers the events touched: absent or overrunning ones, and those whose day the
+    repair changed. The search stays around them, so the rest of the plan stands."""
+    engineers = set(sit.focus)
+    placed = {job.ticket: job for job in jobs}
+    for ticket, (engineer, start) in sit.previous.items():
+        job = placed.get(ticket)
+        if job is None or (job.engineer, job.start) != (engineer, start):
+            engineers.add(engineer)
+            if job is not None:
+                engineers.add(job.engineer)
+    for ticket in sit.event_tickets:
+        if ticket in placed:
+            engineers.add(placed[ticket].engineer)
+    problem = sit.problem
+    return sorted(e for e in engineers if problem.engineers[e].calendar.shifts)
 
 
 def _tier_costs(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> dict[str, TierCost]:
@@ -849,13 +954,6 @@ def reschedule(
                 sit.problem.engineers[job.engineer].id,
                 sit.problem.instant(job.start),
             )
-    reason_problem = _replace(
-        sit.problem,
-        tickets=[
-            dataclasses.replace(t, opened=max(t.opened, sit.now)) if t.index in set(sit.free) else t
-            for t in sit.problem.tickets
-        ],
-    )
     plan = build_plan(
         sit.problem,
         all_jobs,
@@ -867,7 +965,7 @@ def reschedule(
         completed=sit.completed,
         previous=previous_of,
         reschedule=reschedule_block,
-        reasons_problem=reason_problem,
+        not_before={t: sit.now for t in sit.free},
     )
     changes = _changes(sit, old_assignments, all_jobs)
     old_done = set(old_completed)
