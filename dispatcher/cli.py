@@ -116,7 +116,17 @@ def plan(
     from .planio import write_plan
 
     problem = load_scenario(scenario)
-    result_plan = solve_scenario(problem, time_limit=time_limit, seed=seed, workers=workers)
+    if quiet:
+        result_plan = solve_scenario(problem, time_limit=time_limit, seed=seed, workers=workers)
+    else:
+        from .progress import SolveProgress
+        from .solve import SolveOptions
+
+        with SolveProgress(err_console, time_limit) as progress:
+            options = SolveOptions(
+                time_limit=time_limit, seed=seed, workers=workers, progress=progress.update
+            )
+            result_plan = solve_scenario(problem, options=options)
     write_plan(result_plan, output)
     if not quiet:
         from .report import print_summary
@@ -218,9 +228,7 @@ def _solver_options(function: Any) -> Any:
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), required=True
-)
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
 @click.option(
     "--add",
@@ -288,9 +296,7 @@ def reschedule(
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), required=True
-)
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
 @click.option(
     "--add",
@@ -352,6 +358,12 @@ def generate(
     click.echo(
         f"wrote {output}: {engineers} engineers, {tickets} tickets, {days} day(s), seed {seed}"
     )
+
+
+from .cli_views import explain, export, schema, show  # noqa: E402  (the group exists first)
+
+for _command in (show, explain, export, schema):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

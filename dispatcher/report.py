@@ -1,34 +1,225 @@
-"""Terminal summaries of a plan (rich)."""
+"""Terminal views of a plan (rich): the 8 am summary and one engineer's day."""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
+from rich.columns import Columns
+from rich.console import Console, Group, RenderableType
+from rich.table import Column, Table
+from rich.text import Text
 
 from models import Plan
+from models.durations import format_minutes
 
-from .problem import Problem
+from .planview import AT_RISK, JobView, OpenTicket, PlanView
+from .problem import EngineerData, Problem, TicketData
+from .progress import gap_text
+
+OBJECTIVE_PARTS = ("sla_risk", "lateness", "deferral", "travel", "preference", "disruption")
+ONSITE_MARK = "*"
+RISK_MARK = "!"
+DONE_MARK = "✓"
 
 
 def print_summary(console: Console, problem: Problem, plan: Plan) -> None:
-    """Status, objective parts, per-tier KPIs and the unassigned tickets."""
-    solver, objective = plan.solver, plan.objective
-    bound = "none" if solver.bound is None else f"{solver.bound:.4f}"
+    """Status, objective parts, tiers, tickets at risk, engineers, unassigned, timelines."""
+    _print_summary(console, PlanView(problem, plan))
+
+
+def print_plan(console: Console, problem: Problem, plan: Plan, engineer: str | None) -> None:
+    """The whole summary, or with ``engineer`` that engineer's day by day agenda."""
+    view = PlanView(problem, plan)
+    if engineer is None:
+        _print_summary(console, view)
+        return
+    person = view.engineer(engineer)
+    console.print(_headline(view))
+    console.print(_engineer_line(view, person))
+    for day, jobs in _jobs_by_day(view, person).items():
+        console.print(_agenda_table(view, day, jobs))
+    if not view.jobs_of(person):
+        console.print("no jobs in this plan")
+
+
+def _add_row(table: Table, *cells: RenderableType, style: str | None = None) -> None:
+    """A row whose text is shown as it is: names and summaries are not rich markup."""
+    table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells), style=style)
+
+
+def _print_summary(console: Console, view: PlanView) -> None:
+    console.print(_headline(view))
+    console.print(_objective_table(view))
+    console.print(_tier_table(view))
+    risky = view.at_risk()
+    if risky:
+        console.print(_risk_table(view, risky))
+    console.print(f"travel: {view.plan.kpis.travel_minutes} min")
+    console.print(_engineer_table(view))
+    if view.unassigned:
+        console.print(_unassigned_table(view.unassigned))
+    console.print(_timeline_table(view))
     console.print(
-        f"[bold]{plan.scenario.name}[/bold]: {solver.status} in {solver.time_s:.1f}s, "
-        f"objective {objective.total:.4f} (bound {bound})"
+        f"[dim]{ONSITE_MARK} on site   {RISK_MARK} at risk (response + resolution risk "
+        f"> {AT_RISK})   {DONE_MARK} completed[/dim]"
     )
-    names = ("sla_risk", "lateness", "deferral", "travel", "preference", "disruption")
-    parts = Table(*names)
-    parts.add_row(*(f"{getattr(objective, name):.3f}" for name in names))
-    console.print(parts)
-    tiers = Table("tier", "tickets", "assigned", "expected breaches")
-    for tier, kpi in plan.kpis.by_tier.items():
-        tiers.add_row(tier, str(kpi.tickets), str(kpi.assigned), f"{kpi.expected_breaches:.2f}")
-    console.print(tiers)
-    console.print(f"travel: {plan.kpis.travel_minutes} min")
-    if plan.unassigned:
-        table = Table("unassigned", "reason", "detail")
-        for item in plan.unassigned:
-            table.add_row(item.ticket, item.reason, item.detail)
-        console.print(table)
+
+
+def _headline(view: PlanView) -> Text:
+    solver, objective = view.plan.solver, view.plan.objective
+    text = Text.assemble(
+        (view.plan.scenario.name, "bold"),
+        f": {solver.status} in {solver.time_s:.1f}s, objective {objective.total:.4f}",
+    )
+    if solver.bound is None:
+        text.append(" (bound none)")
+    else:
+        text.append(f" (bound {solver.bound:.4f}, gap {gap_text(objective.total, solver.bound)})")
+    if view.now is not None:
+        text.append(
+            f"; re-planned at {view.clock(view.now)}, {len(view.plan.completed)} job(s) completed"
+        )
+    return text
+
+
+def _objective_table(view: PlanView) -> Table:
+    table = Table(*OBJECTIVE_PARTS, title="objective parts", title_justify="left")
+    _add_row(table, *(f"{getattr(view.plan.objective, name):.3f}" for name in OBJECTIVE_PARTS))
+    return table
+
+
+def _tier_table(view: PlanView) -> Table:
+    table = Table("tier", "tickets", "assigned", "expected breaches")
+    for tier, kpi in view.plan.kpis.by_tier.items():
+        _add_row(table, tier, str(kpi.tickets), str(kpi.assigned), f"{kpi.expected_breaches:.2f}")
+    return table
+
+
+def _due_text(view: PlanView, ticket: TicketData) -> tuple[str, str]:
+    response = "responded" if ticket.responded else view.clock(ticket.response_due)
+    return response, view.clock(ticket.resolution_due)
+
+
+def _risk_table(view: PlanView, risky: list[JobView | OpenTicket]) -> Table:
+    table = Table(
+        Column("ticket", no_wrap=True),
+        "client",
+        Column("engineer", no_wrap=True),
+        Column("start", no_wrap=True),
+        "response due",
+        "resolution due",
+        Column("risk", no_wrap=True),
+        title=f"at risk (response + resolution risk > {AT_RISK}), weightiest first",
+        title_justify="left",
+    )
+    for item in risky:
+        ticket = item.ticket
+        response_due, resolution_due = _due_text(view, ticket)
+        if isinstance(item, JobView):
+            who, start = item.engineer.id, view.clock(item.start)
+        else:
+            who, start = "unassigned", "-"
+        _add_row(
+            table,
+            f"{ticket.id} {ticket.priority}\n{ticket.tier}",
+            view.client_name(ticket),
+            who,
+            start,
+            response_due,
+            resolution_due,
+            f"{item.response_risk:.2f}+{item.resolution_risk:.2f}",
+        )
+    return table
+
+
+def _engineer_table(view: PlanView) -> Table:
+    table = Table("engineer", "jobs", "on site", "travel", "busy", "shifts", "utilisation")
+    for engineer in view.problem.engineers:
+        jobs = view.jobs_of(engineer)
+        _add_row(
+            table,
+            engineer.id,
+            str(len(jobs)),
+            str(sum(job.ticket.onsite for job in jobs)),
+            f"{sum(job.travel for job in jobs)} min",
+            _hours(view.busy_minutes(engineer)),
+            _hours(engineer.calendar.total),
+            f"{view.utilisation(engineer):.0%}",
+        )
+    return table
+
+
+def _hours(minutes: int) -> str:
+    return format_minutes(minutes) if minutes else "0m"
+
+
+def _unassigned_table(unassigned: list[OpenTicket]) -> Table:
+    table = Table("unassigned", "reason", "detail")
+    for item in unassigned:
+        _add_row(table, item.ticket.id, item.reason, item.detail)
+    return table
+
+
+def _jobs_by_day(view: PlanView, engineer: EngineerData) -> dict[str, list[JobView]]:
+    """The engineer's jobs grouped by the local day they start on ('Mon 30 Nov')."""
+    days: dict[str, list[JobView]] = {}
+    for job in view.jobs_of(engineer):
+        days.setdefault(f"{view.local(job.start):%a %d %b}", []).append(job)
+    return days
+
+
+def _job_text(view: PlanView, job: JobView) -> Text:
+    """'09:33-10:33 T-1001*' styled: dim when completed, red when at risk."""
+    marks = (ONSITE_MARK if job.ticket.onsite else "") + (RISK_MARK if job.at_risk else "")
+    if job.completed:
+        marks += DONE_MARK
+    style = "dim" if job.completed else ("bold red" if job.at_risk else "")
+    return Text(f"{view.span(job.start, job.end)} {job.ticket.id}{marks}", style=style)
+
+
+def _timeline_table(view: PlanView) -> Table:
+    table = Table("engineer", "day", "jobs in order", title="the day", title_justify="left")
+    for engineer in view.problem.engineers:
+        for day, jobs in _jobs_by_day(view, engineer).items():
+            # Columns wrap between jobs, never inside one.
+            line = Columns([_job_text(view, job) for job in jobs], padding=(0, 2))
+            _add_row(table, engineer.id, day, line)
+    return table
+
+
+def _engineer_line(view: PlanView, engineer: EngineerData) -> Text:
+    jobs = view.jobs_of(engineer)
+    skills = ", ".join(f"{skill} {level}" for skill, level in sorted(engineer.skills.items()))
+    return Text.assemble(
+        (f"{engineer.id} ({engineer.name})", "bold"),
+        f": {len(jobs)} job(s), busy {_hours(view.busy_minutes(engineer))} of "
+        f"{_hours(engineer.calendar.total)} shift time ({view.utilisation(engineer):.0%}), "
+        f"travel {sum(job.travel for job in jobs)} min; "
+        f"{'on site and remote' if engineer.onsite else 'remote only'}; skills {skills}",
+    )
+
+
+def _agenda_table(view: PlanView, day: str, jobs: list[JobView]) -> Group:
+    """A day of one engineer: time, ticket, what and where, deadline, risk."""
+    table = Table("time", "ticket", "work", "risk")
+    for job in jobs:
+        ticket = job.ticket
+        where = (
+            f"on site: {view.site_label(ticket)} ({job.travel} min travel)"
+            if ticket.onsite
+            else "remote"
+        )
+        work = "\n".join(
+            [
+                f"{view.client_name(ticket)}: {view.summary(ticket)}",
+                where,
+                f"resolution due {view.clock(ticket.resolution_due)}",
+            ]
+        )
+        _add_row(
+            table,
+            view.span(job.start, job.end),
+            f"{ticket.id} {ticket.priority}" + (f" {DONE_MARK}" if job.completed else ""),
+            work,
+            "done" if job.completed else f"{job.risk:.2f}",
+            style="dim" if job.completed else ("bold red" if job.at_risk else None),
+        )
+    return Group(Text(day, style="bold"), table)

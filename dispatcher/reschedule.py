@@ -378,6 +378,19 @@ class _Builder:
         return assignments, completed
 
 
+def problem_of_plan(problem: Problem, plan: Plan) -> tuple[Problem, list[Job]]:
+    """The problem a plan was made for, and the worked parts of jobs its reschedules cut.
+
+    A daily plan's problem is the scenario's; a rescheduled plan's has the tickets it
+    added, and the absences and cuts of every round of its ``reschedule`` block.
+    """
+    if not plan.reschedule:
+        return problem, []
+    reader = _Builder(problem, plan, "plan")
+    with_added, _ = reader.added_before(problem)
+    return reader.apply_history(with_added)
+
+
 def _with_tickets(problem: Problem, compiled: list[TicketData], models: list[Ticket]) -> Problem:
     scenario = problem.scenario.model_copy(update={"tickets": [*problem.scenario.tickets, *models]})
     return _replace(problem, tickets=[*problem.tickets, *compiled], scenario=scenario)

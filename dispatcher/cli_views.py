@@ -1,0 +1,108 @@
+"""Commands that show a plan to people: ``show``, ``explain``, ``export``, ``schema``.
+
+Plain Click commands, registered on the ``dispatch`` group in ``cli.py``;
+like the rest of the command line they only parse, call the library, print.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+
+from models import Plan
+
+from .errors import InputError
+from .problem import Problem
+
+if TYPE_CHECKING:
+    from .export import Format
+
+SCENARIO = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+PLAN = click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, path_type=Path))
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def load_plan_for(scenario: Path, plan_file: Path) -> tuple[Problem, Plan]:
+    """The scenario and a plan of it; InputError if the plan belongs to another scenario."""
+    from .loader import load_scenario
+    from .planio import read_plan
+
+    problem = load_scenario(scenario)
+    plan = read_plan(plan_file)
+    if plan.scenario.sha256 != problem.sha256:
+        raise InputError.single(
+            str(plan_file),
+            f"this plan belongs to another scenario (sha256 {plan.scenario.sha256[:12]}..., "
+            f"{scenario} is {problem.sha256[:12]}...)",
+            path="scenario.sha256",
+        )
+    return problem, plan
+
+
+@click.command()
+@SCENARIO
+@PLAN
+@click.option("--engineer", metavar="ID", help="Show only this engineer's day, job by job.")
+def show(scenario: Path, plan_file: Path, engineer: str | None) -> None:
+    """Print a plan: KPIs, tickets at risk, utilisation, unassigned, each engineer's day."""
+    from .report import print_plan
+
+    problem, plan = load_plan_for(scenario, plan_file)
+    print_plan(_console(), problem, plan, engineer)
+
+
+@click.command()
+@SCENARIO
+@PLAN
+@click.argument("ticket")
+def explain(scenario: Path, plan_file: Path, ticket: str) -> None:
+    """Say why TICKET is where the plan put it, and what would lower its risk."""
+    from .explain import explain as explain_ticket
+
+    problem, plan = load_plan_for(scenario, plan_file)
+    for line in explain_ticket(problem, plan, ticket).lines():
+        click.echo(line)
+
+
+@click.command()
+@SCENARIO
+@PLAN
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "ics", "html", "json"]),
+    required=True,
+    help="csv: one row per assignment; ics: calendars; html: the dispatch board; json: the plan.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File to write (for ics without --engineer: a folder, one <engineer>.ics each).",
+)
+@click.option("--engineer", metavar="ID", help="Only this engineer's jobs (csv, ics, html).")
+def export(
+    scenario: Path, plan_file: Path, fmt: Format, output: Path, engineer: str | None
+) -> None:
+    """Write a plan as CSV, iCalendar, a self-contained HTML board, or JSON."""
+    from .export import export as export_plan
+
+    problem, plan = load_plan_for(scenario, plan_file)
+    for path in export_plan(problem, plan, fmt, output, engineer):
+        click.echo(f"wrote {path}")
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario file (for YAML editors)."""
+    from .schema import scenario_schema
+
+    click.echo(json.dumps(scenario_schema(), indent=2))

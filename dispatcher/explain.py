@@ -1,0 +1,412 @@
+"""Why a ticket is where the plan put it, in plain words (``dispatch explain``).
+
+Everything said is computed, not guessed: the risks are the plan's; "free
+from" is the earliest start the scheduling rules allow around the plan's
+other jobs (``construct.find_slot``); a what-if re-evaluates this ticket's own
+risk at that start with the solver's risk functions, all other jobs staying
+where they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from models import Plan
+
+from .construct import Schedule, find_slot
+from .errors import InputError
+from .evaluate import Job, available_minutes, resolution_risk, response_risk
+from .planview import AT_RISK, JobView, OpenTicket, PlanView, day_part
+from .problem import EngineerData, Problem, TicketData
+
+NOTICEABLE = 0.05  # a risk change smaller than this is not worth a sentence
+MAX_LISTED = 3  # blocking jobs named per engineer
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The explanation of one ticket, section by section."""
+
+    ticket: str
+    headline: str
+    work: str
+    placement: str
+    deadlines: str
+    risk: str
+    engineers: dict[str, str]  # engineer id -> why this engineer, or why not
+    what_ifs: list[str]
+
+    def lines(self) -> list[str]:
+        lines = [self.headline, self.work, self.placement, self.deadlines, self.risk]
+        if self.engineers:
+            lines.append("engineers:")
+            lines += [f"  {engineer}: {why}" for engineer, why in self.engineers.items()]
+        if self.what_ifs:
+            lines.append("what would lower its risk:")
+            lines += [f"  - {what_if}" for what_if in self.what_ifs]
+        return lines
+
+
+@dataclass(frozen=True)
+class _Slot:
+    engineer: EngineerData
+    start: int
+    risk: float
+
+
+def explain(problem: Problem, plan: Plan, ticket_id: str) -> Explanation:
+    """Why ``ticket_id`` is where ``plan`` put it; InputError if no such ticket."""
+    view = PlanView(problem, plan)
+    if ticket_id not in view.problem.ticket_index:
+        raise InputError.single(
+            problem.source,
+            f"unknown ticket '{ticket_id}': neither the scenario nor the plan has it",
+        )
+    ticket = view.ticket(ticket_id)
+    if view.job_of(ticket) is None and view.open_ticket(ticket) is None:
+        raise InputError.single("plan", f"the plan does not list ticket '{ticket_id}'")
+    return _Explainer(view, ticket).explanation()
+
+
+class _Explainer:
+    def __init__(self, view: PlanView, ticket: TicketData) -> None:
+        self.view = view
+        self.problem = view.problem
+        self.ticket = ticket
+        self.job = view.job_of(ticket)
+        self.open = view.open_ticket(ticket)
+        placed: JobView | OpenTicket | None = self.job or self.open
+        self.response_now = placed.response_risk if placed else 0.0
+        self.current_risk = placed.risk if placed else 0.0
+        self.others = self._schedule([j for j in view.jobs if j.ticket.index != ticket.index])
+        self.empty = self._schedule([])
+
+    def _schedule(self, jobs: list[JobView]) -> Schedule:
+        """A schedule of these jobs, with room for one extra engineer at the end."""
+        schedule = Schedule(self.problem)
+        schedule.by_engineer.append([])
+        if self.view.now is not None:  # a re-planned job starts at or after the reschedule
+            schedule.not_before[self.ticket.index] = self.view.now
+        for job in jobs:
+            schedule.add(Job(job.ticket.index, job.engineer.index, job.start, job.end))
+        return schedule
+
+    def explanation(self) -> Explanation:
+        done = self.job is not None and self.job.completed
+        return Explanation(
+            ticket=self.ticket.id,
+            headline=self._headline(),
+            work=self._work(),
+            placement=self._placement(),
+            deadlines=self._deadlines(),
+            risk=self._risk(),
+            engineers={} if done else self._engineers(),
+            what_ifs=[] if done else self._what_ifs(),
+        )
+
+    # --- what the ticket is -------------------------------------------------------------
+
+    def _headline(self) -> str:
+        ticket, view = self.ticket, self.view
+        return (
+            f"{ticket.id} {view.client_name(ticket)}, {ticket.tier} {ticket.priority} "
+            f"(weight {ticket.weight:g}): {view.summary(ticket)}"
+        )
+
+    def _work(self) -> str:
+        ticket = self.ticket
+        where = f"on site at {self.view.site_label(ticket)}" if ticket.onsite else "remote work"
+        effort = f"effort {_minutes(ticket.p50)}" + (
+            f" (p90 {_minutes(ticket.p90)})" if ticket.p90 > ticket.p50 else ""
+        )
+        needs = ", ".join(f"{skill}>={level}" for skill, level in sorted(ticket.skills.items()))
+        return f"work: {where}; {effort}" + (f"; needs {needs}" if needs else "")
+
+    def _placement(self) -> str:
+        job, view = self.job, self.view
+        if job is None:
+            assert self.open is not None  # every ticket of a plan is somewhere
+            return f"unassigned ({self.open.reason}): {self.open.detail}"
+        who = f"{job.engineer.id} ({job.engineer.name})"
+        when = view.period(job.start, job.end)
+        if job.completed:
+            return f"completed by {who}, {when}: it adds nothing to this plan"
+        travel = f", after {job.travel} min travel" if job.ticket.onsite else ""
+        return f"assigned to {who}, {when}{travel}"
+
+    def _deadlines(self) -> str:
+        ticket, view = self.ticket, self.view
+        client = next(c for c in view.problem.scenario.clients if c.id == ticket.client)
+        policy = view.problem.scenario.sla_policies[client.sla]
+        clock = "round the clock (24x7)" if policy.clock == "24x7" else f"{policy.clock} hours"
+        model = view.ticket_models[ticket.id]
+        response = f"response due {view.clock(ticket.response_due)}" + (
+            " (set on the ticket)" if model.response_due else ""
+        )
+        if ticket.responded:
+            response += ", already responded"
+        resolution = f"resolution due {view.clock(ticket.resolution_due)}" + (
+            " (set on the ticket)" if model.resolution_due else ""
+        )
+        return (
+            f"SLA {client.sla}, counted {clock}: opened {view.clock(ticket.opened)}; "
+            f"{response}; {resolution}"
+        )
+
+    def _risk(self) -> str:
+        job, ticket = self.job, self.ticket
+        if job is not None and job.completed:
+            return "risk: none counted, the work is done"
+        flag = " (at risk)" if self.current_risk > AT_RISK else ""
+        if job is None:
+            assert self.open is not None
+            return (
+                f"risk{flag}: response {self.open.response_risk:.2f}, resolution "
+                f"{self.open.resolution_risk:.2f} (an unassigned ticket breaches each deadline "
+                "that falls inside the horizon)"
+            )
+        response = (
+            "already responded"
+            if ticket.responded
+            else "starts after its response due"
+            if job.response_risk
+            else "starts before its response due"
+        )
+        window = available_minutes(self.problem, ticket, job.engineer, job.start)
+        late = ""
+        if job.end > ticket.resolution_due:
+            late = f"; it finishes {_minutes(job.end - ticket.resolution_due)} after its due time"
+        return (
+            f"risk{flag}: response {job.response_risk:.2f} ({response}), resolution "
+            f"{job.resolution_risk:.2f} (the chance that its effort, median "
+            f"{_minutes(ticket.p50)}, needs more than the {_minutes(window)} of shift time "
+            f"it has before its due time){late}"
+        )
+
+    # --- the engineers --------------------------------------------------------------------
+
+    def _engineers(self) -> dict[str, str]:
+        return {e.id: self._engineer_reason(e) for e in self.problem.engineers}
+
+    def _engineer_reason(self, engineer: EngineerData) -> str:
+        lacks = self._lacks(engineer)
+        if lacks:
+            return lacks
+        first = self._slot(self.empty, engineer)
+        if first is None:
+            return f"eligible, but has no shift where it can start {self._where_it_must_start()}"
+        free = self._slot(self.others, engineer)
+        chosen = self.job is not None and self.job.engineer.index == engineer.index
+        if chosen:
+            assert self.job is not None
+            return "chosen" + self._chosen_slack(engineer, first.start, free)
+        if free is None:
+            return "eligible, but no free time is left before the horizon ends" + self._busy_with(
+                engineer, first.start, self.problem.horizon_end
+            )
+        return (
+            f"eligible; free from {self.view.clock(free.start)} (its risk there {free.risk:.2f})"
+            + self._waiting(engineer, first.start, free.start)
+        )
+
+    def _lacks(self, engineer: EngineerData) -> str:
+        ticket = self.ticket
+        if ticket.assigned_to is not None and ticket.assigned_to != engineer.index:
+            return f"the ticket is assigned to {self.problem.engineers[ticket.assigned_to].id}"
+        missing = [
+            f"{skill}>={level} (has {engineer.skills.get(skill, 0)})"
+            for skill, level in sorted(ticket.skills.items())
+            if engineer.skills.get(skill, 0) < level
+        ]
+        reasons = [f"lacks {', '.join(missing)}"] if missing else []
+        if ticket.onsite and not engineer.onsite:
+            reasons.append("works remotely only; this is an on-site visit")
+        return "; ".join(reasons)
+
+    def _where_it_must_start(self) -> str:
+        ticket, view = self.ticket, self.view
+        if ticket.fixed_start is not None:
+            return f"at its booked time {view.clock(ticket.fixed_start)} and finish it"
+        if ticket.window is not None:
+            low, high = ticket.window
+            return f"in its window {view.clock(low)}-{view.clock(high)} and finish it"
+        return "and finish it before the horizon ends"
+
+    def _chosen_slack(self, engineer: EngineerData, first: int, free: _Slot | None) -> str:
+        """Why the chosen engineer starts it when the plan says, not earlier."""
+        assert self.job is not None
+        start = self.job.start if free is None else min(free.start, self.job.start)
+        text = self._waiting(engineer, first, start)
+        if free is not None and free.start < self.job.start:
+            text += (
+                f"; it could start as early as {self.view.clock(free.start)} (its risk there "
+                f"{free.risk:.2f}): the plan leaves that time free"
+            )
+        return text
+
+    def _waiting(self, engineer: EngineerData, first: int, start: int) -> str:
+        """Why the job starts at ``start`` rather than ``first``, its earliest on an empty day."""
+        if start <= first:
+            return ""
+        return (
+            f"; on an empty day it could start {self.view.clock(first)}, but until "
+            f"{self.view.clock(start)}" + self._busy_with(engineer, first, start)
+        )
+
+    def _busy_with(self, engineer: EngineerData, start: int, end: int) -> str:
+        """The jobs that hold ``engineer`` in [start, end): its own, and a capped tier's."""
+        overlapping = [
+            job
+            for job in self.view.jobs
+            if job.ticket.index != self.ticket.index and job.start < end and start < job.end
+        ]
+        own = [job for job in overlapping if job.engineer.index == engineer.index]
+        reasons = [f"busy with {self._weighed(own)}"] if own else []
+        cap = self.problem.tier_caps.get(self.ticket.tier)
+        capped = [
+            job
+            for job in overlapping
+            if job.ticket.tier == self.ticket.tier and job.engineer.index != engineer.index
+        ]
+        if cap is not None and len(capped) >= cap:
+            reasons.append(
+                f"the {self.ticket.tier} cap ({cap} at a time) is taken by "
+                + self._weighed(capped, with_engineer=True)
+            )
+        if not reasons:
+            drive = " and the drive" if self.ticket.onsite else ""
+            reasons.append(f"no earlier gap between its jobs fits the work{drive}")
+        return ": " + "; ".join(reasons)
+
+    def _weighed(self, jobs: list[JobView], *, with_engineer: bool = False) -> str:
+        """'weightier T-1101 (weight 40, Mon 08:05-09:35), ...', weightiest first."""
+        jobs = sorted(jobs, key=lambda j: (-j.ticket.weight, j.start))
+        named = []
+        for job in jobs[:MAX_LISTED]:
+            weight = job.ticket.weight
+            rank = (
+                "weightier"
+                if weight > self.ticket.weight
+                else "as weighty"
+                if weight == self.ticket.weight
+                else "lighter"
+            )
+            who = f"{job.engineer.id}, " if with_engineer else ""
+            named.append(
+                f"{rank} {job.ticket.id} (weight {weight:g}, {who}"
+                f"{self.view.period(job.start, job.end)}{', done' if job.completed else ''})"
+            )
+        more = len(jobs) - MAX_LISTED
+        return ", ".join(named) + (f" and {more} more" if more > 0 else "")
+
+    def _slot(self, schedule: Schedule, engineer: EngineerData) -> _Slot | None:
+        """Earliest start on ``engineer`` around ``schedule``'s jobs, and the risk there."""
+        slot = find_slot(schedule, self.ticket, engineer, gaps=True)
+        if slot is None:
+            return None
+        start = slot[0]
+        risk = response_risk(self.ticket, start) + resolution_risk(
+            self.problem, self.ticket, engineer, start
+        )
+        return _Slot(engineer, start, risk)
+
+    # --- what would help ------------------------------------------------------------------
+
+    def _what_ifs(self) -> list[str]:
+        if self.current_risk < NOTICEABLE:
+            return []
+        job, now = self.job, self.view.now
+        if job is not None and now is not None and job.start < now:
+            return [f"none by re-planning: it has been running since {self.view.clock(job.start)}"]
+        ideas = [self._respond(), self._move(), self._extra_engineer()]
+        found = [idea for idea in ideas if idea]
+        return found or [
+            "nothing simple: no engineer, not even an extra one, could start it with a lower risk"
+        ]
+
+    def _fewer(self, risk: float) -> str:
+        return f"{self.current_risk - risk:.2f} fewer expected {self.ticket.tier} breaches"
+
+    def _respond(self) -> str:
+        if not self.response_now:
+            return ""
+        due = self.ticket.response_due
+        if due < (self.view.now or 0):  # missed before the plan starts (its horizon or its now)
+            return (
+                f"its response was due {self.view.clock(due)}, before this plan starts: no "
+                "schedule meets that; recording the response given (responded) clears its "
+                f"response risk of {self.response_now:.2f}"
+            )
+        return (
+            f"a first response (call the client back, mark it responded) before "
+            f"{self.view.clock(due)} removes its response risk: "
+            f"{self.response_now:.2f} fewer expected {self.ticket.tier} breaches"
+        )
+
+    def _move(self) -> str:
+        """The best free start on an eligible engineer (its own included), if clearly better."""
+        slots = []
+        for index in self.problem.eligible[self.ticket.index]:
+            slot = self._slot(self.others, self.problem.engineers[index])
+            if slot is not None:
+                slots.append(slot)
+        best = min(slots, key=lambda s: (s.risk, s.start), default=None)
+        if best is None or best.risk > self.current_risk - NOTICEABLE:
+            return ""
+        who = best.engineer.id
+        same = self.job is not None and self.job.engineer.index == best.engineer.index
+        move = "starting it then" if same else f"giving it to {who} then"
+        return (
+            f"{who} is free from {self.view.clock(best.start)}: {move} lowers its risk from "
+            f"{self.current_risk:.2f} to {best.risk:.2f}, {self._fewer(best.risk)}, "
+            "the other jobs staying as they are"
+        )
+
+    def _extra_engineer(self) -> str:
+        """One more engineer with the ticket's skills, on the shifts of the closest match."""
+        ticket = self.ticket
+        if ticket.assigned_to is not None:
+            return ""
+        candidates = [
+            engineer for engineer in self.problem.engineers if engineer.onsite or not ticket.onsite
+        ]
+        slots = []
+        for engineer in candidates:
+            extra = dataclasses.replace(
+                engineer,
+                index=len(self.problem.engineers),
+                skills={**engineer.skills, **ticket.skills},
+            )
+            slot = self._slot(self.others, extra)
+            if slot is not None:
+                slots.append((slot, self._deficit(engineer), engineer))
+        if not slots:
+            return ""
+        slot, _, like = min(slots, key=lambda s: (s[0].risk, s[0].start, s[1]))
+        if slot.risk > self.current_risk - NOTICEABLE:
+            return ""
+        skills = ", ".join(f"{skill}>={level}" for skill, level in sorted(ticket.skills.items()))
+        who = f"one more {'on-site ' if ticket.onsite else ''}engineer" + (
+            f" with {skills}" if skills else ""
+        )
+        pattern = f"shifts {'and home ' if ticket.onsite else ''}like {like.id}'s"
+        return (
+            f"{who} on {day_part(self.view.local(slot.start))} ({pattern}) could start it "
+            f"{self.view.clock(slot.start)}: its risk falls from {self.current_risk:.2f} to "
+            f"{slot.risk:.2f}, {self._fewer(slot.risk)}"
+        )
+
+    def _deficit(self, engineer: EngineerData) -> int:
+        """Skill levels the engineer is short of this ticket's needs (closest match first)."""
+        return sum(
+            max(0, level - engineer.skills.get(skill, 0))
+            for skill, level in self.ticket.skills.items()
+        )
+
+
+def _minutes(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"

@@ -1,0 +1,190 @@
+"""A plan in the formats people forward: CSV, iCalendar, the HTML board, JSON.
+
+Every file is written whole or not at all (``planio.write_atomic``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Literal
+
+import icalendar
+
+from models import Plan
+
+from .board import render_board
+from .errors import InputError
+from .planio import plan_json, write_atomic
+from .planview import JobView, PlanView
+from .problem import EngineerData, Problem
+
+Format = Literal["csv", "ics", "html", "json"]
+
+CSV_COLUMNS = (
+    "ticket",
+    "client",
+    "tier",
+    "priority",
+    "engineer",
+    "start",
+    "end",
+    "travel_minutes",
+    "response_due",
+    "resolution_due",
+    "response_risk",
+    "resolution_risk",
+    "summary",
+)
+PRODID = "-//msp-dispatch//dispatch plan//EN"
+
+
+def export(
+    problem: Problem, plan: Plan, fmt: Format, path: Path, engineer: str | None = None
+) -> list[Path]:
+    """Write ``plan`` as ``fmt`` to ``path``; returns the files written.
+
+    For ``ics`` without ``engineer``, ``path`` is a directory that gets one
+    ``<engineer>.ics`` per engineer with jobs. ``engineer`` keeps that
+    engineer's jobs only (csv, ics, html); a JSON plan is always the whole plan.
+    """
+    if fmt == "json":
+        if engineer is not None:
+            raise InputError.single("--engineer", "a JSON plan is the whole plan; leave it out")
+        write_atomic(path, plan_json(plan))
+        return [path]
+    view = PlanView(problem, plan)
+    person = None if engineer is None else view.engineer(engineer)
+    if fmt == "csv":
+        write_atomic(path, plan_csv(view, person))
+        return [path]
+    if fmt == "html":
+        write_atomic(path, render_board(problem, plan, engineer))
+        return [path]
+    if person is not None:
+        write_atomic(path, engineer_calendar(view, person))
+        return [path]
+    return _write_calendars(view, path)
+
+
+def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
+    """One row per assignment, in plan order, with the plan's own values."""
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    for assignment in view.plan.assignments:
+        if engineer is not None and assignment.engineer != engineer.id:
+            continue
+        ticket = view.ticket(assignment.ticket)
+        writer.writerow(
+            [
+                assignment.ticket,
+                ticket.client,
+                ticket.tier,
+                ticket.priority,
+                assignment.engineer,
+                assignment.start.isoformat(),
+                assignment.end.isoformat(),
+                assignment.travel_minutes,
+                assignment.response_due.isoformat(),
+                assignment.resolution_due.isoformat(),
+                repr(assignment.response_risk),
+                repr(assignment.resolution_risk),
+                view.summary(ticket),
+            ]
+        )
+    return stream.getvalue()
+
+
+def _write_calendars(view: PlanView, directory: Path) -> list[Path]:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError.single(
+            str(directory), f"cannot make this folder: {exc.strerror}"
+        ) from None
+    written = []
+    for engineer in view.problem.engineers:
+        if view.jobs_of(engineer):
+            path = directory / f"{engineer.id}.ics"
+            write_atomic(path, engineer_calendar(view, engineer))
+            written.append(path)
+    return written
+
+
+def engineer_calendar(view: PlanView, engineer: EngineerData) -> str:
+    """One engineer's jobs as an iCalendar file: one VEVENT per job, local times with TZID."""
+    calendar = icalendar.Calendar.new(
+        prodid=PRODID,
+        name=f"{engineer.name} - {view.plan.scenario.name}",
+        uid=event_uid(view.plan, engineer.id),
+    )
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for job in view.jobs_of(engineer):
+        calendar.add_component(_event(view, job, stamp))
+    first, last = view.local(0).date(), view.local(view.problem.horizon_end).date()
+    calendar.add_missing_timezones(
+        first_date=first - dt.timedelta(days=366), last_date=last + dt.timedelta(days=366)
+    )
+    return calendar.to_ical().decode("utf-8")
+
+
+def event_uid(plan: Plan, name: str) -> str:
+    """Stable across re-plans of one scenario: a moved job updates its calendar entry."""
+    return f"{plan.scenario.sha256[:16]}-{name}@msp-dispatch"
+
+
+def _event(view: PlanView, job: JobView, stamp: dt.datetime) -> icalendar.Event:
+    ticket = job.ticket
+    summary = f"{ticket.id} {view.client_name(ticket)}: {view.summary(ticket)}"
+    event = icalendar.Event.new(
+        uid=event_uid(view.plan, ticket.id),
+        stamp=stamp,
+        start=view.local(job.start),
+        end=view.local(job.end),
+        summary=("done: " if job.completed else "") + summary,
+        description=_event_description(view, job),
+        location=_event_location(view, job),
+        categories=[ticket.tier, ticket.priority],
+    )
+    if ticket.onsite and ticket.site is not None:
+        latitude, longitude = view.problem.travel.coordinates[ticket.site]
+        event.add("geo", (latitude, longitude))
+    return event
+
+
+def _event_location(view: PlanView, job: JobView) -> str:
+    ticket = job.ticket
+    if not ticket.onsite or ticket.site is None:
+        return "remote"
+    site_id = view.problem.site_ids[ticket.site]
+    address = view.problem.scenario.sites[site_id].address or site_id
+    latitude, longitude = view.problem.travel.coordinates[ticket.site]
+    return f"{view.client_name(ticket)}, {address} ({latitude}, {longitude})"
+
+
+def _event_description(view: PlanView, job: JobView) -> str:
+    ticket = job.ticket
+    lines = [
+        view.summary(ticket),
+        f"{view.client_name(ticket)} - {ticket.tier} {ticket.priority}",
+        f"response due {_when(view, ticket.response_due)}"
+        + (" (responded)" if ticket.responded else ""),
+        f"resolution due {_when(view, ticket.resolution_due)}",
+    ]
+    if ticket.onsite:
+        lines.append(f"travel {job.travel} min before the start")
+    if job.completed:
+        lines.append("completed")
+    else:
+        lines.append(
+            f"risk: response {job.response_risk:.2f}, resolution {job.resolution_risk:.2f}"
+        )
+    return "\n".join(lines)
+
+
+def _when(view: PlanView, minute: int) -> str:
+    """A due time in full local form: a calendar entry is read out of the plan's context."""
+    return f"{view.local(minute):%a %d %b %Y %H:%M %Z}"
