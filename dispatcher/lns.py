@@ -44,6 +44,7 @@ def improve(
     focus: list[int] | None = None,
     valid: Callable[[list[Job]], bool] | None = None,
     focus_only: bool = False,
+    work: float | None = None,
 ) -> tuple[list[Job], Evaluation]:
     """Improve ``jobs`` until the deadline; returns the best jobs and their evaluation.
 
@@ -52,6 +53,9 @@ def improve(
     parts) that only occupy time, the ``previous`` plan whose changes cost disruption,
     ``focus`` engineers around whom the event happened (half the neighbourhoods start
     there, or all with ``focus_only``) and a ``valid`` test every accepted plan must pass.
+
+    With one worker the search is reproducible: it stops once the sub-solves have used
+    ``work`` deterministic seconds (the wall-clock deadline stays as a guard only).
     """
     rng = random.Random(seed)
     locked = locked or set()
@@ -62,7 +66,11 @@ def improve(
     if not movable_engineers or (focus_only and not focus):
         return best_jobs, best
     iteration = 0
+    spent = 0.0
+    one_worker = workers == 1 and work is not None
     while time.monotonic() + 0.15 < deadline:
+        if one_worker and work is not None and spent + SUB_SOLVE_SECONDS > work:
+            break
         iteration += 1
         seeds = focus if focus and (focus_only or iteration % 2 == 1) else movable_engineers
         chosen = _neighbourhood(
@@ -109,12 +117,17 @@ def improve(
         )
         built = builder.build()
         hint_model(built, [assigned[t] for t in free if t in assigned])
-        budget = min(SUB_SOLVE_SECONDS, deadline - time.monotonic() - 0.1)
-        if budget <= 0.05:
+        remaining = deadline - time.monotonic() - 0.1
+        budget = SUB_SOLVE_SECONDS if one_worker else min(SUB_SOLVE_SECONDS, remaining)
+        if remaining <= 0.05:
             break
         solver = cp_model.CpSolver()
         configure_solver(solver, budget, workers=workers, seed=seed + iteration)
+        if one_worker:  # the wall clock only guards: past it the run is not reproducible
+            params = solver.parameters
+            params.max_time_in_seconds = min(params.max_time_in_seconds, remaining)
         code = solver.solve(built.model)
+        spent += solver.response_proto.deterministic_time
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         new_jobs = [*kept, *extract_jobs(solver, built)]

@@ -96,6 +96,10 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
 
     pairs = sum(len(builder.engineers_of(t)) for t in problem.tickets)
+    workers = workers_for(options.workers)
+    # One worker: budgets are fixed shares of the time limit (deterministic time), so the
+    # same input gives the same plan; several workers share whatever time is left.
+    one_worker = workers == 1
     if pairs <= PAIR_BUDGET:
         hint_jobs = _construct(problem, options, buffered=builder)
         built = builder.build()
@@ -103,10 +107,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         solver = cp_model.CpSolver()
         configure_solver(
             solver,
-            (deadline - time.monotonic()) * 0.97,
-            workers=workers_for(options.workers),
+            MAIN_SHARE * options.time_limit if one_worker else (deadline - time.monotonic()) * 0.97,
+            workers=workers,
             seed=options.seed,
         )
+        _guard(solver, deadline)
         code = solver.solve(built.model, _Reporter(started, options.progress))
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             jobs = extract_jobs(solver, built)
@@ -128,13 +133,14 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             exact,
             deadline=deadline,
             seed=options.seed,
-            workers=workers_for(options.workers),
+            workers=workers,
             not_before=options.not_before,
             locked=locked,
             on_improvement=(lambda value: options.progress(time.monotonic() - started, value, None))
             if options.progress
             else None,
             buffer_of=builder.travel_buffer,
+            work=MAIN_SHARE * options.time_limit if one_worker else None,
         )
         status = "feasible"
         if lns_best.total <= best.total + 1e-9:
@@ -183,23 +189,38 @@ def _construct(problem: Problem, options: SolveOptions, buffered: ModelBuilder |
 
 
 MAX_BOUND_ALTERNATIVES = 4000
+MAIN_SHARE = 0.7  # one worker: deterministic seconds for the plan, as a share of the limit
+BOUND_SHARE = 0.2  # one worker: deterministic seconds for the lower bound
 PAIR_BUDGET = 3000  # (ticket, engineer) pairs the full model can take on 2 cores in seconds
 OPTIMALITY_SLACK = 1e-5  # relative: the model rounds each cost to 1/SCALE
+
+
+def _guard(solver: cp_model.CpSolver, deadline: float) -> None:
+    """The time limit holds whatever the budget: past it a run is cut (not reproducible)."""
+    params = solver.parameters
+    params.max_time_in_seconds = max(
+        0.05, min(params.max_time_in_seconds, deadline - time.monotonic())
+    )
 
 
 def _lower_bound(problem: Problem, options: SolveOptions, deadline: float) -> float | None:
     """A proven lower bound on the exact objective from the relaxed twin, if it fits in time."""
     remaining = deadline - time.monotonic()
+    one_worker = workers_for(options.workers) == 1
+    if one_worker:
+        remaining = BOUND_SHARE * options.time_limit
     if remaining < 0.2:
         return None
     builder = ModelBuilder(problem, "lower", not_before=options.not_before)
+    pairs = sum(len(builder.engineers_of(t)) for t in problem.tickets)
+    if pairs > MAX_BOUND_ALTERNATIVES:  # every pair is at least one alternative
+        return None
     built = builder.build()
     if len(built.alternatives) > MAX_BOUND_ALTERNATIVES:
         return None
     solver = cp_model.CpSolver()
-    configure_solver(
-        solver, deadline - time.monotonic(), workers=workers_for(options.workers), seed=options.seed
-    )
+    configure_solver(solver, remaining, workers=workers_for(options.workers), seed=options.seed)
+    _guard(solver, deadline)
     code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
