@@ -83,7 +83,8 @@ def print_changes(console: Console, result: RescheduleResult) -> None:
     objective = plan.objective
     console.print(
         f"objective {objective.total:.4f} (disruption {objective.disruption:.3f}: "
-        f"{block.get('reassigned', 0)} reassigned, {block.get('moved', 0)} moved)"
+        f"{block.get('reassigned', 0)} reassigned or dropped, "
+        f"{block.get('moved', 0)} moved past the tolerance)"
     )
 
 
@@ -98,8 +99,10 @@ def print_impact(console: Console, result: Impact) -> None:
         console.print(f"[bold]{names}[/bold] cannot be assigned{why}")
     else:
         assert result.start is not None
+        job = next(a for a in result.with_job.plan.assignments if a.ticket == result.tickets[0])
         console.print(
-            f"[bold]{names}[/bold] would go to {result.engineer} at {_when(result.start)}"
+            f"[bold]{names}[/bold] would go to {result.engineer}, "
+            f"{_when(result.start)} to {_when(job.end)}"
         )
     console.print(
         _tier_table(
