@@ -1,4 +1,4 @@
-"""Python API for tools that embed the solver: load, solve, check.
+"""Python API for tools that embed the solver: load, solve, reschedule, price a job, check.
 
 Every input and output is a pydantic model (``models.Scenario``, ``models.Plan``)
 that round-trips through JSON.
@@ -6,11 +6,12 @@ that round-trips through JSON.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from models import Plan
+from models import Plan, Ticket
 
 from .loader import load_scenario, load_scenario_text
 from .planio import build_plan
@@ -45,6 +46,82 @@ def solve_scenario(
     )
 
 
+def _tickets(tickets: Iterable[Ticket | Mapping[str, Any]]) -> Any:
+    from pydantic import ValidationError
+
+    from .errors import InputError, InputIssue
+    from .reschedule import AddedTickets
+
+    parsed = []
+    for i, ticket in enumerate(tickets):
+        try:
+            parsed.append(ticket if isinstance(ticket, Ticket) else Ticket.model_validate(ticket))
+        except ValidationError as exc:
+            raise InputError(
+                [
+                    InputIssue(
+                        "<added tickets>",
+                        None,
+                        ".".join(str(p) for p in (i, *error["loc"])),
+                        error["msg"],
+                    )
+                    for error in exc.errors(include_url=False)
+                ]
+            ) from None
+    return AddedTickets(parsed)
+
+
+def reschedule_plan(
+    scenario: Problem | str | Path | Mapping[str, Any],
+    plan: Plan,
+    now: dt.datetime | str,
+    *,
+    add: Iterable[Ticket | Mapping[str, Any]] = (),
+    unavailable: Iterable[str] = (),
+    done: Iterable[str] = (),
+    overrun: Iterable[str] = (),
+    time_limit: float = 5.0,
+    seed: int = 0,
+    workers: int | None = None,
+) -> Any:
+    """Re-plan ``plan`` from ``now`` (a datetime, or ISO text in the scenario's zone).
+
+    ``add``: tickets (models or dicts in the scenario's ticket format); ``unavailable``:
+    ``"ENG"`` or ``"ENG@FROM/TO"``; ``done``: ticket ids; ``overrun``: ``"TICKET@UNTIL"``.
+    Returns a RescheduleResult: ``.plan`` (a models.Plan) and ``.changes``.
+    """
+    from .reschedule import Events, parse_overrun, parse_unavailable, reschedule
+
+    problem = _problem(scenario)
+    added = list(add)
+    events = Events(
+        add=[_tickets(added)] if added else [],
+        unavailable=[parse_unavailable(text, problem) for text in unavailable],
+        done=list(done),
+        overrun=[parse_overrun(text) for text in overrun],
+    )
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    return reschedule(problem, plan, now, events, options)
+
+
+def impact_of(
+    scenario: Problem | str | Path | Mapping[str, Any],
+    plan: Plan,
+    now: dt.datetime | str,
+    job: Iterable[Ticket | Mapping[str, Any]],
+    *,
+    time_limit: float = 5.0,
+    seed: int = 0,
+    workers: int | None = None,
+) -> Any:
+    """What taking ``job`` (one or more tickets) from ``now`` costs; ``.as_json()`` gives
+    ``with``, ``without``, ``delta_by_tier``, ``engineer`` and ``pushed_into_breach``."""
+    from .reschedule import impact
+
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    return impact(_problem(scenario), plan, now, _tickets(job), options)
+
+
 def check(
     scenario: Problem | str | Path | Mapping[str, Any], plan: Plan, base: Plan | None = None
 ) -> Any:
@@ -54,4 +131,13 @@ def check(
     return check_plan(_problem(scenario), plan, base)
 
 
-__all__ = ["Plan", "Problem", "check", "load_scenario", "load_scenario_text", "solve_scenario"]
+__all__ = [
+    "Plan",
+    "Problem",
+    "check",
+    "impact_of",
+    "load_scenario",
+    "load_scenario_text",
+    "reschedule_plan",
+    "solve_scenario",
+]

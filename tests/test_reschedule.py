@@ -440,3 +440,33 @@ def test_random_chains_of_events_never_lose_a_ticket(seed, steps):
         placed_once(problem, result.plan, added)
         checked(problem, result.plan, plan)
         plan = result.plan
+
+
+def test_python_api_reschedules_and_prices_from_plain_data(day):
+    """What a PSA webhook would do: plain dicts in, pydantic plans out."""
+    from dispatcher.api import impact_of, reschedule_plan
+
+    problem, old = day
+    call = {
+        "id": "T-88",
+        "client": "corner-shop",
+        "priority": "P1",
+        "opened": "2026-11-30T10:00",
+        "onsite": True,
+        "effort": {"p50": "1h", "p90": "2h"},
+    }
+    result = reschedule_plan(
+        problem,
+        old,
+        "2026-11-30T10:00",
+        add=[call],
+        unavailable=["bob@2026-11-30T15:00/"],
+        time_limit=1,
+        workers=1,
+    )
+    checked(problem, result.plan, old)
+    assert Plan.model_validate_json(result.plan.model_dump_json()) == result.plan
+    priced = impact_of(problem, old, "2026-11-30T10:00", [call], time_limit=1, workers=1)
+    assert priced.as_json()["engineer"] in {"alice", "bob"}
+    with pytest.raises(InputError, match="priority"):
+        reschedule_plan(problem, old, "2026-11-30T10:00", add=[{"id": "X", "client": "northwind"}])
