@@ -646,6 +646,7 @@ def _fill(sit: _Situation, placed: list[Job], first: Iterable[int] = ()) -> list
     ]
 
 
+SEARCH_SHARE = 0.5  # one worker: deterministic seconds for the search, share of the limit
 BUMP_ENGINEERS = 8  # engineers tried per event ticket, best earliest start first
 
 
@@ -764,7 +765,8 @@ def _optimize(
     jobs = _repair(sit)
     best = sit.evaluate(jobs)
     log.info("repair: %.4f", best.total)
-    jobs, best = _bump(sit, jobs, best, started + options.time_limit * 0.3)
+    # Bounded by count (BUMP_ENGINEERS); the clock only guards a very slow machine.
+    jobs, best = _bump(sit, jobs, best, started + options.time_limit * 0.5)
     log.info("after bumping: %.4f", best.total)
     status = "fallback"
     problem = sit.problem
@@ -785,8 +787,12 @@ def _optimize(
         built = builder.build()
         hint_model(built, jobs)
         solver = cp_model.CpSolver()
-        configure_solver(
-            solver, (deadline - time.monotonic()) * 0.9, workers=workers, seed=options.seed
+        remaining = deadline - time.monotonic()
+        # One worker: a fixed deterministic budget, so the same input gives the same plan.
+        budget = SEARCH_SHARE * options.time_limit if workers == 1 else remaining * 0.9
+        configure_solver(solver, budget, workers=workers, seed=options.seed)
+        solver.parameters.max_time_in_seconds = max(
+            0.05, min(solver.parameters.max_time_in_seconds, remaining * 0.95)
         )
         code = solver.solve(built.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -815,6 +821,7 @@ def _optimize(
             previous=sit.previous,
             focus=_focus(sit, jobs),
             focus_only=True,
+            work=SEARCH_SHARE * options.time_limit,
             valid=lambda all_jobs: not sit.broken([j for j in all_jobs if j.ticket not in running]),
         )
         status = "feasible"
