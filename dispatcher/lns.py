@@ -22,9 +22,9 @@ from .problem import EngineerData, Problem, TicketData
 
 log = logging.getLogger(__name__)
 
-NEIGHBOURHOOD_ENGINEERS = 4
-MAX_FREE_TICKETS = 60
-SUB_SOLVE_SECONDS = 0.6
+NEIGHBOURHOOD_ENGINEERS = 2
+MAX_FREE_TICKETS = 20
+SUB_SOLVE_SECONDS = 0.2
 
 
 def improve(
@@ -114,6 +114,11 @@ def improve(
             frozen_as_fixed=True,
             buffer_of=buffer_of,
             previous=previous,
+            keep={
+                t: (assigned[t].engineer, assigned[t].start, best.jobs[t].travel)
+                for t in free
+                if t in assigned and t in best.jobs
+            },
         )
         built = builder.build()
         hint_model(built, [assigned[t] for t in free if t in assigned])

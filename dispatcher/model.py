@@ -78,6 +78,7 @@ class ModelBuilder:
         frozen_as_fixed: bool = False,
         buffer_of: Callable[[TicketData, EngineerData], int] | None = None,
         previous: dict[int, tuple[int, int]] | None = None,
+        keep: dict[int, tuple[int, int, int]] | None = None,
     ) -> None:
         self.problem = problem
         self.mode = mode
@@ -91,6 +92,9 @@ class ModelBuilder:
         self.buffer_of = buffer_of
         # Rescheduling: ticket -> (engineer, start) in the old plan; moving it costs disruption.
         self.previous = previous or {}
+        # Neighbourhood search: ticket -> (engineer, start, travel) of the current plan, offered
+        # as is with its real travel, so that the current plan satisfies the model.
+        self.keep = keep or {}
         self.model = cp_model.CpModel()
         self.alternatives: list[Alternative] = []
         self.by_ticket: dict[int, list[Alternative]] = defaultdict(list)
@@ -249,6 +253,13 @@ class ModelBuilder:
 
     def _keep_alternative(self, ticket: TicketData) -> None:
         """Keeping a job where it was needs no fresh departure after now: offer that start."""
+        if ticket.index in self.keep and ticket.index not in self.frozen:
+            engineer_index, start, travel = self.keep[ticket.index]
+            engineer = self.problem.engineers[engineer_index]
+            end = engineer.calendar.finish(start, ticket.p50)
+            if end is not None:
+                self._add_alternative(ticket, engineer, start, start, end - start, travel)
+            return
         old = self.previous.get(ticket.index)
         if old is None or ticket.index in self.frozen:
             return
@@ -462,14 +473,22 @@ def configure_solver(solver: cp_model.CpSolver, seconds: float, *, workers: int,
 def hint_model(built: Built, jobs: list[Job]) -> None:
     """Hint every variable from a plan that satisfies the model."""
     by_ticket = {job.ticket: job for job in jobs}
+    fitting: dict[int, Alternative] = {}  # per ticket, the narrowest alternative holding its job
     for alternative in built.alternatives:
         job = by_ticket.get(alternative.ticket)
-        chosen = (
+        if (
             job is not None
             and job.engineer == alternative.engineer
             and alternative.first <= job.start <= alternative.last
             and job.end - job.start == alternative.length
-        )
+        ):
+            known = fitting.get(job.ticket)
+            key = (alternative.last - alternative.first, alternative.buffer)
+            if known is None or key < (known.last - known.first, known.buffer):
+                fitting[job.ticket] = alternative
+    for alternative in built.alternatives:
+        job = by_ticket.get(alternative.ticket)
+        chosen = fitting.get(alternative.ticket) is alternative
         built.model.add_hint(alternative.present, chosen)
         if chosen and job is not None:
             built.model.add_hint(alternative.start, job.start)
