@@ -103,3 +103,19 @@ def test_random_small_scenarios_give_checked_plans(engineers, tickets, days, see
     )
     plan = solve_scenario(problem, time_limit=0.6, workers=1, seed=seed)
     assert_sound(problem, plan)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    engineers=st.integers(1, 5),
+    tickets=st.integers(0, 30),
+    seed=st.integers(0, 10_000),
+)
+def test_relaxation_bound_is_below_every_plan(engineers, tickets, seed):
+    """Each ticket alone at its earliest start: no plan the constructions make beats it."""
+    from dispatcher.bound import relaxation_bound
+
+    problem = load_scenario_text(generate_scenario(engineers, tickets, days=2, seed=seed), "b.yaml")
+    bound = relaxation_bound(problem)
+    for jobs in (reference_plan(problem), greedy_plan(problem), []):
+        assert bound <= evaluate(problem, jobs).total + 1e-9
