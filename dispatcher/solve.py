@@ -67,12 +67,13 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.progress = progress
 
     def on_solution_callback(self) -> None:
+        elapsed = time.monotonic() - self.started
+        best, bound = self.objective_value / SCALE, self.best_objective_bound / SCALE
+        log.info(
+            "cp-sat solution at %.2fs: model objective %.4f, model bound %.4f", elapsed, best, bound
+        )
         if self.progress is not None:
-            self.progress(
-                time.monotonic() - self.started,
-                self.objective_value / SCALE,
-                self.best_objective_bound / SCALE,
-            )
+            self.progress(elapsed, best, bound)
 
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
@@ -108,10 +109,30 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     # One worker: budgets are fixed shares of the time limit (deterministic time), so the
     # same input gives the same plan; several workers share whatever time is left.
     one_worker = workers == 1
+    background = [*(options.fixed or []), *completed]
+
+    def valid(jobs: list[Job]) -> bool:
+        return not broken_tickets(
+            problem, jobs, background=background, not_before=options.not_before
+        )
+
     if pairs <= PAIR_BUDGET:
-        hint_jobs = _construct(problem, options, buffered=builder)
-        built = builder.build()
-        hint_model(built, hint_jobs)
+        # The best construction, each job offered where it is with its real travel, is a
+        # solution of the model: the search starts from it. Such a kept job's travel holds
+        # only while its predecessor stays, so every solution is re-checked.
+        full = ModelBuilder(
+            problem,
+            "upper",
+            fixed=[*(options.fixed or []), *completed],
+            not_before=options.not_before,
+            frozen=options.frozen,
+            keep={
+                job.ticket: (job.engineer, job.start, best.jobs[job.ticket].travel)
+                for job in best_jobs
+            },
+        )
+        built = full.build()
+        hint_model(built, best_jobs)
         solver = cp_model.CpSolver()
         configure_solver(
             solver,
@@ -126,7 +147,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             evaluation = exact(jobs)
             log.info("cp-sat: %s, exact %.4f", solver.status_name(code), evaluation.total)
             status = "feasible"
-            if evaluation.total <= best.total + 1e-9:
+            if evaluation.total <= best.total + 1e-9 and valid(jobs):
                 best_jobs, best = jobs, evaluation
         else:
             log.info("cp-sat found no solution (%s)", solver.status_name(code))
@@ -134,7 +155,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         locked = {job.ticket for job in options.fixed or []} | set(options.frozen or {})
         locked |= {t.index for t in problem.tickets if t.fixed_start is not None}
         # Start from the best exact construction; every accepted neighbourhood is re-checked.
-        background = [*(options.fixed or []), *completed]
         lns_jobs, lns_best = improve(
             problem,
             best_jobs,
@@ -149,11 +169,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             else None,
             buffer_of=builder.travel_buffer,
             work=MAIN_SHARE * options.time_limit if one_worker else None,
-            valid=lambda jobs: (
-                not broken_tickets(
-                    problem, jobs, background=background, not_before=options.not_before
-                )
-            ),
+            valid=valid,
         )
         status = "feasible"
         if lns_best.total <= best.total + 1e-9:
