@@ -178,20 +178,6 @@ def _solve_options(time_limit: float, seed: int, workers: int | None) -> Any:
     return SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
 
 
-def _old_plan(problem: Any, plan_file: Path) -> Any:
-    from .planio import read_plan
-
-    old = read_plan(plan_file)
-    if old.scenario.sha256 != problem.sha256:
-        raise InputError.single(
-            str(plan_file),
-            f"this plan belongs to another scenario (sha256 {old.scenario.sha256[:12]}..., "
-            f"the scenario is {problem.sha256[:12]}...)",
-            path="scenario.sha256",
-        )
-    return old
-
-
 def _added(paths: tuple[Path, ...]) -> list[Any]:
     from .loader import load_ticket_file
     from .reschedule import AddedTickets
@@ -264,13 +250,12 @@ def reschedule(
     quiet: bool,
 ) -> None:
     """Re-plan from NOW after events; print what changed and write the new plan."""
-    from .loader import load_scenario
+    from .cli_views import load_plan_for
     from .planio import write_plan
     from .reschedule import Events, parse_overrun, parse_unavailable
     from .reschedule import reschedule as replan
 
-    problem = load_scenario(scenario)
-    old = _old_plan(problem, plan_file)
+    problem, old = load_plan_for(scenario, plan_file)
     events = Events(
         add=_added(add_files),
         unavailable=[parse_unavailable(text, problem) for text in unavailable],
@@ -320,11 +305,10 @@ def impact(
     """What taking a job would cost the other tickets, per tier."""
     import json
 
-    from .loader import load_scenario
+    from .cli_views import load_plan_for
     from .reschedule import impact as price
 
-    problem = load_scenario(scenario)
-    old = _old_plan(problem, plan_file)
+    problem, old = load_plan_for(scenario, plan_file)
     (job,) = _added((add_file,))
     result = price(
         problem, old, now, job, _solve_options(time_limit, seed, workers), plan_name=str(plan_file)
