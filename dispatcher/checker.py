@@ -291,7 +291,9 @@ class _Job:
 class _Reschedule:
     now: int
     done: set[str] = field(default_factory=set)
-    overrun: dict[str, int] = field(default_factory=dict)
+    # ticket -> (UNTIL, the now of the reschedule that recorded it): it binds the job that
+    # was running then, not a later re-planned rest of it
+    overrun: dict[str, tuple[int, int]] = field(default_factory=dict)
     # (engineer, from, to, the now of the reschedule that recorded it)
     unavailable: list[tuple[str, int, int, int]] = field(default_factory=list)
     cuts: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # ticket -> eng, S, T
@@ -438,7 +440,7 @@ class _Checker:
                 result.done.add(event["ticket"])
             elif kind == "overrun" and isinstance(event.get("ticket"), str):
                 until = self._instant(event.get("until"))
-                result.overrun[event["ticket"]] = until if until is not None else now
+                result.overrun[event["ticket"]] = (until if until is not None else now, now)
             elif kind == "unavailable" and isinstance(event.get("engineer"), str):
                 start = self._instant(event.get("from"))
                 end = self._instant(event.get("to"))
@@ -477,7 +479,7 @@ class _Checker:
             kind = event.get("type")
             if kind == "overrun" and isinstance(event.get("ticket"), str):
                 until = self._instant(event.get("until"))
-                result.overrun[event["ticket"]] = then if until is None else until
+                result.overrun[event["ticket"]] = (then if until is None else until, then)
             if kind != "unavailable" or not isinstance(event.get("engineer"), str):
                 continue
             start, end = self._instant(event.get("from")), self._instant(event.get("to"))
@@ -795,9 +797,9 @@ class _Checker:
                 f"ends {t.text(end)}, when {name} has no shift (a job ends inside a shift)",
             )
         rs = self.reschedule
-        if rs is not None and ticket_id in rs.overrun:
+        if rs is not None and ticket_id in rs.overrun and start < rs.overrun[ticket_id][1]:
             # It now needs the shift minutes up to UNTIL: F is where they end.
-            until = rs.overrun[ticket_id]
+            until = rs.overrun[ticket_id][0]
             expected = _finish(
                 engineer.shifts, start, _shift_minutes(engineer.shifts, start, until)
             )

@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from . import interrupt
 from .errors import InputError
 
 err_console = Console(stderr=True, highlight=False)
@@ -38,6 +39,9 @@ class DispatchGroup(click.Group):
             _fail(error)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except interrupt.Interrupted as stop:  # a second signal: stopped at once
+            click.echo(f"interrupted by {stop}: stopped at once, no plan written", err=True)
+            sys.exit(stop.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -116,23 +120,37 @@ def plan(
     from .planio import write_plan
 
     problem = load_scenario(scenario)
-    if quiet:
-        result_plan = solve_scenario(problem, time_limit=time_limit, seed=seed, workers=workers)
-    else:
-        from .progress import SolveProgress
-        from .solve import SolveOptions
+    with interrupt.graceful():
+        if quiet:
+            result_plan = solve_scenario(problem, time_limit=time_limit, seed=seed, workers=workers)
+        else:
+            from .progress import SolveProgress
+            from .solve import SolveOptions
 
-        with SolveProgress(err_console, time_limit) as progress:
-            options = SolveOptions(
-                time_limit=time_limit, seed=seed, workers=workers, progress=progress.update
-            )
-            result_plan = solve_scenario(problem, options=options)
-    write_plan(result_plan, output)
+            with SolveProgress(err_console, time_limit) as progress:
+                options = SolveOptions(
+                    time_limit=time_limit, seed=seed, workers=workers, progress=progress.update
+                )
+                result_plan = solve_scenario(problem, options=options)
+        write_plan(result_plan, output)
     if not quiet:
         from .report import print_summary
 
         print_summary(_console(), problem, result_plan)
         _console().print(f"plan written to {output}")
+    _exit_if_interrupted(output)
+
+
+def _exit_if_interrupted(output: Path) -> None:
+    """After a first SIGINT or SIGTERM the best plan so far was written: exit 130 or 143."""
+    signum = interrupt.received()
+    if signum is not None:
+        click.echo(
+            f"interrupted by {interrupt.signal_name(signum)}: "
+            f"the best plan found so far was written to {output}",
+            err=True,
+        )
+        sys.exit(128 + signum)
 
 
 @main.command()
@@ -262,21 +280,23 @@ def reschedule(
         done=list(done),
         overrun=[parse_overrun(text) for text in overrun],
     )
-    result = replan(
-        problem,
-        old,
-        now,
-        events,
-        _solve_options(time_limit, seed, workers),
-        plan_name=str(plan_file),
-    )
-    write_plan(result.plan, output)
+    with interrupt.graceful():
+        result = replan(
+            problem,
+            old,
+            now,
+            events,
+            _solve_options(time_limit, seed, workers),
+            plan_name=str(plan_file),
+        )
+        write_plan(result.plan, output)
     if not quiet:
         from .report_changes import print_changes
 
         console = _console()
         print_changes(console, result)
         console.print(f"new plan written to {output}")
+    _exit_if_interrupted(output)
 
 
 @main.command()

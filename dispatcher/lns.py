@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from . import interrupt
 from .evaluate import Evaluation, Job
 from .model import ModelBuilder, configure_solver, extract_jobs, hint_model
 from .problem import EngineerData, Problem, TicketData
@@ -68,7 +69,7 @@ def improve(
     iteration = 0
     spent = 0.0
     one_worker = workers == 1 and work is not None
-    while time.monotonic() + 0.15 < deadline:
+    while time.monotonic() + 0.15 < deadline and not interrupt.stop_requested():
         if one_worker and work is not None and spent + SUB_SOLVE_SECONDS > work:
             break
         iteration += 1
@@ -131,7 +132,8 @@ def improve(
         if one_worker:  # the wall clock only guards: past it the run is not reproducible
             params = solver.parameters
             params.max_time_in_seconds = min(params.max_time_in_seconds, remaining)
-        code = solver.solve(built.model)
+        with interrupt.running(solver):
+            code = solver.solve(built.model)
         spent += solver.response_proto.deterministic_time
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import hashlib
 import io
+import itertools
 import math
+import os
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from models import Scenario, TicketList
+from models.durations import quoted
 from models.scenario import Ticket
 
 from .clock import BusinessClock, Clock
@@ -28,24 +34,43 @@ from .risk import sigma_of
 from .shifts import ShiftCalendar
 from .timeconv import minutes_since, to_utc, zone
 from .travel import TravelTable
-from .yamlio import LineMap, load_yaml, path_text
+from .yamlio import MAX_BYTES, MAX_ENGINEERS, MAX_TICKETS, Limit, LineMap, load_yaml, path_text
 from .yamlio import Path as FieldPath
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+# Every instant of a scenario lies this close to the horizon's start: further is a typo,
+# and SLA clocks count business hours day by day up to it.
+MAX_YEARS_FROM_HORIZON = 10
+MAX_MINUTES_FROM_HORIZON = MAX_YEARS_FROM_HORIZON * 366 * 24 * 60
+MAX_TRAVEL_MINUTES = 7 * 24 * 60
+SCENARIO_LISTS: dict[str, Limit] = {"tickets": MAX_TICKETS, "engineers": MAX_ENGINEERS}
 
 
 def read_bytes(path: Path, what: str = "file") -> bytes:
-    """Read a whole file or raise InputError naming it."""
+    """Read a whole file or raise InputError naming it.
+
+    At most the byte limit is read, whatever the file claims to be: a device or a pipe
+    that never ends is refused like a file that is too large.
+    """
+    limit = MAX_BYTES.value
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError.single(str(path), f"{what} is larger than {MAX_FILE_BYTES} bytes")
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            # A regular file says its size; anything else is read up to the limit.
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(limit + 1) if size <= limit else b""
     except FileNotFoundError:
         raise InputError.single(str(path), f"{what} not found") from None
     except IsADirectoryError:
         raise InputError.single(str(path), f"{what} is a directory") from None
     except OSError as exc:
         raise InputError.single(str(path), f"cannot read {what}: {exc.strerror}") from None
+    except ValueError:  # a NUL in the name, which no file system allows
+        shown = str(path).replace("\0", "\\0")
+        raise InputError.single(shown, f"cannot read {what}: a NUL character in its name") from None
+    if size > limit or len(data) > limit:
+        raise InputError.single(
+            str(path), f"{what} is too large: " + MAX_BYTES.exceeded(limit, "bytes")
+        )
+    return data
 
 
 def decode(data: bytes, filename: str) -> str:
@@ -71,7 +96,7 @@ def load_scenario_text(
     text: str, filename: str = "<string>", base_dir: Path | None = None, raw: bytes | None = None
 ) -> Problem:
     """Load and validate a scenario from YAML text."""
-    data, lines = load_yaml(text, filename)
+    data, lines = load_yaml(text, filename, lists=SCENARIO_LISTS)
     raw = text.encode("utf-8") if raw is None else raw
     return _build(data, lines, filename, base_dir or Path.cwd(), raw)
 
@@ -87,6 +112,12 @@ def load_scenario_dict(data: Mapping[str, Any], base_dir: Path | None = None) ->
 def _build(data: Any, lines: LineMap, filename: str, base_dir: Path, raw: bytes) -> Problem:
     if not isinstance(data, dict):
         raise InputError.single(filename, "a scenario must be a YAML mapping (key: value)", 1)
+    for key, limit in SCENARIO_LISTS.items():  # a file was checked while read; a dict is now
+        items, most = data.get(key), limit.value
+        if isinstance(items, list) and len(items) > most:
+            raise InputError(
+                [InputIssue(filename, lines.line_of((key,)), key, limit.exceeded(most, key))]
+            )
     scenario = parse_model(Scenario, data, lines, filename)
     matrix_bytes = b""
     matrix_rows: list[tuple[int, str, str, int]] = []
@@ -106,10 +137,13 @@ def parse_model(model: type[Any], data: dict[str, Any], lines: LineMap, filename
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(pydantic_issues(exc, lines, filename)) from None
+        raise InputError(pydantic_issues(exc, lines, filename, model)) from None
 
 
-def pydantic_issues(exc: ValidationError, lines: LineMap, filename: str) -> list[InputIssue]:
+def pydantic_issues(
+    exc: ValidationError, lines: LineMap, filename: str, model: type[BaseModel] | None = None
+) -> list[InputIssue]:
+    """One issue per pydantic error; with the ``model``, unknown keys get a 'did you mean'."""
     issues = []
     for error in exc.errors(include_url=False):
         path: FieldPath = tuple(
@@ -117,12 +151,18 @@ def pydantic_issues(exc: ValidationError, lines: LineMap, filename: str) -> list
             for part in error["loc"]
             if isinstance(part, int) or not str(part).startswith(("[", "function-"))
         )
-        issues.append(InputIssue(filename, lines.line_of(path), path_text(path), _message(error)))
+        message = _message(error)
+        if error["type"] == "extra_forbidden" and model is not None and path:
+            known = _field_names(model, path[:-1])
+            close = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.7)
+            if close:
+                message += f" (did you mean '{close[0]}'?)"
+        issues.append(InputIssue(filename, lines.line_of(path), path_text(path), message))
     return issues
 
 
 def _message(error: Any) -> str:
-    kind, message = error["type"], error["msg"]
+    kind, message = error["type"], str(error["msg"])
     if kind == "extra_forbidden":
         return "unknown key"
     if kind == "missing":
@@ -132,28 +172,78 @@ def _message(error: Any) -> str:
     if kind not in ("value_error", "assertion_error") and "input" in error:
         given = error["input"]
         if isinstance(given, (str, int, float, bool)) or given is None:
-            message += f" (got {given!r})"
+            message += f" (got {quoted(given) if isinstance(given, str) else given})"
+        elif isinstance(given, (dict, list)):
+            message += f" (got a {'mapping' if isinstance(given, dict) else 'list'})"
     return message
+
+
+def _field_names(model: type[BaseModel], path: FieldPath) -> list[str]:
+    """The keys a model allows at ``path`` (a model inside lists and maps), else none."""
+    current: Any = model
+    for part in path:
+        current = _unwrapped(current)
+        origin, args = typing.get_origin(current), typing.get_args(current)
+        if isinstance(part, int) and origin is list:
+            current = args[0]
+        elif origin is dict:
+            current = args[1]
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return []
+            current = field.annotation
+        else:
+            return []
+    current = _unwrapped(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrapped(annotation: Any) -> Any:
+    """X from Annotated[X, ...] and from X | None."""
+    while True:
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(options) == 1:
+            annotation = options[0]
+            continue
+        return annotation
 
 
 def read_travel_matrix(text: str, filename: str) -> list[tuple[int, str, str, int]]:
     """Rows (line, from, to, minutes) of a ``from,to,minutes`` CSV file."""
     reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    if header[:3] != ["from", "to", "minutes"]:
-        raise InputError.single(filename, "the header must be: from,to,minutes", 1)
     rows, issues = [], []
-    for row in reader:
-        line = reader.line_num
-        try:
-            minutes = float(str(row.get("minutes") or "").strip())
-            if not math.isfinite(minutes) or minutes < 0:
-                raise ValueError
-        except ValueError:
-            issues.append(InputIssue(filename, line, "minutes", "must be a number of minutes >= 0"))
-            continue
-        origin, destination = str(row.get("from") or "").strip(), str(row.get("to") or "").strip()
-        rows.append((line, origin, destination, math.ceil(minutes - 1e-9)))
+    try:
+        header = [name.strip() for name in (reader.fieldnames or [])]
+        if header[:3] != ["from", "to", "minutes"]:
+            raise InputError.single(filename, "the header must be: from,to,minutes", 1)
+        for row in reader:
+            line = reader.line_num
+            try:
+                minutes = float(str(row.get("minutes") or "").strip())
+                if not 0 <= minutes <= MAX_TRAVEL_MINUTES:  # also refuses NaN
+                    raise ValueError
+            except ValueError:
+                issues.append(
+                    InputIssue(
+                        filename,
+                        line,
+                        "minutes",
+                        f"must be a number of minutes from 0 to {MAX_TRAVEL_MINUTES} (a week)",
+                    )
+                )
+                continue
+            origin = str(row.get("from") or "").strip()
+            destination = str(row.get("to") or "").strip()
+            rows.append((line, origin, destination, math.ceil(minutes - 1e-9)))
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        line = reader.line_num + 1  # the record being read when it failed
+        raise InputError.single(filename, f"not a readable CSV file: {exc}", line) from None
     if issues:
         raise InputError(issues)
     return rows
@@ -177,10 +267,18 @@ class _Validator:
 
     def minute(self, value: dt.datetime, path: FieldPath) -> int | None:
         try:
-            return minutes_since(self.origin, to_utc(value, self.tz))
+            minute = minutes_since(self.origin, to_utc(value, self.tz))
         except ValueError as exc:
             self.error(path, str(exc))
             return None
+        if abs(minute) > MAX_MINUTES_FROM_HORIZON:
+            self.error(
+                path,
+                f"{value.isoformat()} is more than {MAX_YEARS_FROM_HORIZON} years "
+                "from the horizon's start",
+            )
+            return None
+        return minute
 
     def compile(
         self, matrix_rows: list[tuple[int, str, str, int]], sha256: str, base_dir: Path
@@ -204,6 +302,10 @@ class _Validator:
         horizon_end = minutes_since(self.origin, end)
         if horizon_end <= 0:
             self.error(("horizon", "end"), "the horizon ends before it starts")
+        elif horizon_end > MAX_MINUTES_FROM_HORIZON:
+            self.error(
+                ("horizon", "end"), f"the horizon is longer than {MAX_YEARS_FROM_HORIZON} years"
+            )
 
         site_ids = list(sc.sites)
         site_index = {site_id: i for i, site_id in enumerate(site_ids)}
@@ -321,14 +423,19 @@ class _Validator:
                 if start is None or end is None:
                     continue
                 if end <= start:
-                    self.error((*path, "shifts", j, "end"), "the shift ends before it starts")
+                    message = (
+                        "the shift ends before it starts"
+                        if end < start
+                        else "the shift is empty: it ends when it starts"
+                    )
+                    self.error((*path, "shifts", j, "end"), message)
                     continue
                 if start < 0 or end > horizon_end:
                     self.error((*path, "shifts", j), "the shift lies outside the horizon")
                     continue
                 shifts.append((start, end, j))
             shifts.sort()
-            for (_, prev_end, _), (start, _, j) in zip(shifts, shifts[1:], strict=False):
+            for (_, prev_end, _), (start, _, j) in itertools.pairwise(shifts):
                 if start < prev_end:
                     self.error((*path, "shifts", j), "the shift overlaps another shift")
             days = tuple(
@@ -356,8 +463,10 @@ class _Validator:
         for i, client in enumerate(self.scenario.clients):
             path: FieldPath = ("clients", i)
             if client.id in clients:
+                # Tickets keep referring to the first: the duplicate is the one mistake.
                 self.error((*path, "id"), f"duplicate client id '{client.id}'")
-            clients[client.id] = (i, client)
+            else:
+                clients[client.id] = (i, client)
             if client.sla not in self.scenario.sla_policies:
                 self.error((*path, "sla"), f"unknown SLA policy '{client.sla}'")
             if client.site is not None and client.site not in site_index:
@@ -423,7 +532,8 @@ class _Validator:
         if target is None:
             self.error(
                 (*path, "priority"),
-                f"priority '{ticket.priority}' is not in SLA policy '{client.sla}' (has {', '.join(policy.targets)})",
+                f"priority '{ticket.priority}' is not in SLA policy '{client.sla}' "
+                f"(it has {', '.join(policy.targets) or 'no targets'})",
             )
         site_name = ticket.site or client.site
         site = None
@@ -559,7 +669,8 @@ class _Validator:
             if shift is None or finish is None:
                 self.error(
                     path,
-                    f"the appointment is outside {engineer.id}'s shifts or runs past their last shift",
+                    f"the appointment is outside {engineer.id}'s shifts "
+                    "or runs past their last shift",
                 )
                 continue
             by_engineer.setdefault(engineer.index, []).append((start, finish, ticket))
@@ -567,7 +678,7 @@ class _Validator:
             engineer = problem.engineers[engineer_index]
             jobs.sort(key=lambda job: job[0])
             overlapping: set[int] = set()
-            for (_, prev_end, prev), (start, _, ticket) in zip(jobs, jobs[1:], strict=False):
+            for (_, prev_end, prev), (start, _, ticket) in itertools.pairwise(jobs):
                 if start < prev_end:
                     overlapping.add(ticket.index)
                     self.error(
@@ -583,7 +694,8 @@ class _Validator:
                     ticket = problem.tickets[job]
                     self.error(
                         ("tickets", ticket.index, "fixed_start"),
-                        f"too close to the previous appointment for the {travel_needed} minutes of travel",
+                        "too close to the previous appointment "
+                        f"for the {travel_needed} minutes of travel",
                     )
         running: list[tuple[int, int, TicketData]] = [
             job for jobs in by_engineer.values() for job in jobs
@@ -608,9 +720,13 @@ def load_ticket_file(path: Path) -> tuple[list[Ticket], LineMap, str]:
     """Parse a ``tickets:`` file (reschedule --add): shapes only; cross-checks happen on merge."""
     raw = read_bytes(path, "ticket file")
     filename = str(path)
-    data, lines = load_yaml(decode(raw, filename), filename)
+    data, lines = load_yaml(decode(raw, filename), filename, lists={"tickets": MAX_TICKETS})
     if not isinstance(data, dict):
         raise InputError.single(filename, "expected a mapping with a 'tickets:' list", 1)
+    if "horizon" in data:  # a whole scenario, named by mistake: one clear line, not ten
+        raise InputError.single(
+            filename, "this is a scenario; a file of added tickets holds only a 'tickets:' list", 1
+        )
     parsed = parse_model(TicketList, data, lines, filename)
     return list(parsed.tickets), lines, filename
 

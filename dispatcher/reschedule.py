@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 from models import Plan
 from models.scenario import Ticket
 
+from . import interrupt
 from .construct import Schedule, find_slot, greedy_plan, reference_order, ticket_cost
 from .errors import InputError
 from .evaluate import Evaluation, Job, evaluate
@@ -663,7 +664,7 @@ def _bump(
             if current is not None and current.engineer == engineer:
                 continue
             for anywhere in (False, True):
-                if time.monotonic() > deadline:
+                if time.monotonic() > deadline or interrupt.stop_requested():
                     return jobs, best
                 candidate = _push_in(sit, jobs, ticket, engineer, anywhere)
                 if candidate is None or sit.broken(candidate):
@@ -794,7 +795,8 @@ def _optimize(
         solver.parameters.max_time_in_seconds = max(
             0.05, min(solver.parameters.max_time_in_seconds, remaining * 0.95)
         )
-        code = solver.solve(built.model)
+        with interrupt.running(solver):
+            code = solver.solve(built.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             status = "feasible"
             candidate = extract_jobs(solver, built)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from . import interrupt
 from .bound import relaxation_bound
 from .construct import Schedule, greedy_plan, reference_order
 from .evaluate import Evaluation, Job, evaluate
@@ -100,6 +101,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         evaluation = exact(jobs)
         if not best_jobs or evaluation.total < best.total - 1e-9:
             best_jobs, best = jobs, evaluation
+        if interrupt.stop_requested():
+            break
     heuristic_objective = best.total
     status = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
@@ -141,7 +144,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             seed=options.seed,
         )
         _guard(solver, deadline)
-        code = solver.solve(built.model, _Reporter(started, options.progress))
+        with interrupt.running(solver):
+            code = solver.solve(built.model, _Reporter(started, options.progress))
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             jobs = extract_jobs(solver, built)
             evaluation = exact(jobs)
@@ -177,7 +181,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
 
     bound = None
     if disruption_free:
-        twin = _lower_bound(problem, options, deadline)
+        twin = None if interrupt.stop_requested() else _lower_bound(problem, options, deadline)
         alone = relaxation_bound(problem)
         bound = alone if twin is None else max(twin, alone)
     # Costs are rounded to 1/SCALE per term in the model: that much slack is rounding, not a gap.
@@ -286,7 +290,8 @@ def _lower_bound(problem: Problem, options: SolveOptions, deadline: float) -> fl
     solver = cp_model.CpSolver()
     configure_solver(solver, remaining, workers=workers_for(options.workers), seed=options.seed)
     _guard(solver, deadline)
-    code = solver.solve(built.model)
+    with interrupt.running(solver):
+        code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return float(solver.best_objective_bound) / SCALE

@@ -5,13 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    with_config,
+)
+from typing_extensions import TypedDict
+
+from .durations import parse_datetime
 
 PLAN_FORMAT = "dispatch-plan/1"
 
-# Written with the UTC offset spelled out ("+00:00", never "Z"), as the SPEC shows.
+# Written with the UTC offset spelled out ("+00:00", never "Z"), as the SPEC shows;
+# read from ISO text only (a bare number is not taken as seconds since 1970).
 Instant = Annotated[
-    dt.datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str, when_used="json")
+    dt.datetime,
+    BeforeValidator(parse_datetime),
+    PlainSerializer(lambda v: v.isoformat(), return_type=str, when_used="json"),
 ]
 
 UnassignedReason = Literal["no_eligible_engineer", "window_unreachable", "no_capacity", "deferred"]
@@ -88,6 +103,75 @@ class Kpis(Open):
     travel_minutes: int
 
 
+def _instant_text(value: object) -> object:
+    parse_datetime(value)  # says what is wrong with anything but ISO text
+    return value
+
+
+# The reschedule block stays plain JSON data (tools read it as a dict), but every part
+# the rescheduler and the views read must have the type they expect: an instant is ISO
+# text, a list is a list.
+InstantText = Annotated[str, BeforeValidator(_instant_text)]
+_OPEN = ConfigDict(extra="allow")
+
+
+@with_config(_OPEN)
+class Cut(TypedDict, total=False):
+    """The part of a job worked before its engineer became unavailable."""
+
+    ticket: str
+    engineer: str
+    start: InstantText | None
+    end: InstantText | None
+
+
+# Functional form, since 'from' is a keyword; the config is set the way with_config sets it.
+Event = TypedDict(
+    "Event",
+    {
+        "type": str,
+        "ticket": str,
+        "tickets": list[str],
+        "engineer": str,
+        "from": InstantText | None,
+        "to": InstantText | None,
+        "until": InstantText | None,
+        "cut": list[Cut] | None,
+    },
+    total=False,
+)
+Event.__pydantic_config__ = _OPEN  # type: ignore[attr-defined]
+
+
+@with_config(_OPEN)
+class Round(TypedDict, total=False):
+    """An earlier reschedule of the plan: its instant and events."""
+
+    now: InstantText | None
+    events: list[Event] | None
+
+
+@with_config(_OPEN)
+class RescheduleBlock(TypedDict, total=False):
+    """What a rescheduled plan carries so that a later reschedule loses nothing."""
+
+    now: InstantText | None
+    base_plan_sha256: str
+    added_tickets: list[dict[str, Any]] | None
+    events: list[Event] | None
+    history: list[Round] | None
+
+
+_RESCHEDULE_BLOCK: TypeAdapter[RescheduleBlock] = TypeAdapter(RescheduleBlock)
+
+
+def _reschedule_block(block: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The block as it was given, once its parts are known to have the types readers expect."""
+    if block is not None:
+        _RESCHEDULE_BLOCK.validate_python(block)
+    return block
+
+
 class Plan(Open):
     format: Literal["dispatch-plan/1"] = PLAN_FORMAT
     scenario: ScenarioRef
@@ -97,4 +181,4 @@ class Plan(Open):
     unassigned: list[Unassigned] = Field(default_factory=list)
     completed: list[Completed] = Field(default_factory=list)
     kpis: Kpis
-    reschedule: dict[str, Any] | None = None
+    reschedule: Annotated[dict[str, Any] | None, AfterValidator(_reschedule_block)] = None

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,13 +23,16 @@ from pydantic import (
     model_validator,
 )
 
-from .durations import Duration, parse_day_hours, parse_duration
+from .durations import Duration, parse_date, parse_datetime, parse_day_hours, parse_duration, quoted
 
 DurationField = Annotated[
     Duration,
     BeforeValidator(parse_duration),
     PlainSerializer(lambda d: str(d), return_type=str),
 ]
+# ISO 8601 text only: pydantic alone would read a bare number as seconds since 1970.
+DateTimeField = Annotated[dt.datetime, BeforeValidator(parse_datetime)]
+DateField = Annotated[dt.date, BeforeValidator(parse_date)]
 
 
 def _as_skill_map(value: object) -> object:
@@ -48,26 +53,27 @@ SkillMap = Annotated[dict[str, Annotated[int, Field(ge=0)]], BeforeValidator(_as
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and infinity are refused: a NaN weight would make every objective NaN.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Horizon(Strict):
-    start: dt.datetime
-    end: dt.datetime
+    start: DateTimeField
+    end: DateTimeField
+
+
+def _day_hours_text(text: str) -> str:
+    parse_day_hours(text)
+    return text
 
 
 class Calendar(Strict):
-    weekly: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], str] = Field(
-        default_factory=dict
-    )
-    holidays: list[dt.date] = Field(default_factory=list)
-
-    @field_validator("weekly")
-    @classmethod
-    def _hours_parse(cls, weekly: dict[str, str]) -> dict[str, str]:
-        for text in weekly.values():
-            parse_day_hours(text)
-        return weekly
+    # Checked day by day, so that an error names the day: calendars.office.weekly.mon.
+    weekly: dict[
+        Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        Annotated[str, AfterValidator(_day_hours_text)],
+    ] = Field(default_factory=dict)
+    holidays: list[DateField] = Field(default_factory=list)
 
     def day_spans(self) -> dict[int, tuple[tuple[int, int], ...]]:
         """Weekday number (Monday = 0) -> spans of minutes after local midnight."""
@@ -126,8 +132,10 @@ class Weights(Strict):
 
 
 class Policy(Strict):
-    travel_speed_kmh: float = Field(40.0, gt=0)
-    road_factor: float = Field(1.3, gt=0)
+    # Bounded so that a travel time stays a number of minutes (a speed of 1e-300 km/h
+    # would make it infinite): walking pace to a helicopter, a straight road to a maze.
+    travel_speed_kmh: float = Field(40.0, ge=1, le=1000)
+    road_factor: float = Field(1.3, gt=0, le=10)
     tier_caps: dict[str, Annotated[int, Field(ge=1)]] = Field(
         default_factory=lambda: {"break_fix": 1}
     )
@@ -148,8 +156,8 @@ class Client(Strict):
 
 
 class Shift(Strict):
-    start: dt.datetime
-    end: dt.datetime
+    start: DateTimeField
+    end: DateTimeField
 
 
 class Engineer(Strict):
@@ -167,8 +175,8 @@ class Effort(Strict):
 
 
 class Window(Strict):
-    start: dt.datetime
-    end: dt.datetime
+    start: DateTimeField
+    end: DateTimeField
 
 
 class Ticket(Strict):
@@ -176,17 +184,17 @@ class Ticket(Strict):
     client: str
     summary: str | None = None
     priority: str
-    opened: dt.datetime
+    opened: DateTimeField
     onsite: bool = False
     site: str | None = None
     effort: Annotated[Effort, BeforeValidator(_as_effort)]
     skills: SkillMap = Field(default_factory=dict)
     window: Window | None = None
     assigned_to: str | None = None
-    fixed_start: dt.datetime | None = None
-    responded: dt.datetime | None = None
-    response_due: dt.datetime | None = None
-    resolution_due: dt.datetime | None = None
+    fixed_start: DateTimeField | None = None
+    responded: DateTimeField | None = None
+    response_due: DateTimeField | None = None
+    resolution_due: DateTimeField | None = None
     must_assign: bool = False
 
 
@@ -207,8 +215,31 @@ class Scenario(Strict):
     engineers: list[Engineer] = Field(default_factory=list)
     tickets: list[Ticket] = Field(default_factory=list)
 
+    @field_validator("travel_matrix")
+    @classmethod
+    def _file_name(cls, name: str | None) -> str | None:
+        if name is not None and "\0" in name:
+            raise ValueError("a file name cannot contain a NUL character")
+        return name
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # 'Europe' is a folder: OSError
+            raise ValueError(f"{quoted(name)} is not a known IANA time zone") from None
+        return name
+
 
 class TicketList(Strict):
     """A file of extra tickets (``reschedule --add``): just a ``tickets:`` list."""
 
     tickets: list[Ticket]
+
+    @field_validator("tickets")
+    @classmethod
+    def _not_empty(cls, tickets: list[Ticket]) -> list[Ticket]:
+        if not tickets:
+            raise ValueError("the list is empty: a file of added tickets needs at least one")
+        return tickets

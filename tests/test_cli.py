@@ -321,3 +321,17 @@ def test_generate_into_a_missing_directory_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert_no_traceback(result)
     assert not out.exists()
+
+
+def test_plan_file_is_readable_like_any_file(tmp_path):
+    """Written atomically through a private temporary file, the plan still gets the usual mode."""
+    import os
+    import stat
+
+    from dispatcher.planio import write_atomic
+
+    target = tmp_path / "plan.json"
+    write_atomic(target, "{}\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask

@@ -1,0 +1,169 @@
+"""Graceful interruption: on SIGINT or SIGTERM the solve stops and the best plan so far is kept.
+
+A command that solves wraps its work in ``graceful()``. The first signal asks
+the whole process to stop: ``stop_requested()`` turns true, every CP-SAT
+solver running inside ``running(solver)`` is told to ``stop_search()`` and
+returns its best solution, and search loops (the LNS) check the flag between
+iterations. The command then writes the best plan it has, as it would at its
+time limit, and exits with ``exit_code()``: 128 + the signal's number, so 130
+for SIGINT (Ctrl-C) and 143 for SIGTERM. A second signal does not wait: it
+raises ``Interrupted`` at once, and since plan files are written atomically,
+nothing is written.
+
+Python runs signal handlers in the main thread only, and only between two
+bytecodes: while the main thread waits inside CP-SAT's C++ ``solve()`` they
+would wait too. So the C-level handler's wake-up byte (``signal.set_wakeup_fd``)
+is read by a watcher thread, which stops the solvers at once.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from ortools.sat.python import cp_model
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+RESTOP_SECONDS = 0.05
+
+_lock = threading.Lock()
+_received: int | None = None  # the first signal, once one came
+_solvers: set[cp_model.CpSolver] = set()
+
+
+class Interrupted(KeyboardInterrupt):
+    """A second signal: stop now, without writing anything."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal_name(signum))
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+def signal_name(signum: int) -> str:
+    """'SIGTERM' for 15."""
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+def stop_requested() -> bool:
+    """True once a signal (or ``request_stop``) asked the process to stop."""
+    return _received is not None
+
+
+def received() -> int | None:
+    """The number of the first signal received, if any."""
+    return _received
+
+
+def exit_code() -> int | None:
+    """128 + the first signal's number (130 for SIGINT, 143 for SIGTERM), if one came."""
+    return None if _received is None else 128 + _received
+
+
+def request_stop(signum: int = signal.SIGTERM) -> None:
+    """Ask every running solve to stop, as the signal ``signum`` does."""
+    global _received
+    with _lock:
+        if _received is None:
+            _received = signum
+        solvers = list(_solvers)
+    for solver in solvers:
+        solver.stop_search()
+
+
+def reset() -> None:
+    """Forget a stop request (``graceful()`` does, as a command starts)."""
+    global _received
+    with _lock:
+        _received = None
+
+
+@contextmanager
+def running(solver: cp_model.CpSolver) -> Iterator[None]:
+    """Run ``solver.solve(...)`` inside this: a stop request then stops its search.
+
+    If a stop was already requested, the solve gets no time: it returns at once.
+    """
+    # CP-SAT would otherwise take SIGINT for itself during the solve, and end only
+    # that one solve instead of the whole command.
+    solver.parameters.catch_sigint_signal = False
+    with _lock:
+        _solvers.add(solver)
+        if _received is not None:
+            solver.parameters.max_time_in_seconds = 0.0
+    try:
+        yield
+    finally:
+        with _lock:
+            _solvers.discard(solver)
+
+
+@contextmanager
+def graceful(signals: tuple[signal.Signals, ...] = SIGNALS) -> Iterator[None]:
+    """Turn ``signals`` into stop requests for the duration of the block.
+
+    After the block, ``received()`` and ``exit_code()`` tell whether a signal came.
+    Outside the main thread (where Python allows no signal handlers) it installs
+    nothing. The previous handlers and wake-up descriptor are restored on exit.
+    """
+    reset()  # a new command starts unstopped; the state then lasts until the next one
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    reader, writer = os.pipe()
+    os.set_blocking(writer, False)
+    handled = 0
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        nonlocal handled
+        handled += 1
+        if handled > 1:
+            raise Interrupted(signum)
+        request_stop(signum)  # the watcher has usually done it already
+
+    previous = {number: signal.signal(number, on_signal) for number in signals}
+    previous_fd = signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
+    watcher = threading.Thread(target=_watch, args=(reader,), name="dispatch-signals", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous_fd)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        os.write(writer, b"\0")  # 0 is no signal: it ends the watch
+        watcher.join()
+        os.close(reader)
+        os.close(writer)
+
+
+def _watch(reader: int) -> None:
+    """Each byte read is the number of a signal that arrived; 0 ends the watch.
+
+    Once a stop is requested, running solvers are told again every few hundredths of
+    a second: ``stop_search()`` reaches only a search that has begun, and one may have
+    been starting when the signal came.
+    """
+    while True:
+        ready, _, _ = select.select([reader], [], [], RESTOP_SECONDS if stop_requested() else None)
+        if not ready:
+            with _lock:
+                solvers = list(_solvers)
+            for solver in solvers:
+                solver.stop_search()
+            continue
+        for number in os.read(reader, 64):
+            if number == 0:
+                return
+            request_stop(number)
