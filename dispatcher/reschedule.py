@@ -307,7 +307,7 @@ class _Builder:
             except Exception as exc:  # pydantic ValidationError: name the field
                 raise self.fail(
                     f"added ticket is not valid: {exc}".splitlines()[0],
-                    f"reschedule.added_tickets.{i}",
+                    f"reschedule.added_tickets[{i}]",
                 ) from None
         compiled = compile_added_tickets(
             problem, tickets, LineMap(), self.plan_name, ("reschedule", "added_tickets")
@@ -366,8 +366,8 @@ class _Builder:
             assert start is not None and end is not None
             return Job(ticket, engineer, start, end)
 
-        assignments = [job(a, f"assignments.{i}") for i, a in enumerate(self.old.assignments)]
-        completed = [job(c, f"completed.{i}") for i, c in enumerate(self.old.completed)]
+        assignments = [job(a, f"assignments[{i}]") for i, a in enumerate(self.old.assignments)]
+        completed = [job(c, f"completed[{i}]") for i, c in enumerate(self.old.completed)]
         placed = [*(j.ticket for j in assignments), *(j.ticket for j in completed)]
         placed += [problem.ticket_index.get(u.ticket, -1) for u in self.old.unassigned]
         missing = sorted(set(range(len(problem.tickets))) - set(placed))
