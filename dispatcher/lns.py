@@ -75,7 +75,12 @@ def improve(
         iteration += 1
         seeds = focus if focus and (focus_only or iteration % 2 == 1) else movable_engineers
         chosen = _neighbourhood(
-            problem, best_jobs, rng, seeds, within=focus if focus_only else None
+            problem,
+            best_jobs,
+            rng,
+            seeds,
+            within=focus if focus_only else None,
+            pain=_pain(problem, best_jobs, best) if iteration % 2 == 0 else None,
         )
         chosen_set = set(chosen)
         assigned = {job.ticket: job for job in best_jobs}
@@ -164,16 +169,40 @@ def improve(
     return best_jobs, best
 
 
+def _pain(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> dict[int, float]:
+    """Per engineer: the weighted breach risk of their jobs, plus that of the unassigned
+    tickets they could take."""
+    pain: dict[int, float] = {}
+    for job in jobs:
+        cost = evaluation.jobs.get(job.ticket)
+        if cost is not None:
+            weight = problem.tickets[job.ticket].weight
+            pain[job.engineer] = pain.get(job.engineer, 0.0) + weight * (
+                cost.response_risk + cost.resolution_risk
+            )
+    for ticket, (respond, resolve) in evaluation.unassigned_risk.items():
+        for engineer in problem.eligible[ticket]:
+            pain[engineer] = pain.get(engineer, 0.0) + problem.tickets[ticket].weight * (
+                respond + resolve
+            ) / max(1, len(problem.eligible[ticket]))
+    return pain
+
+
 def _neighbourhood(
     problem: Problem,
     jobs: list[Job],
     rng: random.Random,
     engineers: list[int],
     within: list[int] | None = None,
+    pain: dict[int, float] | None = None,
 ) -> list[int]:
     """A random engineer plus the engineers who share the most tickets with them
     (only engineers ``within`` the given ones, when given)."""
-    seed_engineer = rng.choice(engineers)
+    if pain:  # weighted towards where the plan hurts
+        weights = [pain.get(e, 0.0) + 1e-3 for e in engineers]
+        seed_engineer = rng.choices(engineers, weights=weights)[0]
+    else:
+        seed_engineer = rng.choice(engineers)
     allowed = set(within) if within is not None else None
     overlap: dict[int, int] = {}
     for eligible in problem.eligible:
