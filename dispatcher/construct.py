@@ -35,7 +35,8 @@ class Schedule:
         return [job for jobs in self.by_engineer for job in jobs]
 
     def tier_conflict(self, tier: str, start: int, end: int) -> int | None:
-        """None if a job of ``tier`` over [start, end) keeps the cap, else the first end to wait for."""
+        """None if a job of ``tier`` over [start, end) keeps the cap, else the first end to
+        wait for."""
         cap = self.problem.tier_caps.get(tier)
         if cap is None:
             return None

@@ -5,6 +5,7 @@ final plan file; this is the solver's side and shares its arithmetic).
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from .evaluate import Job
@@ -51,7 +52,7 @@ def broken_tickets(
         by_engineer[job.engineer].append(job)
     for engineer_index, engineer_jobs in by_engineer.items():
         engineer_jobs.sort(key=lambda job: (job.start, job.end))
-        for before, after in zip(engineer_jobs, engineer_jobs[1:], strict=False):
+        for before, after in itertools.pairwise(engineer_jobs):
             if after.start < before.end:
                 for job in (before, after):
                     if (job.ticket, job.start) in own:

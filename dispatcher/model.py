@@ -18,6 +18,7 @@ The model comes in two twins:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections import Counter, defaultdict
@@ -337,7 +338,7 @@ class ModelBuilder:
         constant = segments[0][2] + weights.travel_per_hour * buffer / 60
         if ticket.preferred and engineer.index not in ticket.preferred:
             constant += weights.preference
-        for (_, threshold, before), (_, _, after) in zip(segments, segments[1:], strict=False):
+        for (_, threshold, before), (_, _, after) in itertools.pairwise(segments):
             delta = self._round(after - before)
             if delta > 0:
                 step = model.new_bool_var(f"late[{ticket.id}@{engineer.id}>{threshold}]")

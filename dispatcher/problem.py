@@ -74,7 +74,8 @@ class TicketData:
 
 @dataclass
 class Problem:
-    """A validated scenario in integer form, ready for the heuristic, the model and the evaluator."""
+    """A validated scenario in integer form, ready for the heuristics, the model and the
+    evaluator."""
 
     scenario: Scenario
     name: str

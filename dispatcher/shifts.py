@@ -64,7 +64,8 @@ class ShiftCalendar:
         return self.position(end) - self.position(start)
 
     def finish(self, start: int, work: int) -> int | None:
-        """End of ``work`` shift minutes begun at ``start`` (in a shift), or None past the last shift."""
+        """End of ``work`` shift minutes begun at ``start`` (in a shift), or None past the
+        last shift."""
         target = self.position(start) + work
         if target > self.total:
             return None
@@ -83,7 +84,8 @@ class ShiftCalendar:
                 continue
             offset = self.before[index] - shift_start  # position(S) = S + offset inside shift
             for end_index in range(index, len(self.shifts)):
-                # Starts whose work ends in shift end_index: through[end_index-1] < S+offset+work <= through[end_index]
+                # Starts whose work ends in shift end_index:
+                # through[end_index-1] < S + offset + work <= through[end_index]
                 lower = (
                     (self.through[end_index - 1] if end_index > index else -(10**12))
                     - offset

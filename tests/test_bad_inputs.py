@@ -682,7 +682,7 @@ CASES = [
     Case(
         "plan-naming-an-engineer-the-scenario-lacks",
         (*RESCHEDULE, *RESCHEDULE_OUT),
-        ("error: p.json: assignments.0: names engineer 'zed', who is not in the scenario",),
+        ("error: p.json: assignments[0]: names engineer 'zed', who is not in the scenario",),
         {
             "s.yaml": BASE,
             "p.json": changed(('"engineer": "alice"', '"engineer": "zed"'), text=SMALL_PLAN),

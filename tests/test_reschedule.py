@@ -267,7 +267,7 @@ def test_bad_events_are_input_errors(day):
 
 
 def test_a_plan_of_another_scenario_is_refused(day):
-    problem, old = day
+    _problem, old = day
     other = tiny(DAY.replace("effort: 4h", "effort: 5h"))
     with pytest.raises(InputError, match="another scenario"):
         reschedule(other, old, at("2026-11-30T09:00"), Events(), FAST)
