@@ -203,7 +203,9 @@ class _Clock:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
 
-    def option(self, value: dt.datetime | str, option: str) -> int:
+    def option(self, value: dt.datetime | str, option: str, clip: bool = False) -> int:
+        """Minutes of an instant given on the command line; outside the horizon it is an
+        error, or (``clip``: the ends of a period) moved to the horizon's edge."""
         if isinstance(value, str):
             try:
                 value = dt.datetime.fromisoformat(value)
@@ -215,6 +217,8 @@ class _Clock:
             minute = minutes_since(self.problem.origin, to_utc(value, self.problem.tz))
         except ValueError as exc:
             raise InputError.single(COMMAND_LINE, str(exc), path=option) from None
+        if clip:
+            return min(max(minute, 0), self.problem.horizon_end)
         if not 0 <= minute <= self.problem.horizon_end:
             raise InputError.single(
                 COMMAND_LINE,
@@ -454,16 +458,21 @@ def _situation(
     absences: list[tuple[int, int, int, Unavailable]] = []
     for absence in events.unavailable:
         index = engineer_of(absence.engineer, "--unavailable")
-        low = now if absence.start is None else clock.option(absence.start, "--unavailable")
+        low = (
+            now
+            if absence.start is None
+            else clock.option(absence.start, "--unavailable", clip=True)
+        )
         high = (
             problem.horizon_end
             if absence.end is None
-            else clock.option(absence.end, "--unavailable")
+            else clock.option(absence.end, "--unavailable", clip=True)
         )
         if high <= low:
             raise InputError.single(
                 COMMAND_LINE,
-                f"{absence.engineer}: the period ends before it starts",
+                f"{absence.engineer}: the period is empty (it must end after it starts, inside the "
+                "horizon)",
                 path="--unavailable",
             )
         absences.append((index, low, high, absence))

@@ -707,7 +707,7 @@ CASES = [
     rescheduling(
         "unavailable-period-inverted",
         ("--unavailable", "alice@2026-11-30T12:00/2026-11-30T11:00"),
-        "error: command line: --unavailable: alice: the period ends before it starts",
+        "error: command line: --unavailable: alice: the period is empty (it must end after it starts, inside the horizon)",
     ),
     rescheduling(
         "unavailable-without-slash",

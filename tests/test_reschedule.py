@@ -470,3 +470,15 @@ def test_python_api_reschedules_and_prices_from_plain_data(day):
     assert priced.as_json()["engineer"] in {"alice", "bob"}
     with pytest.raises(InputError, match="priority"):
         reschedule_plan(problem, old, "2026-11-30T10:00", add=[{"id": "X", "client": "northwind"}])
+
+
+def test_an_absence_reaching_outside_the_horizon_is_clipped(day):
+    """'Off since yesterday until noon': the part before the horizon is simply not there."""
+    problem, old = day
+    now = at("2026-11-30T08:00")
+    gone = Unavailable("bob", at("2026-11-29T10:00"), at("2026-11-30T12:00"))
+    result = reschedule(problem, old, now, Events(unavailable=[gone]), FAST)
+    checked(problem, result.plan, old)
+    (event,) = result.plan.reschedule["events"]
+    assert (event["from"], event["to"]) == (now.isoformat(), at("2026-11-30T12:00").isoformat())
+    assert all(not (a.engineer == "bob" and a.start < gone.end) for a in result.plan.assignments)
