@@ -44,8 +44,12 @@ def build_plan(
     previous: dict[int, tuple[str, Any]] | None = None,
     reschedule: dict[str, Any] | None = None,
     not_before: dict[int, int] | None = None,
+    reasons: Problem | None = None,
 ) -> Plan:
     """The plan file of a schedule whose exact objective is ``evaluation``.
+
+    ``reasons`` (rescheduling): the problem unassigned tickets are judged on, with the
+    time running work holds taken out of the engineers' shifts.
 
     ``not_before`` (rescheduling): per ticket, nobody sets off for it before then.
     """
@@ -75,7 +79,9 @@ def build_plan(
     unassigned = []
     for ticket_index in sorted(evaluation.unassigned_risk, key=lambda i: problem.tickets[i].id):
         ticket = problem.tickets[ticket_index]
-        reason, detail = unassigned_reason(problem, ticket, (not_before or {}).get(ticket_index, 0))
+        reason, detail = unassigned_reason(
+            reasons or problem, ticket, (not_before or {}).get(ticket_index, 0)
+        )
         unassigned.append(Unassigned(ticket=ticket.id, reason=reason, detail=detail))  # type: ignore[arg-type]
     done = [
         Completed(

@@ -894,6 +894,18 @@ def _tier_costs(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> di
     return dict(sorted(result.items()))
 
 
+def _held(sit: _Situation) -> Problem:
+    """The problem with the time running work still holds taken out of its engineer's
+    shifts: what an unassigned ticket is judged against after a reschedule (a booked
+    appointment an overrunning job runs into cannot be kept)."""
+    engineers = list(sit.problem.engineers)
+    for job in sit.running:
+        engineers[job.engineer] = _engineer_without(
+            engineers[job.engineer], max(job.start, sit.now), job.end
+        )
+    return _replace(sit.problem, engineers=engineers)
+
+
 def _changes(sit: _Situation, old_assignments: list[Job], jobs: list[Job]) -> Changes:
     problem = sit.problem
     instant = problem.instant
@@ -997,6 +1009,7 @@ def reschedule(
         previous=previous_of,
         reschedule=reschedule_block,
         not_before={t: sit.now for t in sit.free},
+        reasons=_held(sit),
     )
     changes = _changes(sit, old_assignments, all_jobs)
     old_done = set(old_completed)
