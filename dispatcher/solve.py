@@ -120,22 +120,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         )
 
     if pairs <= PAIR_BUDGET:
-        # The best construction, each job offered where it is with its real travel, is a
-        # solution of the model: the search starts from it. Such a kept job's travel holds
-        # only while its predecessor stays, so every solution is re-checked.
-        full = ModelBuilder(
-            problem,
-            "upper",
-            fixed=[*(options.fixed or []), *completed],
-            not_before=options.not_before,
-            frozen=options.frozen,
-            keep={
-                job.ticket: (job.engineer, job.start, best.jobs[job.ticket].travel)
-                for job in best_jobs
-            },
-        )
-        built = full.build()
-        hint_model(built, best_jobs)
+        # The buffered construction satisfies the model (every travel buffer is the longest
+        # way in), so the search starts from a solution; its result is re-checked anyway.
+        hint_jobs = _construct(problem, options, buffered=builder)
+        built = builder.build()
+        hint_model(built, hint_jobs)
         solver = cp_model.CpSolver()
         configure_solver(
             solver,
