@@ -46,6 +46,7 @@ def improve(
     valid: Callable[[list[Job]], bool] | None = None,
     focus_only: bool = False,
     work: float | None = None,
+    patience: int | None = None,
 ) -> tuple[list[Job], Evaluation]:
     """Improve ``jobs`` until the deadline; returns the best jobs and their evaluation.
 
@@ -55,6 +56,7 @@ def improve(
     ``focus`` engineers around whom the event happened (half the neighbourhoods start
     there, or all with ``focus_only``) and a ``valid`` test every accepted plan must pass.
 
+    With ``patience`` it stops after that many neighbourhoods in a row improve nothing.
     With one worker the search is reproducible: it stops once the sub-solves have used
     ``work`` deterministic seconds (the wall-clock deadline stays as a guard only).
     """
@@ -68,9 +70,12 @@ def improve(
         return best_jobs, best
     iteration = 0
     spent = 0.0
+    last_improved = 0
     one_worker = workers == 1 and work is not None
     while time.monotonic() + 0.15 < deadline and not interrupt.stop_requested():
         if one_worker and work is not None and spent + SUB_SOLVE_SECONDS > work:
+            break
+        if patience is not None and iteration - last_improved >= patience:
             break
         iteration += 1
         seeds = focus if focus and (focus_only or iteration % 2 == 1) else movable_engineers
@@ -163,6 +168,7 @@ def improve(
                 ",".join(problem.engineers[e].id for e in chosen),
             )
             best_jobs, best = new_jobs, candidate
+            last_improved = iteration
             if on_improvement is not None:
                 on_improvement(best.total)
     log.info("lns: %d iterations, best %.4f", iteration, best.total)

@@ -128,7 +128,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         solver = cp_model.CpSolver()
         configure_solver(
             solver,
-            MAIN_SHARE * options.time_limit if one_worker else (deadline - time.monotonic()) * 0.97,
+            FULL_SHARE * options.time_limit
+            if one_worker
+            else (deadline - time.monotonic()) * FULL_SHARE,
             workers=workers,
             seed=options.seed,
         )
@@ -144,7 +146,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
                 best_jobs, best = jobs, evaluation
         else:
             log.info("cp-sat found no solution (%s)", solver.status_name(code))
-    else:
+    # Then (the whole time on big days) neighbourhoods around the best plan, with exact
+    # travel: on small days they polish what the buffered model left; room stays for the bound.
+    small = pairs <= PAIR_BUDGET
+    search_deadline = deadline - (BOUND_SHARE * options.time_limit if small else 0.0)
+    if time.monotonic() + 0.3 < search_deadline:
         locked = {job.ticket for job in options.fixed or []} | set(options.frozen or {})
         locked |= {t.index for t in problem.tickets if t.fixed_start is not None}
         # Start from the best exact construction; every accepted neighbourhood is re-checked.
@@ -152,7 +158,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             problem,
             best_jobs,
             exact,
-            deadline=deadline,
+            deadline=search_deadline,
             seed=options.seed,
             workers=workers,
             not_before=options.not_before,
@@ -161,8 +167,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             if options.progress
             else None,
             buffer_of=builder.travel_buffer,
-            work=MAIN_SHARE * options.time_limit if one_worker else None,
+            work=((MAIN_SHARE - FULL_SHARE) if small else MAIN_SHARE) * options.time_limit
+            if one_worker
+            else None,
             valid=valid,
+            patience=SMALL_PATIENCE if small else None,
         )
         status = "feasible"
         if lns_best.total <= best.total + 1e-9:
@@ -247,6 +256,8 @@ def _construct(
 
 
 MAX_BOUND_ALTERNATIVES = 4000
+SMALL_PATIENCE = 60  # small days: neighbourhoods in a row without gain before stopping
+FULL_SHARE = 0.45  # small days: share of the limit for the full model (then the search)
 MAIN_SHARE = 0.7  # one worker: deterministic seconds for the plan, as a share of the limit
 BOUND_SHARE = 0.2  # one worker: deterministic seconds for the lower bound
 PAIR_BUDGET = 800  # (ticket, engineer) pairs the full model can take on 2 cores in seconds
