@@ -104,6 +104,7 @@ class ModelBuilder:
         self.constant = 0
         self._onsite_sites: list[set[int]] | None = None
         self._site_visits: Counter[int] | None = None
+        self._buffers: dict[tuple[int, int], int] = {}
 
     # -- helpers -------------------------------------------------------------
 
@@ -151,6 +152,13 @@ class ModelBuilder:
         """Travel reserved before an on-site start: longest (upper) or shortest (lower) way in."""
         if not ticket.onsite or ticket.site is None:
             return 0
+        key = (ticket.site, engineer.index)
+        if key not in self._buffers:  # it depends on the site and the engineer only
+            self._buffers[key] = self._way_in(ticket, engineer)
+        return self._buffers[key]
+
+    def _way_in(self, ticket: TicketData, engineer: EngineerData) -> int:
+        assert ticket.site is not None
         if self._onsite_sites is None:
             self._onsite_sites = self._sites_per_engineer()
         origins = set(self._onsite_sites[engineer.index])
