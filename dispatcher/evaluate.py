@@ -101,7 +101,6 @@ def evaluate(
     completed: list[Job] | None = None,
     history: list[Job] | None = None,
     disruption: float = 0.0,
-    not_before: dict[int, int] | None = None,
 ) -> Evaluation:
     """Exact objective of ``jobs``; tickets in none of the lists count as unassigned.
 
@@ -118,7 +117,7 @@ def evaluate(
     planned = {(job.ticket, job.start) for job in jobs}
     travel_of: dict[int, int] = {}
     for engineer_index, engineer_jobs in by_engineer.items():
-        for step in walk(problem, problem.engineers[engineer_index], engineer_jobs, not_before):
+        for step in walk(problem, problem.engineers[engineer_index], engineer_jobs):
             if (step.ticket, step.start) in planned:
                 travel_of[step.ticket] = step.travel
 

@@ -138,10 +138,9 @@ def improve(
         if remaining <= 0.05:
             break
         solver = cp_model.CpSolver()
-        configure_solver(solver, budget, workers=workers, seed=seed + iteration)
-        if one_worker:  # the wall clock only guards: past it the run is not reproducible
-            params = solver.parameters
-            params.max_time_in_seconds = min(params.max_time_in_seconds, remaining)
+        configure_solver(
+            solver, budget, workers=workers, seed=seed + iteration, deadline=deadline - 0.1
+        )
         with interrupt.running(solver):
             code = solver.solve(built.model)
         spent += solver.response_proto.deterministic_time

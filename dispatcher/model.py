@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -463,8 +464,19 @@ class ModelBuilder:
             self.cost_terms.append((coefficient, late))
 
 
-def configure_solver(solver: cp_model.CpSolver, seconds: float, *, workers: int, seed: int) -> None:
-    """Time limit, workers and seed; one worker gets a deterministic budget."""
+def configure_solver(
+    solver: cp_model.CpSolver,
+    seconds: float,
+    *,
+    workers: int,
+    seed: int,
+    deadline: float | None = None,
+) -> None:
+    """Time limit, workers and seed; one worker gets a deterministic budget.
+
+    ``deadline`` (a ``time.monotonic()`` instant) caps the wall clock whatever the budget:
+    past it a one-worker run is cut and so no longer reproducible.
+    """
     params = solver.parameters
     params.num_workers = workers
     params.random_seed = seed
@@ -477,6 +489,10 @@ def configure_solver(solver: cp_model.CpSolver, seconds: float, *, workers: int,
         params.max_time_in_seconds = max(0.1, seconds * 1.5)
     else:
         params.max_time_in_seconds = max(0.05, seconds)
+    if deadline is not None:
+        params.max_time_in_seconds = max(
+            0.05, min(params.max_time_in_seconds, deadline - time.monotonic())
+        )
 
 
 def hint_model(built: Built, jobs: list[Job]) -> None:

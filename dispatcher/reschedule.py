@@ -800,9 +800,12 @@ def _optimize(
         remaining = deadline - time.monotonic()
         # One worker: a fixed deterministic budget, so the same input gives the same plan.
         budget = SEARCH_SHARE * options.time_limit if workers == 1 else remaining * 0.9
-        configure_solver(solver, budget, workers=workers, seed=options.seed)
-        solver.parameters.max_time_in_seconds = max(
-            0.05, min(solver.parameters.max_time_in_seconds, remaining * 0.95)
+        configure_solver(
+            solver,
+            budget,
+            workers=workers,
+            seed=options.seed,
+            deadline=time.monotonic() + remaining * 0.95,
         )
         with interrupt.running(solver):
             code = solver.solve(built.model)

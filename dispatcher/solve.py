@@ -47,10 +47,6 @@ class SolveOptions:
     seed: int = 0
     workers: int | None = None  # None: all cores (at most 8)
     progress: Progress | None = None
-    fixed: list[Job] | None = None
-    completed: list[Job] | None = None
-    not_before: dict[int, int] | None = None
-    frozen: dict[int, Job | None] | None = None
 
 
 def workers_for(requested: int | None) -> int:
@@ -82,22 +78,14 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     options = options or SolveOptions()
     started = time.monotonic()
     deadline = started + options.time_limit
-    completed = options.completed or []
-    disruption_free = options.frozen is None and not options.fixed
 
     def exact(jobs: list[Job]) -> Evaluation:
-        return evaluate(problem, jobs, completed=completed, not_before=options.not_before)
+        return evaluate(problem, jobs)
 
-    builder = ModelBuilder(
-        problem,
-        "upper",
-        fixed=[*(options.fixed or []), *completed],
-        not_before=options.not_before,
-        frozen=options.frozen,
-    )
+    builder = ModelBuilder(problem, "upper")
     best_jobs, best = [], exact([])
     for order in _orders(problem, _start_count(problem, options.time_limit), options.seed):
-        jobs = _construct(problem, options, buffered=None, order=order)
+        jobs = greedy_plan(problem, Schedule(problem), order)
         evaluation = exact(jobs)
         if not best_jobs or evaluation.total < best.total - 1e-9:
             best_jobs, best = jobs, evaluation
@@ -105,7 +93,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             break
     heuristic_objective = best.total
     # Each ticket alone: a bound at any size, computed inside the time limit.
-    alone = relaxation_bound(problem) if disruption_free else None
+    alone = relaxation_bound(problem)
     status = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
 
@@ -114,17 +102,16 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     # One worker: budgets are fixed shares of the time limit (deterministic time), so the
     # same input gives the same plan; several workers share whatever time is left.
     one_worker = workers == 1
-    background = [*(options.fixed or []), *completed]
 
     def valid(jobs: list[Job]) -> bool:
-        return not broken_tickets(
-            problem, jobs, background=background, not_before=options.not_before
-        )
+        return not broken_tickets(problem, jobs)
 
     if pairs <= PAIR_BUDGET:
         # The buffered construction satisfies the model (every travel buffer is the longest
         # way in), so the search starts from a solution; its result is re-checked anyway.
-        hint_jobs = _construct(problem, options, buffered=builder)
+        hint_jobs = greedy_plan(
+            problem, _buffered(problem, builder), engineers_of=builder.engineers_of
+        )
         built = builder.build()
         hint_model(built, hint_jobs)
         solver = cp_model.CpSolver()
@@ -135,8 +122,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             else (deadline - time.monotonic()) * FULL_SHARE,
             workers=workers,
             seed=options.seed,
+            deadline=deadline,
         )
-        _guard(solver, deadline)
         with interrupt.running(solver):
             code = solver.solve(built.model, _Reporter(started, options.progress))
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -153,8 +140,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     small = pairs <= PAIR_BUDGET
     search_deadline = deadline - (BOUND_SHARE * options.time_limit if small else 0.0)
     if time.monotonic() + 0.3 < search_deadline:
-        locked = {job.ticket for job in options.fixed or []} | set(options.frozen or {})
-        locked |= {t.index for t in problem.tickets if t.fixed_start is not None}
+        locked = {t.index for t in problem.tickets if t.fixed_start is not None}
         # Start from the best exact construction; every accepted neighbourhood is re-checked.
         lns_jobs, lns_best = improve(
             problem,
@@ -163,7 +149,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             deadline=search_deadline,
             seed=options.seed,
             workers=workers,
-            not_before=options.not_before,
             locked=locked,
             on_improvement=(lambda value: options.progress(time.monotonic() - started, value, None))
             if options.progress
@@ -179,11 +164,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         if lns_best.total <= best.total + 1e-9:
             best_jobs, best = lns_jobs, lns_best
 
-    bound = None
-    if disruption_free:
-        twin = None if interrupt.stop_requested() else _lower_bound(problem, options, deadline)
-        assert alone is not None
-        bound = alone if twin is None else max(twin, alone)
+    twin = None if interrupt.stop_requested() else _lower_bound(problem, options, deadline, pairs)
+    bound = alone if twin is None else max(twin, alone)
     # Costs are rounded to 1/SCALE per term in the model: that much slack is rounding, not a gap.
     if (
         status == "feasible"
@@ -233,29 +215,12 @@ def _orders(problem: Problem, count: int, seed: int) -> list[list[TicketData]]:
     return orders
 
 
-def _construct(
-    problem: Problem,
-    options: SolveOptions,
-    buffered: ModelBuilder | None,
-    order: list[TicketData] | None = None,
-) -> list[Job]:
-    """Greedy plan around the jobs that are already there (fixed, completed, frozen)."""
+def _buffered(problem: Problem, builder: ModelBuilder) -> Schedule:
+    """An empty schedule that reserves the model's travel buffer before on-site jobs, so
+    that the greedy plan built on it satisfies the CP-SAT model exactly."""
     schedule = Schedule(problem)
-    if options.not_before:
-        schedule.not_before = dict(options.not_before)
-    if buffered is not None:
-        schedule.buffer = buffered.travel_buffer
-    present = [*(options.fixed or []), *(options.completed or [])]
-    frozen = options.frozen or {}
-    for job in [*present, *(job for job in frozen.values() if job is not None)]:
-        schedule.add(job)
-    taken = {job.ticket for job in present} | set(frozen)
-    order = [t for t in (order or reference_order(problem)) if t.index not in taken]
-    jobs = greedy_plan(
-        problem, schedule, order, engineers_of=buffered.engineers_of if buffered else None
-    )
-    already = {job.ticket for job in present}
-    return [job for job in jobs if job.ticket not in already]
+    schedule.buffer = builder.travel_buffer
+    return schedule
 
 
 MAX_BOUND_ALTERNATIVES = 4000
@@ -267,15 +232,9 @@ PAIR_BUDGET = 800  # (ticket, engineer) pairs the full model can take on 2 cores
 OPTIMALITY_SLACK = 1e-5  # relative: the model rounds each cost to 1/SCALE
 
 
-def _guard(solver: cp_model.CpSolver, deadline: float) -> None:
-    """The time limit holds whatever the budget: past it a run is cut (not reproducible)."""
-    params = solver.parameters
-    params.max_time_in_seconds = max(
-        0.05, min(params.max_time_in_seconds, deadline - time.monotonic())
-    )
-
-
-def _lower_bound(problem: Problem, options: SolveOptions, deadline: float) -> float | None:
+def _lower_bound(
+    problem: Problem, options: SolveOptions, deadline: float, pairs: int
+) -> float | None:
     """A proven lower bound on the exact objective from the relaxed twin, if it fits in time."""
     remaining = deadline - time.monotonic()
     one_worker = workers_for(options.workers) == 1
@@ -283,16 +242,19 @@ def _lower_bound(problem: Problem, options: SolveOptions, deadline: float) -> fl
         remaining = BOUND_SHARE * options.time_limit
     if remaining < 0.2:
         return None
-    builder = ModelBuilder(problem, "lower", not_before=options.not_before)
-    pairs = sum(len(builder.engineers_of(t)) for t in problem.tickets)
     if pairs > MAX_BOUND_ALTERNATIVES:  # every pair is at least one alternative
         return None
-    built = builder.build()
+    built = ModelBuilder(problem, "lower").build()
     if len(built.alternatives) > MAX_BOUND_ALTERNATIVES:
         return None
     solver = cp_model.CpSolver()
-    configure_solver(solver, remaining, workers=workers_for(options.workers), seed=options.seed)
-    _guard(solver, deadline)
+    configure_solver(
+        solver,
+        remaining,
+        workers=workers_for(options.workers),
+        seed=options.seed,
+        deadline=deadline,
+    )
     with interrupt.running(solver):
         code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
