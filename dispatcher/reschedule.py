@@ -536,9 +536,13 @@ def _situation(
                     )
                     or job.end
                 )
-            elif engineer.calendar is not reader.base.engineers[job.engineer].calendar:
-                # Its engineer leaves later: the work pauses over the absence.
-                end = engineer.calendar.finish(job.start, tickets[job.ticket].p50) or -1
+            elif engineer.calendar is not before_problem.engineers[job.engineer].calendar:
+                # Its engineer leaves later: the shift minutes the job needed still have to
+                # be worked, pausing over the absence.
+                needed = before_problem.engineers[job.engineer].calendar.minutes_between(
+                    job.start, job.end
+                )
+                end = engineer.calendar.finish(job.start, needed) or -1
             if absent or end < 0:
                 worked = engineer.calendar.minutes_between(job.start, now)
                 tickets[job.ticket] = _rest_of(tickets[job.ticket], worked)

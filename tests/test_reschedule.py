@@ -482,3 +482,22 @@ def test_an_absence_reaching_outside_the_horizon_is_clipped(day):
     (event,) = result.plan.reschedule["events"]
     assert (event["from"], event["to"]) == (now.isoformat(), at("2026-11-30T12:00").isoformat())
     assert all(not (a.engineer == "bob" and a.start < gone.end) for a in result.plan.assignments)
+
+
+def test_an_overrun_survives_a_later_reschedule_of_an_engineer_with_an_absence(day):
+    """Round one: a running job overruns and its engineer will be away later that day.
+    Round two, no events: the job is still running and keeps the end the overrun gave it."""
+    problem, old = day
+    first_now = at("2026-11-30T09:00")
+    running = job_running_at(old, first_now)
+    until = running.end + dt.timedelta(minutes=40)
+    away = Unavailable(running.engineer, at("2026-11-30T15:00"), at("2026-11-30T16:00"))
+    events = Events(overrun=[Overrun(running.ticket, until)], unavailable=[away])
+    first = reschedule(problem, old, first_now, events, FAST).plan
+    checked(problem, first, old)
+    job = next(a for a in first.assignments if a.ticket == running.ticket)
+    assert job.end == until
+    second = reschedule(problem, first, until - dt.timedelta(minutes=10), Events(), FAST).plan
+    checked(problem, second, first)
+    again = next(a for a in second.assignments if a.ticket == running.ticket)
+    assert (again.engineer, again.start, again.end) == (job.engineer, job.start, until)
