@@ -73,10 +73,17 @@ def find_slot(
     With ``gaps`` the job may go between existing jobs; otherwise only after the last one.
     """
     timeline = schedule.by_engineer[engineer.index]
-    positions = range(len(timeline) + 1) if gaps else range(len(timeline), len(timeline) + 1)
-    for position in positions:
-        if position < len(timeline) and timeline[position].end <= ticket.earliest_start:
-            continue
+    earliest, p50 = ticket.earliest_start, ticket.p50
+    # Jobs never overlap, so their ends rise with their starts: skip those over by then.
+    first = bisect_right(timeline, earliest, key=lambda job: job.end) if gaps else len(timeline)
+    for position in range(first, len(timeline) + 1):
+        if position < len(timeline):
+            following = timeline[position]
+            # The work needs p50 shift minutes, so at least p50 wall minutes: a gap shorter
+            # than that cannot hold it (a cheap test before the exact one).
+            opens = max(earliest, timeline[position - 1].end if position else 0)
+            if following.start - _reserved(schedule, following) - opens < p50:
+                continue
         slot = _earliest_in_gap(schedule, ticket, engineer, timeline, position)
         if slot is not None:
             return slot

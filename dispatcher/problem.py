@@ -56,7 +56,7 @@ class TicketData:
     preferred: frozenset[int]  # engineer indices the client prefers (empty: no preference)
     clock: Clock = field(repr=False, compare=False)
 
-    @property
+    @cached_property
     def earliest_start(self) -> int:
         low = max(self.opened, 0)
         if self.window is not None:
@@ -65,7 +65,7 @@ class TicketData:
             low = max(low, self.fixed_start)
         return low
 
-    @property
+    @cached_property
     def latest_start(self) -> int | None:
         if self.fixed_start is not None:
             return self.fixed_start

@@ -89,6 +89,36 @@ def test_large_day_uses_neighbourhood_search_and_stays_valid():
     assert_sound(problem, plan)
 
 
+def test_side_by_side_neighbourhoods_keep_the_plan_valid():
+    """Two workers solve two disjoint neighbourhoods at once; the break-fix tier cap links
+    engineers, so combined gains must still pass the checker and never lose ground."""
+    import time
+
+    from dispatcher.construct import Schedule, reference_order
+    from dispatcher.feasibility import broken_tickets
+    from dispatcher.lns import improve
+    from dispatcher.planio import build_plan
+
+    problem = load_scenario_text(generate_scenario(10, 140, days=2, seed=11), "lanes.yaml")
+    assert problem.tier_caps  # the generated day caps break-fix work
+    start = greedy_plan(problem, Schedule(problem), reference_order(problem))
+    before = evaluate(problem, start).total
+    jobs, after = improve(
+        problem,
+        start,
+        lambda js: evaluate(problem, js),
+        deadline=time.monotonic() + 2.0,
+        seed=4,
+        workers=2,
+        valid=lambda js: not broken_tickets(problem, js),
+        lanes=2,
+    )
+    assert after.total <= before + 1e-9
+    plan = build_plan(problem, jobs, after, status="feasible", time_s=2.0, bound=None, seed=4)
+    assert_sound(problem, plan)
+    assert abs(plan.objective.total - evaluate(problem, jobs).total) <= 1e-9
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     engineers=st.integers(1, 4),
