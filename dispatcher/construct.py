@@ -4,7 +4,8 @@ and the project's own greedy insertion (the solver's hint and fallback).
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+import time
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -13,13 +14,54 @@ from .problem import EngineerData, Problem, TicketData
 from .walk import days_touched, walk
 
 
+class TierLoad:
+    """How many jobs of one capped tier run at each minute: a step function kept as sorted
+    breakpoints, so a query looks only at the minutes it asks about."""
+
+    def __init__(self) -> None:
+        self.points: list[int] = []  # where the count changes
+        self.counts: list[int] = []  # count on [points[i], points[i + 1])
+        self.by_end: list[tuple[int, int]] = []  # (end, start) of every job
+
+    def _split(self, minute: int) -> int:
+        """Index of the breakpoint at ``minute``, adding it if needed."""
+        i = bisect_right(self.points, minute)
+        if i and self.points[i - 1] == minute:
+            return i - 1
+        self.points.insert(i, minute)
+        self.counts.insert(i, self.counts[i - 1] if i else 0)
+        return i
+
+    def add(self, start: int, end: int) -> None:
+        first, last = self._split(start), self._split(end)
+        for i in range(first, last):
+            self.counts[i] += 1
+        insort(self.by_end, (end, start))
+
+    def peak(self, start: int, end: int) -> int:
+        """Most jobs running at one minute of [start, end)."""
+        first = max(0, bisect_right(self.points, start) - 1)  # the piece holding ``start``
+        last = bisect_left(self.points, end)  # pieces from ``end`` on are not asked about
+        return max(self.counts[first:last], default=0)
+
+    def first_end(self, start: int, end: int) -> int | None:
+        """The earliest end of a job overlapping [start, end)."""
+        i = bisect_right(self.by_end, (start, float("inf")))
+        while i < len(self.by_end):
+            job_end, job_start = self.by_end[i]
+            if job_start < end:
+                return job_end
+            i += 1
+        return None
+
+
 class Schedule:
-    """Jobs per engineer in start order, plus running jobs per capped tier."""
+    """Jobs per engineer in start order, plus the load of each capped tier."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         self.by_engineer: list[list[Job]] = [[] for _ in problem.engineers]
-        self.by_tier: dict[str, list[Job]] = defaultdict(list)
+        self.by_tier: dict[str, TierLoad] = defaultdict(TierLoad)
         self.not_before: dict[int, int] = {}
         # With a buffer, an on-site job reserves this much travel before its start, whatever
         # the previous location: the schedule then satisfies the CP-SAT model exactly.
@@ -29,30 +71,21 @@ class Schedule:
         insort(self.by_engineer[job.engineer], job, key=lambda j: j.start)
         tier = self.problem.tickets[job.ticket].tier
         if tier in self.problem.tier_caps:
-            self.by_tier[tier].append(job)
+            self.by_tier[tier].add(job.start, job.end)
 
     def jobs(self) -> list[Job]:
         return [job for jobs in self.by_engineer for job in jobs]
 
     def tier_conflict(self, tier: str, start: int, end: int) -> int | None:
         """None if a job of ``tier`` over [start, end) keeps the cap, else the first end to
-        wait for."""
+        wait for (of the running jobs, the one that ends first)."""
         cap = self.problem.tier_caps.get(tier)
         if cap is None:
             return None
-        overlapping = [job for job in self.by_tier[tier] if job.start < end and start < job.end]
-        if len(overlapping) < cap:
+        load = self.by_tier[tier]
+        if load.peak(start, end) < cap:
             return None
-        events = sorted(
-            [(max(j.start, start), 1) for j in overlapping] + [(j.end, -1) for j in overlapping]
-        )
-        level = peak = 0
-        for _, delta in events:
-            level += delta
-            peak = max(peak, level)
-        if peak < cap:
-            return None
-        return min(job.end for job in overlapping if job.end > start)
+        return load.first_end(start, end)
 
 
 def _location_by_day(problem: Problem, engineer: EngineerData, jobs: list[Job]) -> dict[int, int]:
@@ -209,8 +242,11 @@ def _construct(
     gaps: bool,
     key: Chooser,
     engineers_of: Callable[[TicketData], list[int]] | None = None,
+    deadline: float | None = None,
 ) -> Schedule:
     for ticket in order:
+        if deadline is not None and time.monotonic() > deadline:
+            break  # out of time: the rest stay unassigned (the search may place them)
         best: tuple[tuple[float, ...], Job] | None = None
         engineers = engineers_of(ticket) if engineers_of else problem.eligible[ticket.index]
         for engineer_index in engineers:
@@ -244,9 +280,13 @@ def greedy_plan(
     schedule: Schedule | None = None,
     order: list[TicketData] | None = None,
     engineers_of: Callable[[TicketData], list[int]] | None = None,
+    deadline: float | None = None,
 ) -> list[Job]:
     """Our construction: like the rule of thumb, but a job may fill a gap between jobs and
-    goes to the engineer where it adds least to the objective (then finishes earliest)."""
+    goes to the engineer where it adds least to the objective (then finishes earliest).
+
+    Past ``deadline`` (a ``time.monotonic()`` instant) it stops and leaves the tickets not
+    yet placed unassigned."""
     schedule = schedule or Schedule(problem)
     order = order if order is not None else reference_order(problem)
     return _construct(
@@ -260,4 +300,5 @@ def greedy_plan(
             start,
         ),
         engineers_of=engineers_of,
+        deadline=deadline,
     ).jobs()

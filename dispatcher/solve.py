@@ -84,12 +84,29 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
 
     builder = ModelBuilder(problem, "upper")
     best_jobs, best = [], exact([])
-    for order in _orders(problem, _start_count(problem, options.time_limit), options.seed):
-        jobs = greedy_plan(problem, Schedule(problem), order)
+    workers = workers_for(options.workers)
+    # One worker: budgets are fixed shares of the time limit (deterministic time), so the
+    # same input gives the same plan; several workers share whatever time is left.
+    one_worker = workers == 1
+    orders = _orders(problem, _start_count(problem, options.time_limit), options.seed)
+    for number, order in enumerate(orders):
+        began = time.monotonic()
+        # The first construction may take at most half the limit; what it has not placed
+        # by then stays unassigned, for the search to place.
+        jobs = greedy_plan(
+            problem, Schedule(problem), order, deadline=started + GREEDY_SHARE * options.time_limit
+        )
         evaluation = exact(jobs)
-        if not best_jobs or evaluation.total < best.total - 1e-9:
+        if number == 0 or evaluation.total < best.total - 1e-9:
             best_jobs, best = jobs, evaluation
+        took = time.monotonic() - began
         if interrupt.stop_requested():
+            break
+        # Another order only if it fits in the constructions' share of the limit (measured
+        # with several workers; with one the count is fixed by the size, for reproducibility).
+        if not one_worker and time.monotonic() + took > started + ORDERS_SHARE * options.time_limit:
+            break
+        if time.monotonic() + took > started + GREEDY_SHARE * options.time_limit:
             break
     heuristic_objective = best.total
     # Each ticket alone: a bound at any size, computed inside the time limit.
@@ -98,10 +115,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
 
     pairs = sum(len(builder.engineers_of(t)) for t in problem.tickets)
-    workers = workers_for(options.workers)
-    # One worker: budgets are fixed shares of the time limit (deterministic time), so the
-    # same input gives the same plan; several workers share whatever time is left.
-    one_worker = workers == 1
 
     def valid(jobs: list[Job]) -> bool:
         return not broken_tickets(problem, jobs)
@@ -225,6 +238,8 @@ def _buffered(problem: Problem, builder: ModelBuilder) -> Schedule:
 
 
 MAX_BOUND_ALTERNATIVES = 4000
+ORDERS_SHARE = 0.3  # several workers: share of the limit the greedy orders may use
+GREEDY_SHARE = 0.5  # the first greedy order stops here, whatever it has placed
 SMALL_PATIENCE = 60  # small days: neighbourhoods in a row without gain before stopping
 FULL_SHARE = 0.45  # small days: share of the limit for the full model (then the search)
 MAIN_SHARE = 0.7  # one worker: deterministic seconds for the plan, as a share of the limit
