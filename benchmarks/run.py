@@ -5,18 +5,37 @@ peak memory of that process), run the independent checker, and compare the
 objective with the SPEC's reference rule of thumb and with the solver's bound.
 
     python benchmarks/run.py --sizes S M L --seeds 3
+
+Scenarios come from ``dispatch generate`` (family ``generated``, the default) or from
+one of the independently written families of ``benchmarks/families.py`` (``--family
+field``; ``--family all`` runs every one, ``generated`` included). Those are planned
+with the default options but for the time limit of their size; the rule of thumb's own
+plan is checked too. A run whose plan fails the check, whose planner crashes, that
+overruns its time limit by more than 10%, that ends above the rule of thumb or whose
+bound is above a known plan is reported after the table; ``--keep DIR`` keeps its
+scenario, plans and messages there.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.families import FAMILIES, write_family
+
+if TYPE_CHECKING:
+    from dispatcher.problem import Problem
 
 # Runs a command and prints its peak resident memory (KiB): one process per measurement.
 PEAK_WRAPPER = (
@@ -25,18 +44,53 @@ PEAK_WRAPPER = (
 )
 
 SIZES = {"S": (5, 40, 10), "M": (20, 150, 10), "L": (50, 500, 10), "XL": (200, 2000, 30)}
+GENERATED = "generated"
+FAMILY_NAMES = [GENERATED, *FAMILIES]
+OVERRUN = 1.10  # a wall time above this multiple of the time limit is reported
 
 
-def run_one(size: str, seed: int, workdir: Path) -> dict[str, object]:
+def run_directory(workdir: Path, family: str, size: str, seed: int) -> Path:
+    """Where one run keeps its scenario, travel matrix and plan."""
+    return workdir / f"{family}-{size}-seed{seed}"
+
+
+def write_scenario(family: str, size: str, seed: int, directory: Path) -> Path:
+    """The scenario of one run: ``dispatch generate``'s, or a family's."""
+    engineers, tickets, _ = SIZES[size]
+    if family == GENERATED:
+        from dispatcher.generator import generate_scenario
+
+        directory.mkdir(parents=True, exist_ok=True)
+        scenario = directory / f"{size}-{seed}.yaml"
+        scenario.write_text(generate_scenario(engineers, tickets, days=2, seed=seed))
+        return scenario
+    return write_family(family, engineers, tickets, seed, directory)
+
+
+def run_one(size: str, seed: int, workdir: Path, family: str = GENERATED) -> dict[str, object]:
     from dispatcher.construct import reference_plan
     from dispatcher.evaluate import evaluate
-    from dispatcher.generator import generate_scenario
     from dispatcher.loader import load_scenario
 
-    engineers, tickets, limit = SIZES[size]
-    scenario = workdir / f"{size}-{seed}.yaml"
-    plan_path = workdir / f"{size}-{seed}.json"
-    scenario.write_text(generate_scenario(engineers, tickets, days=2, seed=seed))
+    _, _, limit = SIZES[size]
+    scenario = write_scenario(family, size, seed, run_directory(workdir, family, size, seed))
+    plan_path = scenario.with_suffix(".json")
+    # The generated days keep their historical seed; the families run on defaults.
+    seed_option = ["--seed", str(seed)] if family == GENERATED else []
+    row: dict[str, object] = {
+        "family": family,
+        "size": size,
+        "seed": seed,
+        "objective": None,
+        "reference": None,
+        "ratio": None,
+        "gap": None,
+        "bound_ratio": None,
+        "wall_s": None,
+        "peak_mb": None,
+        "status": "crash",
+        "checked": False,
+    }
     started = time.monotonic()
     measured = subprocess.run(
         [
@@ -52,39 +106,97 @@ def run_one(size: str, seed: int, workdir: Path) -> dict[str, object]:
             str(plan_path),
             "--time-limit",
             str(limit),
-            "--seed",
-            str(seed),
+            *seed_option,
             "--quiet",
         ],
-        check=True,
         capture_output=True,
         text=True,
     )
     wall = time.monotonic() - started
-    peak_mb = int(measured.stdout.split()[-1]) / 1024
+    row["wall_s"] = wall
+    notes: list[str] = []
+    if measured.returncode != 0 or not plan_path.exists():
+        notes.append(f"dispatch plan failed (exit {measured.returncode}):\n{measured.stderr}")
+        plan = None
+    else:
+        row["peak_mb"] = int(measured.stdout.split()[-1]) / 1024
+        plan = json.loads(plan_path.read_text())
+        checked = subprocess.run(
+            [sys.executable, "-m", "dispatcher.cli", "check", str(scenario), str(plan_path)],
+            capture_output=True,
+            text=True,
+        )
+        row["checked"] = checked.returncode == 0
+        row["status"] = plan["solver"]["status"]
+        if checked.returncode != 0:
+            notes.append(
+                f"dispatch check exit {checked.returncode}:\n{checked.stdout}{checked.stderr}"
+            )
+    if wall > OVERRUN * limit:
+        notes.append(f"wall time {wall:.1f} s for a time limit of {limit} s")
+    try:
+        problem = load_scenario(scenario)
+        reference = evaluate(problem, reference_plan(problem)).total
+        row["reference"] = reference
+    except Exception:
+        notes.append(f"the rule of thumb failed:\n{traceback.format_exc()}")
+        reference = None
+    if family != GENERATED and reference is not None:
+        refused = check_reference(problem, scenario)
+        if refused:
+            notes.append(f"the rule of thumb's own plan fails the check:\n{refused}")
+    if plan is not None:
+        total = plan["objective"]["total"]
+        bound = plan["solver"]["bound"]
+        row["objective"] = total
+        if reference is not None:
+            row["ratio"] = total / reference if reference else 1.0
+            row["bound_ratio"] = bound / reference if bound is not None and reference else None
+            if total > reference + 1e-6:
+                notes.append(f"objective {total:.4f} is above the rule of thumb's {reference:.4f}")
+            if bound is not None and bound > reference + 1e-6:
+                notes.append(f"bound {bound:.4f} is above the rule of thumb's {reference:.4f}")
+        if bound is not None and bound > total + 1e-6:
+            notes.append(f"bound {bound:.4f} is above the plan's objective {total:.4f}")
+        row["gap"] = (total - bound) / total if bound is not None and total else None
+    if notes:
+        row["problems"] = notes
+        plan_command = ["dispatch", "plan", scenario.name, "-o", plan_path.name]
+        row["commands"] = [
+            " ".join([*plan_command, "--time-limit", str(limit), *seed_option]),
+            f"dispatch check {scenario.name} {plan_path.name}",
+        ]
+    return row
+
+
+def check_reference(problem: Problem, scenario: Path) -> str:
+    """The checker's complaints about the rule of thumb's plan (empty when it passes)."""
+    from dispatcher.construct import reference_plan
+    from dispatcher.evaluate import evaluate
+    from dispatcher.planio import build_plan, write_plan
+
+    jobs = reference_plan(problem)
+    plan = build_plan(
+        problem, jobs, evaluate(problem, jobs), status="fallback", time_s=0.0, bound=None, seed=0
+    )
+    path = scenario.with_name(scenario.stem + "-reference.json")
+    write_plan(plan, path)
     checked = subprocess.run(
-        [sys.executable, "-m", "dispatcher.cli", "check", str(scenario), str(plan_path)],
+        [sys.executable, "-m", "dispatcher.cli", "check", str(scenario), str(path)],
         capture_output=True,
         text=True,
     )
-    plan = json.loads(plan_path.read_text())
-    problem = load_scenario(scenario)
-    reference = evaluate(problem, reference_plan(problem)).total
-    total = plan["objective"]["total"]
-    bound = plan["solver"]["bound"]
-    return {
-        "size": size,
-        "seed": seed,
-        "objective": total,
-        "reference": reference,
-        "ratio": total / reference if reference else 1.0,
-        "gap": (total - bound) / total if bound is not None and total else None,
-        "bound_ratio": bound / reference if bound is not None and reference else None,
-        "wall_s": wall,
-        "peak_mb": peak_mb,
-        "status": plan["solver"]["status"],
-        "checked": checked.returncode == 0,
-    }
+    return "" if checked.returncode == 0 else checked.stdout + checked.stderr
+
+
+def keep_run(row: dict[str, object], workdir: Path, keep: Path) -> Path:
+    """Copies a reported run's files (scenario, travel matrix, plan) and messages to ``keep``."""
+    name = run_directory(workdir, str(row["family"]), str(row["size"]), int(str(row["seed"])))
+    target = keep / name.name
+    shutil.copytree(name, target, dirs_exist_ok=True)
+    lines = [*row.get("commands", []), "", *row.get("problems", [])]  # type: ignore[misc]
+    (target / "problems.txt").write_text("\n".join(str(line) for line in lines) + "\n")
+    return target
 
 
 def main() -> None:
@@ -93,41 +205,68 @@ def main() -> None:
     )
     parser.add_argument("--sizes", nargs="+", default=["S", "M", "L"], choices=list(SIZES))
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument(
+        "--family",
+        default=GENERATED,
+        choices=[*FAMILY_NAMES, "all"],
+        help="Where the scenarios come from (default: dispatch generate).",
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
     parser.add_argument("--plot", type=Path, help="Also draw the results as a PNG here.")
+    parser.add_argument(
+        "--keep", type=Path, help="Keep the files of every run reported as a problem here."
+    )
     args = parser.parse_args()
+    families = FAMILY_NAMES if args.family == "all" else [args.family]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for size in args.sizes:
-            for seed in range(args.seeds):
-                row = run_one(size, seed, Path(tmp))
-                rows.append(row)
-                print(json.dumps(row), flush=True)
+        for family in families:
+            for size in args.sizes:
+                for seed in range(args.seeds):
+                    row = run_one(size, seed, Path(tmp), family)
+                    if "problems" in row and args.keep:
+                        row["kept"] = str(keep_run(row, Path(tmp), args.keep))
+                    rows.append(row)
+                    print(json.dumps(row), flush=True)
     print(
-        "\n| size | runs | checked | median ratio to rule of thumb | median bound / rule of "
-        "thumb | median gap | median wall s | max peak MB | statuses |"
+        "\n| family | size | runs | checked | median ratio to rule of thumb | median bound / "
+        "rule of thumb | median gap | median wall s | max peak MB | statuses |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for size in args.sizes:
-        mine = [r for r in rows if r["size"] == size]
-        print(
-            f"| {size} {SIZES[size][0]}x{SIZES[size][1]} | {len(mine)} "
-            f"| {sum(bool(r['checked']) for r in mine)}/{len(mine)} "
-            f"| {statistics.median(float(r['ratio']) for r in mine):.3f} "
-            f"| {_median_text(mine, 'bound_ratio')} | {_median_text(mine, 'gap')} "
-            f"| {statistics.median(float(r['wall_s']) for r in mine):.1f} "
-            f"| {max(float(r['peak_mb']) for r in mine):.0f} "
-            f"| {', '.join(sorted({str(r['status']) for r in mine}))} |"
-        )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for family in families:
+        for size in args.sizes:
+            mine = [r for r in rows if r["family"] == family and r["size"] == size]
+            print(
+                f"| {family} | {size} {SIZES[size][0]}x{SIZES[size][1]} | {len(mine)} "
+                f"| {sum(bool(r['checked']) for r in mine)}/{len(mine)} "
+                f"| {_median_text(mine, 'ratio')} "
+                f"| {_median_text(mine, 'bound_ratio')} | {_median_text(mine, 'gap')} "
+                f"| {_median_text(mine, 'wall_s', 1)} "
+                f"| {_max_text(mine, 'peak_mb')} "
+                f"| {', '.join(sorted({str(r['status']) for r in mine}))} |"
+            )
+    reported = [r for r in rows if "problems" in r]
+    if reported:
+        print(f"\n{len(reported)} run(s) with problems:")
+        for r in reported:
+            where = f" (kept in {r['kept']})" if "kept" in r else ""
+            print(f"\n## {r['family']} {r['size']} seed {r['seed']}{where}")
+            for problem in r["problems"]:  # type: ignore[attr-defined]
+                print(problem.rstrip())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=1))
     if args.plot:
         plot(rows, args.plot)
 
 
-def _median_text(rows: list[dict[str, object]], key: str) -> str:
+def _median_text(rows: list[dict[str, object]], key: str, digits: int = 3) -> str:
     values = [float(r[key]) for r in rows if r[key] is not None]  # type: ignore[arg-type]
-    return f"{statistics.median(values):.3f}" if values else "n/a"
+    return f"{statistics.median(values):.{digits}f}" if values else "n/a"
+
+
+def _max_text(rows: list[dict[str, object]], key: str) -> str:
+    values = [float(r[key]) for r in rows if r[key] is not None]  # type: ignore[arg-type]
+    return f"{max(values):.0f}" if values else "n/a"
 
 
 def plot(rows: list[dict[str, object]], path: Path) -> None:
@@ -144,7 +283,7 @@ def plot(rows: list[dict[str, object]], path: Path) -> None:
     sizes = [size for size in SIZES if any(r["size"] == size for r in rows)]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     for x, size in enumerate(sizes):
-        mine = [r for r in rows if r["size"] == size]
+        mine = [r for r in rows if r["size"] == size and r["ratio"] is not None]
         left.scatter([x] * len(mine), [r["ratio"] for r in mine], color="tab:blue")
         bounds = [r["bound_ratio"] for r in mine if r["bound_ratio"] is not None]
         left.scatter([x] * len(bounds), bounds, color="tab:gray", marker="_", s=300)
