@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable
 
-from .evaluate import Job, sla_cost
+from .evaluate import Evaluation, Job, sla_cost, unassigned_cost
 from .problem import EngineerData, Problem, TicketData
 from .walk import days_touched, walk
 
@@ -302,3 +302,47 @@ def greedy_plan(
         engineers_of=engineers_of,
         deadline=deadline,
     ).jobs()
+
+
+def fill_unassigned(
+    problem: Problem,
+    jobs: list[Job],
+    evaluation: Evaluation,
+    evaluate_jobs: Callable[[list[Job]], Evaluation],
+    *,
+    valid: Callable[[list[Job]], bool] | None = None,
+    deadline: float | None = None,
+) -> tuple[list[Job], Evaluation]:
+    """Place unassigned tickets into the gaps of a finished plan, costliest to leave first,
+    wherever the exact objective falls (nothing already placed moves)."""
+    schedule = Schedule(problem)
+    for job in jobs:
+        schedule.add(job)
+    waiting = sorted(
+        (problem.tickets[t] for t in evaluation.unassigned_risk),
+        key=lambda t: (-unassigned_cost(problem, t), t.id),
+    )
+    for ticket in waiting:
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        left = unassigned_cost(problem, ticket)
+        best: tuple[float, Job] | None = None
+        for engineer_index in problem.eligible[ticket.index]:
+            engineer = problem.engineers[engineer_index]
+            slot = find_slot(schedule, ticket, engineer, gaps=True)
+            if slot is None:
+                continue
+            start, end, travel = slot
+            cost = ticket_cost(problem, ticket, engineer, start, end, travel)
+            if cost < left - 1e-9 and (best is None or cost < best[0]):
+                best = (cost, Job(ticket.index, engineer_index, start, end))
+        if best is None:
+            continue
+        candidate = [*jobs, best[1]]
+        if valid is not None and not valid(candidate):
+            continue
+        trial = evaluate_jobs(candidate)
+        if trial.total < evaluation.total - 1e-9:
+            jobs, evaluation = candidate, trial
+            schedule.add(best[1])
+    return jobs, evaluation

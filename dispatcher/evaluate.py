@@ -94,6 +94,18 @@ def unassigned_risks(problem: Problem, ticket: TicketData) -> tuple[float, float
     return response, resolution
 
 
+def unassigned_cost(problem: Problem, ticket: TicketData) -> float:
+    """What leaving a ticket unassigned adds to the objective: its risks, its deferral and
+    its lateness up to the horizon's end."""
+    weights = problem.weights
+    respond, resolve = unassigned_risks(problem, ticket)
+    cost = ticket.weight * (
+        weights.response * respond + weights.resolution * resolve + weights.deferral
+    )
+    late = max(0, problem.horizon_end - ticket.resolution_due)
+    return cost + ticket.weight * weights.late_per_hour * late / 60
+
+
 def evaluate(
     problem: Problem,
     jobs: list[Job],

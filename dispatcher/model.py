@@ -29,7 +29,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from .evaluate import Job, resolution_risk, response_risk, sla_cost, unassigned_risks
+from .evaluate import Job, resolution_risk, response_risk, sla_cost, unassigned_cost
 from .problem import EngineerData, Problem, TicketData
 
 log = logging.getLogger(__name__)
@@ -378,18 +378,7 @@ class ModelBuilder:
         skip = self.model.new_bool_var(f"u[{ticket.id}]")
         self.model.add_exactly_one([*options, skip])
         self.unassigned[ticket.index] = skip
-        weights = self.problem.weights
-        respond, resolve = unassigned_risks(self.problem, ticket)
-        cost = ticket.weight * (
-            weights.response * respond + weights.resolution * resolve + weights.deferral
-        )
-        cost += (
-            ticket.weight
-            * weights.late_per_hour
-            * max(0, self.problem.horizon_end - ticket.resolution_due)
-            / 60
-        )
-        coefficient = self._round(cost)
+        coefficient = self._round(unassigned_cost(self.problem, ticket))
         if coefficient:
             self.cost_terms.append((coefficient, skip))
 

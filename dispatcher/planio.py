@@ -27,7 +27,7 @@ from .errors import InputError, InputIssue
 from .evaluate import Evaluation, Job
 from .loader import decode, pydantic_issues, read_bytes
 from .problem import Problem
-from .reasons import unassigned_reason
+from .reasons import deferred_detail, unassigned_reason
 from .yamlio import LineMap, load_yaml
 
 
@@ -82,6 +82,8 @@ def build_plan(
         reason, detail = unassigned_reason(
             reasons or problem, ticket, (not_before or {}).get(ticket_index, 0)
         )
+        if reason == "deferred" and reasons is None and not not_before:
+            detail = deferred_detail(problem, ticket, jobs)  # a daily plan: say what it was
         unassigned.append(Unassigned(ticket=ticket.id, reason=reason, detail=detail))  # type: ignore[arg-type]
     done = [
         Completed(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .construct import Schedule, find_slot, ticket_cost
+from .evaluate import Job, unassigned_cost
 from .problem import EngineerData, Problem, TicketData
 
 
@@ -101,4 +103,39 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
     )
 
 
-__all__ = ["unassigned_reason"]
+def deferred_detail(problem: Problem, ticket: TicketData, jobs: list[Job]) -> str:
+    """Why a ticket that would fit an empty day is left out of this plan: either it fits a
+    gap but costs more there than left unassigned, or its engineers' time is taken."""
+    schedule = Schedule(problem)
+    for job in jobs:
+        schedule.add(job)
+    cheapest: tuple[float, int, int] | None = None  # cost, engineer, start
+    for engineer_index in problem.eligible[ticket.index]:
+        engineer = problem.engineers[engineer_index]
+        slot = find_slot(schedule, ticket, engineer, gaps=True)
+        if slot is None:
+            continue
+        start, end, travel = slot
+        cost = ticket_cost(problem, ticket, engineer, start, end, travel)
+        if cheapest is None or cost < cheapest[0]:
+            cheapest = (cost, engineer_index, start)
+    if cheapest is None:
+        count = len(problem.eligible[ticket.index])
+        engineers = "engineer's" if count == 1 else f"{count} eligible engineers'"
+        return f"it would fit an empty day, but its {engineers} time went to weightier work"
+    cost, engineer_index, start = cheapest
+    engineer = problem.engineers[engineer_index]
+    left = unassigned_cost(problem, ticket)
+    where = f"it fits on {engineer.id} at {problem.instant(start):%a %H:%M}"
+    if cost < left - 1e-9:
+        return (
+            f"{where} (costing {cost:.2f} there against {left:.2f} left unassigned), "
+            "but the jobs around it would then cost more"
+        )
+    why = ""
+    if ticket.preferred and engineer_index not in ticket.preferred:
+        why = f" ({engineer.id} is not a preferred engineer of {ticket.client})"
+    return f"{where}, but costs {cost:.2f} there against {left:.2f} left unassigned{why}"
+
+
+__all__ = ["deferred_detail", "unassigned_reason"]

@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 
 from . import interrupt
 from .bound import relaxation_bound
-from .construct import Schedule, greedy_plan, reference_order
+from .construct import Schedule, fill_unassigned, greedy_plan, reference_order
 from .evaluate import Evaluation, Job, evaluate
 from .feasibility import broken_tickets
 from .lns import improve
@@ -151,7 +151,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     # Then (the whole time on big days) neighbourhoods around the best plan, with exact
     # travel: on small days they polish what the buffered model left; room stays for the bound.
     small = pairs <= PAIR_BUDGET
-    search_deadline = deadline - (BOUND_SHARE * options.time_limit if small else 0.0)
+    search_deadline = deadline - (BOUND_SHARE if small else FILL_SHARE) * options.time_limit
     if time.monotonic() + 0.3 < search_deadline:
         locked = {t.index for t in problem.tickets if t.fixed_start is not None}
         # Start from the best exact construction; every accepted neighbourhood is re-checked.
@@ -178,6 +178,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         if lns_best.total <= best.total + 1e-9:
             best_jobs, best = lns_jobs, lns_best
 
+    if not interrupt.stop_requested():
+        # Tickets the search left out may fit a gap it opened: place them where that pays.
+        best_jobs, best = fill_unassigned(
+            problem, best_jobs, best, exact, valid=valid, deadline=deadline - 0.05
+        )
     twin = None if interrupt.stop_requested() else _lower_bound(problem, options, deadline, pairs)
     bound = alone if twin is None else max(twin, alone)
     # Costs are rounded to 1/SCALE per term in the model: that much slack is rounding, not a gap.
@@ -240,6 +245,7 @@ def _buffered(problem: Problem, builder: ModelBuilder) -> Schedule:
 MAX_BOUND_ALTERNATIVES = 4000
 ORDERS_SHARE = 0.3  # several workers: share of the limit the greedy orders may use
 GREEDY_SHARE = 0.5  # the first greedy order stops here, whatever it has placed
+FILL_SHARE = 0.03  # big days: share of the limit kept for placing left-out tickets at the end
 SMALL_PATIENCE = 60  # small days: neighbourhoods in a row without gain before stopping
 FULL_SHARE = 0.45  # small days: share of the limit for the full model (then the search)
 MAIN_SHARE = 0.7  # one worker: deterministic seconds for the plan, as a share of the limit
