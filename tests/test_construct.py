@@ -105,4 +105,6 @@ tickets:
     assert check(problem, plan).ok
     [left] = plan.unassigned
     assert left.ticket == "T-2" and left.reason == "deferred"
-    assert left.detail == "it would fit an empty day, but its engineer's time went to weightier work"
+    assert (
+        left.detail == "it would fit an empty day, but its engineer's time went to weightier work"
+    )
