@@ -172,7 +172,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             else None,
             valid=valid,
             patience=SMALL_PATIENCE if small else None,
-            lanes=workers,
         )
         status = "feasible"
         if lns_best.total <= best.total + 1e-9:
