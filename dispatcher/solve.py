@@ -172,6 +172,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             else None,
             valid=valid,
             patience=SMALL_PATIENCE if small else None,
+            adaptive=True,
         )
         status = "feasible"
         if lns_best.total <= best.total + 1e-9:
