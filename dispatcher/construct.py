@@ -109,14 +109,18 @@ def find_slot(
     earliest, p50 = ticket.earliest_start, ticket.p50
     # Jobs never overlap, so their ends rise with their starts: skip those over by then.
     first = bisect_right(timeline, earliest, key=lambda job: job.end) if gaps else len(timeline)
+    calendar = engineer.calendar
     for position in range(first, len(timeline) + 1):
+        # The work needs p50 shift minutes between the gap's opening and its close (the
+        # next job, or the last shift's end): cheap tests before the exact one.
+        opens = max(earliest, timeline[position - 1].end if position else 0)
         if position < len(timeline):
             following = timeline[position]
-            # The work needs p50 shift minutes, so at least p50 wall minutes: a gap shorter
-            # than that cannot hold it (a cheap test before the exact one).
-            opens = max(earliest, timeline[position - 1].end if position else 0)
-            if following.start - _reserved(schedule, following) - opens < p50:
+            closes = following.start - _reserved(schedule, following)
+            if closes - opens < p50 or calendar.minutes_between(opens, closes) < p50:
                 continue
+        elif calendar.position(opens) + p50 > calendar.total:
+            continue
         slot = _earliest_in_gap(schedule, ticket, engineer, timeline, position)
         if slot is not None:
             return slot

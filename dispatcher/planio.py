@@ -24,10 +24,10 @@ from models import (
 )
 
 from .errors import InputError, InputIssue
-from .evaluate import Evaluation, Job
+from .evaluate import Evaluation, Job, unassigned_cost
 from .loader import decode, pydantic_issues, read_bytes
 from .problem import Problem
-from .reasons import deferred_detail, unassigned_reason
+from .reasons import deferred_detail, plan_schedule, unassigned_reason
 from .yamlio import LineMap, load_yaml
 
 
@@ -77,14 +77,17 @@ def build_plan(
             )
         )
     unassigned = []
-    for ticket_index in sorted(evaluation.unassigned_risk, key=lambda i: problem.tickets[i].id):
-        ticket = problem.tickets[ticket_index]
-        reason, detail = unassigned_reason(
-            reasons or problem, ticket, (not_before or {}).get(ticket_index, 0)
+    reasons_of = {
+        t: unassigned_reason(reasons or problem, problem.tickets[t], (not_before or {}).get(t, 0))
+        for t in evaluation.unassigned_risk
+    }
+    if reasons is None and not not_before:  # a daily plan: say where deferred work would go
+        _deferred_details(problem, jobs, reasons_of)
+    for ticket_index in sorted(reasons_of, key=lambda i: problem.tickets[i].id):
+        reason, detail = reasons_of[ticket_index]
+        unassigned.append(
+            Unassigned(ticket=problem.tickets[ticket_index].id, reason=reason, detail=detail)  # type: ignore[arg-type]
         )
-        if reason == "deferred" and reasons is None and not not_before:
-            detail = deferred_detail(problem, ticket, jobs)  # a daily plan: say what it was
-        unassigned.append(Unassigned(ticket=ticket.id, reason=reason, detail=detail))  # type: ignore[arg-type]
     done = [
         Completed(
             ticket=problem.tickets[job.ticket].id,
@@ -104,6 +107,29 @@ def build_plan(
         kpis=kpis(problem, jobs, evaluation, {job.ticket for job in completed}),
         reschedule=reschedule,
     )
+
+
+DETAIL_PROBES = 20_000  # engineers tried in all for deferred details (big days: the costliest)
+
+
+def _deferred_details(
+    problem: Problem, jobs: list[Job], reasons_of: dict[int, tuple[str, str]]
+) -> None:
+    """Replace the deferred tickets' empty-day detail with what the plan shows, costliest
+    to leave first, within a fixed amount of work (so a plan file stays reproducible)."""
+    deferred = sorted(
+        (t for t, (reason, _) in reasons_of.items() if reason == "deferred"),
+        key=lambda t: (-unassigned_cost(problem, problem.tickets[t]), problem.tickets[t].id),
+    )
+    probes = DETAIL_PROBES
+    schedule = None
+    for ticket_index in deferred:
+        probes -= len(problem.eligible[ticket_index])
+        if probes < 0:
+            break
+        schedule = schedule or plan_schedule(problem, jobs)
+        detail = deferred_detail(problem, problem.tickets[ticket_index], schedule)
+        reasons_of[ticket_index] = ("deferred", detail)
 
 
 def kpis(problem: Problem, jobs: list[Job], evaluation: Evaluation, completed: set[int]) -> Kpis:

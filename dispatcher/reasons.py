@@ -103,12 +103,18 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
     )
 
 
-def deferred_detail(problem: Problem, ticket: TicketData, jobs: list[Job]) -> str:
-    """Why a ticket that would fit an empty day is left out of this plan: either it fits a
-    gap but costs more there than left unassigned, or its engineers' time is taken."""
+def plan_schedule(problem: Problem, jobs: list[Job]) -> Schedule:
+    """The plan's jobs as a schedule, to ask where a left-out ticket would fit."""
     schedule = Schedule(problem)
     for job in jobs:
         schedule.add(job)
+    return schedule
+
+
+def deferred_detail(problem: Problem, ticket: TicketData, schedule: Schedule) -> str:
+    """Why a ticket that would fit an empty day is left out of the plan in ``schedule``:
+    either it fits a gap but costs more there than left unassigned, or its engineers'
+    time is taken."""
     cheapest: tuple[float, int, int] | None = None  # cost, engineer, start
     for engineer_index in problem.eligible[ticket.index]:
         engineer = problem.engineers[engineer_index]
@@ -138,4 +144,4 @@ def deferred_detail(problem: Problem, ticket: TicketData, jobs: list[Job]) -> st
     return f"{where}, but costs {cost:.2f} there against {left:.2f} left unassigned{why}"
 
 
-__all__ = ["deferred_detail", "unassigned_reason"]
+__all__ = ["deferred_detail", "plan_schedule", "unassigned_reason"]

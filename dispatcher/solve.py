@@ -83,6 +83,10 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         return evaluate(problem, jobs)
 
     builder = ModelBuilder(problem, "upper")
+    pairs = sum(len(builder.engineers_of(t)) for t in problem.tickets)
+    if pairs > PAIR_BUDGET:
+        # Big days: writing the plan (reasons, details) takes a moment after the search.
+        deadline -= OUTPUT_SHARE * options.time_limit
     best_jobs, best = [], exact([])
     workers = workers_for(options.workers)
     # One worker: budgets are fixed shares of the time limit (deterministic time), so the
@@ -114,7 +118,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     status = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
 
-    pairs = sum(len(builder.engineers_of(t)) for t in problem.tickets)
 
     def valid(jobs: list[Job]) -> bool:
         return not broken_tickets(problem, jobs)
@@ -245,11 +248,13 @@ def _buffered(problem: Problem, builder: ModelBuilder) -> Schedule:
 MAX_BOUND_ALTERNATIVES = 4000
 ORDERS_SHARE = 0.3  # several workers: share of the limit the greedy orders may use
 GREEDY_SHARE = 0.5  # the first greedy order stops here, whatever it has placed
+OUTPUT_SHARE = 0.03  # big days: share of the limit kept for writing the plan file
 FILL_SHARE = 0.03  # big days: share of the limit kept for placing left-out tickets at the end
 SMALL_PATIENCE = 60  # small days: neighbourhoods in a row without gain before stopping
 FULL_SHARE = 0.45  # small days: share of the limit for the full model (then the search)
 MAIN_SHARE = 0.7  # one worker: deterministic seconds for the plan, as a share of the limit
 BOUND_SHARE = 0.2  # one worker: deterministic seconds for the lower bound
+TWIN_MIN_SHARE = 0.1  # the lower twin is not tried with less of the limit left than this
 PAIR_BUDGET = 800  # (ticket, engineer) pairs the full model can take on 2 cores in seconds
 OPTIMALITY_SLACK = 1e-5  # relative: the model rounds each cost to 1/SCALE
 
@@ -259,11 +264,10 @@ def _lower_bound(
 ) -> float | None:
     """A proven lower bound on the exact objective from the relaxed twin, if it fits in time."""
     remaining = deadline - time.monotonic()
-    one_worker = workers_for(options.workers) == 1
-    if one_worker:
+    if remaining < max(0.2, TWIN_MIN_SHARE * options.time_limit):
+        return None  # building the twin alone would run past the limit for no bound
+    if workers_for(options.workers) == 1:
         remaining = BOUND_SHARE * options.time_limit
-    if remaining < 0.2:
-        return None
     if pairs > MAX_BOUND_ALTERNATIVES:  # every pair is at least one alternative
         return None
     built = ModelBuilder(problem, "lower").build()
