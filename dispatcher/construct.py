@@ -67,6 +67,14 @@ class Schedule:
         # the previous location: the schedule then satisfies the CP-SAT model exactly.
         self.buffer: Callable[[TicketData, EngineerData], int] | None = None
 
+    @classmethod
+    def of(cls, problem: Problem, jobs: list[Job]) -> Schedule:
+        """A schedule holding ``jobs``."""
+        schedule = cls(problem)
+        for job in jobs:
+            schedule.add(job)
+        return schedule
+
     def add(self, job: Job) -> None:
         insort(self.by_engineer[job.engineer], job, key=lambda j: j.start)
         tier = self.problem.tickets[job.ticket].tier
@@ -308,6 +316,23 @@ def greedy_plan(
     ).jobs()
 
 
+def cheapest_slot(schedule: Schedule, ticket: TicketData) -> tuple[float, Job] | None:
+    """The gap where ``ticket`` adds least to the objective, over its eligible engineers,
+    with that cost; None if it fits nowhere."""
+    problem = schedule.problem
+    best: tuple[float, Job] | None = None
+    for engineer_index in problem.eligible[ticket.index]:
+        engineer = problem.engineers[engineer_index]
+        slot = find_slot(schedule, ticket, engineer, gaps=True)
+        if slot is None:
+            continue
+        start, end, travel = slot
+        cost = ticket_cost(problem, ticket, engineer, start, end, travel)
+        if best is None or cost < best[0]:
+            best = (cost, Job(ticket.index, engineer_index, start, end))
+    return best
+
+
 def fill_unassigned(
     problem: Problem,
     jobs: list[Job],
@@ -319,9 +344,7 @@ def fill_unassigned(
 ) -> tuple[list[Job], Evaluation]:
     """Place unassigned tickets into the gaps of a finished plan, costliest to leave first,
     wherever the exact objective falls (nothing already placed moves)."""
-    schedule = Schedule(problem)
-    for job in jobs:
-        schedule.add(job)
+    schedule = Schedule.of(problem, jobs)
     waiting = sorted(
         (problem.tickets[t] for t in evaluation.unassigned_risk),
         key=lambda t: (-unassigned_cost(problem, t), t.id),
@@ -329,18 +352,8 @@ def fill_unassigned(
     for ticket in waiting:
         if deadline is not None and time.monotonic() > deadline:
             break
-        left = unassigned_cost(problem, ticket)
-        best: tuple[float, Job] | None = None
-        for engineer_index in problem.eligible[ticket.index]:
-            engineer = problem.engineers[engineer_index]
-            slot = find_slot(schedule, ticket, engineer, gaps=True)
-            if slot is None:
-                continue
-            start, end, travel = slot
-            cost = ticket_cost(problem, ticket, engineer, start, end, travel)
-            if cost < left - 1e-9 and (best is None or cost < best[0]):
-                best = (cost, Job(ticket.index, engineer_index, start, end))
-        if best is None:
+        best = cheapest_slot(schedule, ticket)
+        if best is None or best[0] >= unassigned_cost(problem, ticket) - 1e-9:
             continue
         candidate = [*jobs, best[1]]
         if valid is not None and not valid(candidate):

@@ -23,11 +23,12 @@ from models import (
     Unassigned,
 )
 
+from .construct import Schedule
 from .errors import InputError, InputIssue
 from .evaluate import Evaluation, Job, unassigned_cost
 from .loader import decode, pydantic_issues, read_bytes
 from .problem import Problem
-from .reasons import deferred_detail, plan_schedule, unassigned_reason
+from .reasons import deferred_detail, unassigned_reason
 from .yamlio import LineMap, load_yaml
 
 
@@ -127,7 +128,7 @@ def _deferred_details(
         probes -= len(problem.eligible[ticket_index])
         if probes < 0:
             break
-        schedule = schedule or plan_schedule(problem, jobs)
+        schedule = schedule or Schedule.of(problem, jobs)
         detail = deferred_detail(problem, problem.tickets[ticket_index], schedule)
         reasons_of[ticket_index] = ("deferred", detail)
 

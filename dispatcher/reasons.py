@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .construct import Schedule, find_slot, ticket_cost
-from .evaluate import Job, unassigned_cost
+from .construct import Schedule, cheapest_slot
+from .evaluate import unassigned_cost
 from .problem import EngineerData, Problem, TicketData
 
 
@@ -103,33 +103,17 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
     )
 
 
-def plan_schedule(problem: Problem, jobs: list[Job]) -> Schedule:
-    """The plan's jobs as a schedule, to ask where a left-out ticket would fit."""
-    schedule = Schedule(problem)
-    for job in jobs:
-        schedule.add(job)
-    return schedule
-
-
 def deferred_detail(problem: Problem, ticket: TicketData, schedule: Schedule) -> str:
     """Why a ticket that would fit an empty day is left out of the plan in ``schedule``:
     either it fits a gap but costs more there than left unassigned, or its engineers'
     time is taken."""
-    cheapest: tuple[float, int, int] | None = None  # cost, engineer, start
-    for engineer_index in problem.eligible[ticket.index]:
-        engineer = problem.engineers[engineer_index]
-        slot = find_slot(schedule, ticket, engineer, gaps=True)
-        if slot is None:
-            continue
-        start, end, travel = slot
-        cost = ticket_cost(problem, ticket, engineer, start, end, travel)
-        if cheapest is None or cost < cheapest[0]:
-            cheapest = (cost, engineer_index, start)
+    cheapest = cheapest_slot(schedule, ticket)
     if cheapest is None:
         count = len(problem.eligible[ticket.index])
         engineers = "engineer's" if count == 1 else f"{count} eligible engineers'"
         return f"it would fit an empty day, but its {engineers} time went to weightier work"
-    cost, engineer_index, start = cheapest
+    cost, job = cheapest
+    engineer_index, start = job.engineer, job.start
     engineer = problem.engineers[engineer_index]
     left = unassigned_cost(problem, ticket)
     where = f"it fits on {engineer.id} at {problem.instant(start):%a %H:%M}"
@@ -144,4 +128,4 @@ def deferred_detail(problem: Problem, ticket: TicketData, schedule: Schedule) ->
     return f"{where}, but costs {cost:.2f} there against {left:.2f} left unassigned{why}"
 
 
-__all__ = ["deferred_detail", "plan_schedule", "unassigned_reason"]
+__all__ = ["deferred_detail", "unassigned_reason"]

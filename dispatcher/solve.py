@@ -118,7 +118,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     status = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
 
-
     def valid(jobs: list[Job]) -> bool:
         return not broken_tickets(problem, jobs)
 
@@ -175,7 +174,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             else None,
             valid=valid,
             patience=SMALL_PATIENCE if small else None,
-            adaptive=True,
+            # Small days polish the full model's plan: pairs alone did best there.
+            adaptive=not small,
         )
         status = "feasible"
         if lns_best.total <= best.total + 1e-9:
