@@ -101,6 +101,15 @@ def _at(day: dt.date, hhmm: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(int(hours), int(minutes)))
 
 
+def _two_weekdays(
+    rng: random.Random, cities: Sequence[tuple[str, float, float]]
+) -> tuple[str, float, float, ZoneInfo, list[dt.date]]:
+    """A city (zone, centre) and two consecutive weekdays of a week clear of clock changes."""
+    zone_name, lat, lon = rng.choice(cities)
+    first = rng.choice(SAFE_MONDAYS) + dt.timedelta(days=rng.randint(0, 3))
+    return zone_name, lat, lon, ZoneInfo(zone_name), [first, first + dt.timedelta(days=1)]
+
+
 def _exists(moment: dt.datetime, zone: ZoneInfo) -> bool:
     """False for a local time inside a spring-forward gap."""
     there_and_back = moment.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
@@ -590,10 +599,7 @@ LIGHT_TARGETS = {
 
 def _light(rng: random.Random, engineers: int, tickets: int) -> Built:
     """Plenty of capacity, short jobs arriving through the day, strong client preferences."""
-    zone_name, lat, lon = rng.choice(LIGHT_CITIES)
-    zone = ZoneInfo(zone_name)
-    first = rng.choice(SAFE_MONDAYS) + dt.timedelta(days=rng.randint(0, 3))
-    days = [first, first + dt.timedelta(days=1)]
+    zone_name, lat, lon, zone, days = _two_weekdays(rng, LIGHT_CITIES)
     start, end = _at(days[0], "08:00"), _at(days[1], "17:30")
     business = _Calendar({d: "07:00-19:00" for d in range(5)})
 
@@ -715,10 +721,7 @@ SCARCE_TARGETS = {
 
 def _scarce(rng: random.Random, engineers: int, tickets: int) -> Built:
     """Specialists in short supply, booked appointments, pinned and must-assign tickets."""
-    zone_name, lat, lon = rng.choice(SCARCE_CITIES)
-    zone = ZoneInfo(zone_name)
-    first = rng.choice(SAFE_MONDAYS) + dt.timedelta(days=rng.randint(0, 3))
-    days = [first, first + dt.timedelta(days=1)]
+    zone_name, lat, lon, zone, days = _two_weekdays(rng, SCARCE_CITIES)
     start, end = _at(days[0], "08:00"), _at(days[1], "18:00")
     office = _Calendar({d: "08:00-18:00" for d in range(5)})
     skills = rng.sample(SCARCE_SKILLS, k=rng.randint(8, 12))
