@@ -132,33 +132,32 @@ def improve(
             continue
         # Two workers on one neighbourhood beat two neighbourhoods side by side, one worker
         # each (measured at 50 x 500: better plans on every day tried).
+        solver = cp_model.CpSolver()
         configure_solver(
-            piece.solver,
+            solver,
             kind.seconds if one_worker else min(kind.seconds, remaining),
             workers=workers,
             seed=seed + iteration,
             deadline=deadline - 0.1,
         )
-        _run(piece)
-        used = piece.solver.response_proto.deterministic_time
+        with interrupt.running(solver):
+            code = solver.solve(piece.built.model)
+        used = solver.response_proto.deterministic_time
         spent += used
-        gain = 0.0
-        try:
-            if piece.new_jobs is None:
-                continue
-            new_jobs = [*piece.kept, *piece.new_jobs]
-            if valid is not None and not valid(new_jobs):
-                continue
-            candidate = evaluate(new_jobs)
-            gain = max(0.0, best.total - candidate.total)
-        finally:
-            seen = gain / max(used, 1e-3)
-            known = rate[kind]
-            rate[kind] = seen if known is None else 0.7 * known + 0.3 * seen
+        candidate = None
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            new_jobs = [*piece.kept, *extract_jobs(solver, piece.built)]
+            if valid is None or valid(new_jobs):
+                candidate = evaluate(new_jobs)
+        gain = 0.0 if candidate is None else max(0.0, best.total - candidate.total)
+        seen, known = gain / max(used, 1e-3), rate[kind]
+        rate[kind] = seen if known is None else 0.7 * known + 0.3 * seen
+        if candidate is None:
+            continue
         log.debug(
             "lns %d: %s, %d free, exact %.4f vs %.4f",
             iteration,
-            piece.solver.status_name(piece.code),
+            solver.status_name(code),
             len(piece.free),
             candidate.total,
             best.total,
@@ -191,14 +190,11 @@ def _kind(rate: dict[Kind, float | None], iteration: int) -> Kind:
 
 @dataclass
 class _Piece:
-    """One neighbourhood: its model, ready to solve, and what it frees."""
+    """One neighbourhood: the tickets it frees, the jobs it keeps, and its model."""
 
     free: set[int]
     kept: list[Job]
     built: Built
-    solver: cp_model.CpSolver
-    code: int = cp_model.UNKNOWN
-    new_jobs: list[Job] | None = None
 
 
 def _piece(
@@ -262,14 +258,7 @@ def _piece(
     )
     built = builder.build()
     hint_model(built, [assigned[t] for t in free if t in assigned])
-    return _Piece(free_set, kept, built, cp_model.CpSolver())
-
-
-def _run(piece: _Piece) -> None:
-    with interrupt.running(piece.solver):
-        piece.code = piece.solver.solve(piece.built.model)
-    if piece.code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        piece.new_jobs = extract_jobs(piece.solver, piece.built)
+    return _Piece(free_set, kept, built)
 
 
 def _pain(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> dict[int, float]:
