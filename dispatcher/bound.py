@@ -20,10 +20,16 @@ from .problem import Problem, TicketData
 SAFETY = 1e-9  # relative: float sums may round either way
 
 
-def relaxation_bound(problem: Problem) -> float:
-    """Sum over tickets of the least each could cost in any plan."""
+def least_costs(problem: Problem) -> list[float]:
+    """Per ticket (by index), the least it could cost in any plan."""
     shortest = ModelBuilder(problem, "lower")  # its travel_buffer: the shortest way in
-    total = sum(_least(problem, ticket, shortest) for ticket in problem.tickets)
+    return [_least(problem, ticket, shortest) for ticket in problem.tickets]
+
+
+def relaxation_bound(problem: Problem, least: list[float] | None = None) -> float:
+    """Sum over tickets of the least each could cost in any plan (``least``: those
+    costs, if already known)."""
+    total = sum(least_costs(problem) if least is None else least)
     return total * (1 - SAFETY) if total > 0 else total
 
 
@@ -59,4 +65,4 @@ def _least(problem: Problem, ticket: TicketData, shortest: ModelBuilder) -> floa
     return best
 
 
-__all__ = ["relaxation_bound"]
+__all__ = ["least_costs", "relaxation_bound"]

@@ -255,6 +255,7 @@ def _construct(
     key: Chooser,
     engineers_of: Callable[[TicketData], list[int]] | None = None,
     deadline: float | None = None,
+    worth: Callable[[TicketData, float], bool] | None = None,
 ) -> Schedule:
     for ticket in order:
         if deadline is not None and time.monotonic() > deadline:
@@ -270,7 +271,7 @@ def _construct(
             rank = (*key(ticket, engineer, start, end, travel), engineer_index)
             if best is None or rank < best[0]:
                 best = (rank, Job(ticket.index, engineer_index, start, end))
-        if best is not None:
+        if best is not None and (worth is None or worth(ticket, best[0][0])):
             schedule.add(best[1])
     return schedule
 
@@ -293,9 +294,12 @@ def greedy_plan(
     order: list[TicketData] | None = None,
     engineers_of: Callable[[TicketData], list[int]] | None = None,
     deadline: float | None = None,
+    thrifty: bool = False,
 ) -> list[Job]:
     """Our construction: like the rule of thumb, but a job may fill a gap between jobs and
     goes to the engineer where it adds least to the objective (then finishes earliest).
+    ``thrifty``: a ticket that would cost more placed than left out stays out (unless it
+    must be assigned), leaving its time to the tickets after it.
 
     Past ``deadline`` (a ``time.monotonic()`` instant) it stops and leaves the tickets not
     yet placed unassigned."""
@@ -313,6 +317,15 @@ def greedy_plan(
         ),
         engineers_of=engineers_of,
         deadline=deadline,
+        worth=(
+            lambda ticket, cost: (
+                ticket.must_assign
+                or ticket.fixed_start is not None
+                or cost < unassigned_cost(problem, ticket) - 1e-9
+            )
+        )
+        if thrifty
+        else None,
     ).jobs()
 
 

@@ -97,13 +97,56 @@ def unassigned_risks(problem: Problem, ticket: TicketData) -> tuple[float, float
 def unassigned_cost(problem: Problem, ticket: TicketData) -> float:
     """What leaving a ticket unassigned adds to the objective: its risks, its deferral and
     its lateness up to the horizon's end."""
+    _, _, sla, late, defer = _unassigned_terms(problem, ticket)
+    return sla + late + defer
+
+
+def _unassigned_terms(
+    problem: Problem, ticket: TicketData
+) -> tuple[float, float, float, float, float]:
+    """(response risk, resolution risk, SLA cost, lateness, deferral) of leaving it out."""
     weights = problem.weights
     respond, resolve = unassigned_risks(problem, ticket)
-    cost = ticket.weight * (
-        weights.response * respond + weights.resolution * resolve + weights.deferral
-    )
+    sla = ticket.weight * (weights.response * respond + weights.resolution * resolve)
     late = max(0, problem.horizon_end - ticket.resolution_due)
-    return cost + ticket.weight * weights.late_per_hour * late / 60
+    lateness = ticket.weight * weights.late_per_hour * late / 60
+    return respond, resolve, sla, lateness, ticket.weight * weights.deferral
+
+
+def _assigned_terms(problem: Problem, job: Job) -> tuple[float, float, float, float, float]:
+    """(response risk, resolution risk, SLA cost, lateness, preference) of one job."""
+    weights = problem.weights
+    ticket = problem.tickets[job.ticket]
+    respond = response_risk(ticket, job.start)
+    resolve = resolution_risk(problem, ticket, problem.engineers[job.engineer], job.start)
+    sla = ticket.weight * (weights.response * respond + weights.resolution * resolve)
+    late = ticket.weight * weights.late_per_hour * max(0, job.end - ticket.resolution_due) / 60
+    prefer = (
+        weights.preference if ticket.preferred and job.engineer not in ticket.preferred else 0.0
+    )
+    return respond, resolve, sla, late, prefer
+
+
+def partial_total(problem: Problem, jobs: list[Job], tickets: set[int]) -> float:
+    """The objective's share of a few engineers: ``jobs`` must be every job of their
+    engineers (travel is walked per engineer), and ``tickets`` not among them count as
+    unassigned. Two schedules that differ only on those engineers and tickets differ in
+    ``evaluate(...).total`` by the difference of this (daily plans: no disruption)."""
+    weights = problem.weights
+    by_engineer: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    total = 0.0
+    for job in jobs:
+        by_engineer[job.engineer].append((job.ticket, job.start, job.end))
+        _, _, sla, late, prefer = _assigned_terms(problem, job)
+        total += sla + late + prefer
+    minutes = sum(
+        step.travel
+        for engineer_index, engineer_jobs in by_engineer.items()
+        for step in walk(problem, problem.engineers[engineer_index], engineer_jobs)
+    )
+    placed = {job.ticket for job in jobs}
+    total += sum(unassigned_cost(problem, problem.tickets[t]) for t in tickets - placed)
+    return total + weights.travel_per_hour * minutes / 60
 
 
 def evaluate(
@@ -138,33 +181,22 @@ def evaluate(
     costs: dict[int, JobCost] = {}
     assigned: set[int] = set()
     for job in jobs:
-        ticket = problem.tickets[job.ticket]
-        engineer = problem.engineers[job.engineer]
         assigned.add(job.ticket)
-        respond = response_risk(ticket, job.start)
-        resolve = resolution_risk(problem, ticket, engineer, job.start)
+        respond, resolve, job_sla, late, prefer = _assigned_terms(problem, job)
         costs[job.ticket] = JobCost(travel_of.get(job.ticket, 0), respond, resolve)
         travel_minutes += travel_of.get(job.ticket, 0)
-        sla += ticket.weight * (weights.response * respond + weights.resolution * resolve)
-        lateness += (
-            ticket.weight * weights.late_per_hour * max(0, job.end - ticket.resolution_due) / 60
-        )
-        if ticket.preferred and job.engineer not in ticket.preferred:
-            preference += weights.preference
+        sla += job_sla
+        lateness += late
+        preference += prefer
     unassigned: dict[int, tuple[float, float]] = {}
     for ticket in problem.tickets:
         if ticket.index in assigned or ticket.index in done:
             continue
-        respond, resolve = unassigned_risks(problem, ticket)
+        respond, resolve, ticket_sla, late, defer = _unassigned_terms(problem, ticket)
         unassigned[ticket.index] = (respond, resolve)
-        sla += ticket.weight * (weights.response * respond + weights.resolution * resolve)
-        lateness += (
-            ticket.weight
-            * weights.late_per_hour
-            * max(0, problem.horizon_end - ticket.resolution_due)
-            / 60
-        )
-        deferral += ticket.weight * weights.deferral
+        sla += ticket_sla
+        lateness += late
+        deferral += defer
     travel = weights.travel_per_hour * travel_minutes / 60
     total = sla + lateness + deferral + travel + preference + disruption
     return Evaluation(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,6 +67,7 @@ def improve(
     work: float | None = None,
     patience: int | None = None,
     adaptive: bool = False,
+    partial: Callable[[list[Job], set[int]], float] | None = None,
 ) -> tuple[list[Job], Evaluation]:
     """Improve ``jobs`` until the deadline; returns the best jobs and their evaluation.
 
@@ -78,6 +80,9 @@ def improve(
     ``adaptive`` mixes single-engineer and pair neighbourhoods, favouring the shape that
     has gained most per deterministic second so far (pairs only without it).
     With ``patience`` it stops after that many neighbourhoods in a row improve nothing.
+    ``partial`` prices a few engineers' jobs plus the given tickets left out (see
+    ``evaluate.partial_total``): a neighbourhood is then evaluated in full only when its
+    share gains (daily plans; rescheduling's disruption is not in it).
     With one worker the search is reproducible: it stops once the sub-solves have used
     ``work`` deterministic seconds (the wall-clock deadline stays as a guard only).
     """
@@ -93,6 +98,7 @@ def improve(
     last_improved = 0
     one_worker = workers == 1 and work is not None
     related = _Related(problem)
+    pain: tuple[Evaluation, dict[int, float]] | None = None  # the best plan's, until it changes
     rate: dict[Kind, float | None] = {SINGLE: None, PAIR: None}  # gain per deterministic s
     while time.monotonic() + 0.15 < deadline and not interrupt.stop_requested():
         kind = _kind(rate, iteration) if adaptive else PAIR
@@ -105,6 +111,8 @@ def improve(
             break
         iteration += 1
         seeds = focus if focus and (focus_only or iteration % 2 == 1) else movable_engineers
+        if iteration % 2 == 0 and (pain is None or pain[0] is not best):
+            pain = (best, _pain(problem, best_jobs, best))
         chosen = _neighbourhood(
             problem,
             related,
@@ -112,7 +120,7 @@ def improve(
             rng,
             seeds,
             within=focus if focus_only else None,
-            pain=_pain(problem, best_jobs, best) if iteration % 2 == 0 else None,
+            pain=pain[1] if pain is not None and iteration % 2 == 0 else None,
             size=kind.engineers,
         )
         piece = _piece(
@@ -145,11 +153,22 @@ def improve(
         used = solver.response_proto.deterministic_time
         spent += used
         candidate = None
+        gain = 0.0
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            new_jobs = [*piece.kept, *extract_jobs(solver, piece.built)]
-            if valid is None or valid(new_jobs):
-                candidate = evaluate(new_jobs)
-        gain = 0.0 if candidate is None else max(0.0, best.total - candidate.total)
+            built_jobs = extract_jobs(solver, piece.built)
+            if partial is not None:
+                # Only the chosen engineers' share changed: price that first, and evaluate
+                # (and check) the whole plan only when it gains.
+                around = set(chosen)
+                before = partial([j for j in best_jobs if j.engineer in around], piece.free)
+                after = partial(
+                    [*(j for j in piece.kept if j.engineer in around), *built_jobs], piece.free
+                )
+                gain = max(0.0, before - after)
+            if partial is None or gain > 1e-9:
+                new_jobs = [*piece.kept, *built_jobs]
+                candidate = evaluate(new_jobs) if valid is None or valid(new_jobs) else None
+                gain = 0.0 if candidate is None else max(0.0, best.total - candidate.total)
         seen, known = gain / max(used, 1e-3), rate[kind]
         rate[kind] = seen if known is None else 0.7 * known + 0.3 * seen
         if candidate is None:
@@ -287,16 +306,20 @@ class _Related:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         self.shared: dict[int, dict[int, int]] = {}
+        self.tickets_of: list[list[int]] | None = None
 
     def of(self, engineer: int) -> dict[int, int]:
+        if self.tickets_of is None:
+            self.tickets_of = [[] for _ in self.problem.engineers]
+            for ticket, eligible in enumerate(self.problem.eligible):
+                for other in eligible:
+                    self.tickets_of[other].append(ticket)
         if engineer not in self.shared:
-            overlap: dict[int, int] = {}
-            for eligible in self.problem.eligible:
-                if engineer in eligible:
-                    for other in eligible:
-                        if other != engineer:
-                            overlap[other] = overlap.get(other, 0) + 1
-            self.shared[engineer] = overlap
+            overlap: Counter[int] = Counter()
+            for ticket in self.tickets_of[engineer]:
+                overlap.update(self.problem.eligible[ticket])
+            del overlap[engineer]
+            self.shared[engineer] = dict(overlap)
         return self.shared[engineer]
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from . import interrupt
-from .bound import relaxation_bound
+from .bound import least_costs, relaxation_bound
 from .construct import Schedule, fill_unassigned, greedy_plan, reference_order
-from .evaluate import Evaluation, Job, evaluate
+from .evaluate import Evaluation, Job, evaluate, partial_total, unassigned_cost
 from .feasibility import broken_tickets
 from .lns import improve
 from .model import SCALE, ModelBuilder, configure_solver, extract_jobs, hint_model
@@ -92,13 +92,19 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     # One worker: budgets are fixed shares of the time limit (deterministic time), so the
     # same input gives the same plan; several workers share whatever time is left.
     one_worker = workers == 1
-    orders = _orders(problem, _start_count(problem, options.time_limit), options.seed)
+    # Each ticket alone: a bound at any size, and what placing each ticket can save at most.
+    least = least_costs(problem)
+    orders = _orders(problem, _start_count(problem, options.time_limit), options.seed, least)
     for number, order in enumerate(orders):
         began = time.monotonic()
         # The first construction may take at most half the limit; what it has not placed
         # by then stays unassigned, for the search to place.
         jobs = greedy_plan(
-            problem, Schedule(problem), order, deadline=started + GREEDY_SHARE * options.time_limit
+            problem,
+            Schedule(problem),
+            order,
+            deadline=started + GREEDY_SHARE * options.time_limit,
+            thrifty=True,
         )
         evaluation = exact(jobs)
         if number == 0 or evaluation.total < best.total - 1e-9:
@@ -113,8 +119,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         if time.monotonic() + took > started + GREEDY_SHARE * options.time_limit:
             break
     heuristic_objective = best.total
-    # Each ticket alone: a bound at any size, computed inside the time limit.
-    alone = relaxation_bound(problem)
+    alone = relaxation_bound(problem, least)
     status = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
 
@@ -176,6 +181,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             patience=SMALL_PATIENCE if small else None,
             # Small days polish the full model's plan: pairs alone did best there.
             adaptive=not small,
+            partial=lambda jobs, tickets: partial_total(problem, jobs, tickets),
         )
         status = "feasible"
         if lns_best.total <= best.total + 1e-9:
@@ -215,12 +221,17 @@ def _start_count(problem: Problem, time_limit: float) -> int:
     return max(1, min(8, int(0.3 * time_limit / max(seconds_each, 1e-6))))
 
 
-def _orders(problem: Problem, count: int, seed: int) -> list[list[TicketData]]:
-    """Appointments first, then the rest by: weight (the rule of thumb's order), weight per
-    square root of effort, weight per effort, due time, then seeded perturbations."""
+def _orders(problem: Problem, count: int, seed: int, least: list[float]) -> list[list[TicketData]]:
+    """Appointments first, then the rest by: what placing the ticket can save at most (its
+    cost left out less its ``least`` cost) per square root of effort, that saving alone,
+    weight (the rule of thumb's order), weight per square root of effort, weight per effort,
+    due time, then seeded perturbations of the first."""
     fixed = [t for t in reference_order(problem) if t.fixed_start is not None]
     others = [t for t in problem.tickets if t.fixed_start is None]
+    saving = {t.index: unassigned_cost(problem, t) - least[t.index] for t in others}
     keys: list[Callable[[TicketData], tuple[float, ...]]] = [
+        lambda t: (-saving[t.index] / math.sqrt(t.p50), t.resolution_due),
+        lambda t: (-saving[t.index], t.resolution_due),
         lambda t: (-t.weight, t.resolution_due),
         lambda t: (-t.weight / math.sqrt(t.p50), t.resolution_due),
         lambda t: (-t.weight / t.p50, t.resolution_due),
@@ -232,7 +243,10 @@ def _orders(problem: Problem, count: int, seed: int) -> list[list[TicketData]]:
         noise = {t.index: rng.lognormvariate(0, 0.4) for t in others}
         orders.append(
             fixed
-            + sorted(others, key=lambda t: (-t.weight * noise[t.index] / math.sqrt(t.p50), t.id))
+            + sorted(
+                others,
+                key=lambda t: (-saving[t.index] * noise[t.index] / math.sqrt(t.p50), t.id),
+            )
         )
     return orders
 

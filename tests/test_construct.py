@@ -58,10 +58,8 @@ def test_left_out_tickets_go_back_where_that_pays():
         assert ticket in before.unassigned_risk
 
 
-def test_deferred_detail_names_the_cost_not_a_busy_day():
-    """A cheap break-fix ticket whose client prefers an engineer who cannot take it: placing
-    it on anyone else costs the preference weight, more than deferring it. The plan leaves it
-    out, and the detail says why instead of blaming weightier work."""
+def _picky() -> str:
+    """A cheap break-fix ticket whose client prefers bob, who lacks its skill."""
     text = scenario_text(
         """
 engineers:
@@ -78,7 +76,14 @@ tickets:
         "  - {id: picky, sla: break-fix, site: shop, preferred_engineers: [bob]}",
     )
     text += "weights: {preference: 2.0}\n"
-    problem = load_scenario_text(text, "picky.yaml")
+    return text
+
+
+def test_deferred_detail_names_the_cost_not_a_busy_day():
+    """A cheap break-fix ticket whose client prefers an engineer who cannot take it: placing
+    it on anyone else costs the preference weight, more than deferring it. The plan leaves it
+    out, and the detail says why instead of blaming weightier work."""
+    problem = load_scenario_text(_picky(), "picky.yaml")
     ticket = problem.tickets[0]
     assert unassigned_cost(problem, ticket) < 2.0  # deferring is the cheaper choice
     plan = solve_scenario(problem, time_limit=2, workers=1, seed=0)
@@ -108,3 +113,43 @@ tickets:
     assert (
         left.detail == "it would fit an empty day, but its engineer's time went to weightier work"
     )
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), share=st.integers(2, 5))
+def test_partial_total_prices_a_change_like_the_whole_objective(seed, share):
+    """Two plans that differ on a few engineers only: the difference of those engineers'
+    share (their jobs, plus the tickets that moved left out) is the difference of the
+    whole objective."""
+    import random
+
+    from dispatcher.evaluate import partial_total
+
+    problem = load_scenario_text(generate_scenario(5, 40, days=2, seed=seed % 7), "part.yaml")
+    before = greedy_plan(problem)
+    rng = random.Random(seed)
+    around = set(rng.sample(range(len(problem.engineers)), 2))
+    # The change: every share-th job of those engineers is left out.
+    theirs = [job for job in before if job.engineer in around]
+    dropped = theirs[::share]
+    after = [job for job in before if job not in dropped]
+    tickets = {job.ticket for job in theirs}
+    whole = evaluate(problem, after).total - evaluate(problem, before).total
+    part = partial_total(
+        problem, [j for j in after if j.engineer in around], tickets
+    ) - partial_total(problem, theirs, tickets)
+    assert abs(whole - part) <= 1e-6 * max(1.0, abs(whole))
+
+
+def test_thrifty_construction_leaves_out_what_costs_more_placed():
+    """A ticket whose client prefers an engineer who cannot take it costs more placed (the
+    preference) than left out: the thrifty greedy leaves it out, the plain one places it;
+    once it must be assigned, both place it."""
+    text = _picky()
+    problem = load_scenario_text(text, "picky.yaml")
+    assert greedy_plan(problem, thrifty=True) == []
+    assert len(greedy_plan(problem)) == 1
+    must = load_scenario_text(
+        text.replace("skills: [windows]}", "skills: [windows], must_assign: true}"), "must.yaml"
+    )
+    assert len(greedy_plan(must, thrifty=True)) == 1
