@@ -259,6 +259,7 @@ def _piece(
     candidates = {
         ticket: [e for e in engineers_of_ticket[ticket] if e in chosen_set] for ticket in free
     }
+    local = _local_buffer(problem, chosen_set, [*kept, *(background or [])], candidates)
     builder = ModelBuilder(
         problem,
         "upper",
@@ -267,7 +268,9 @@ def _piece(
         candidates=candidates,
         frozen={**frozen_unassigned, **{job.ticket: job for job in kept}},
         frozen_as_fixed=True,
-        buffer_of=buffer_of,
+        buffer_of=local
+        if buffer_of is None
+        else (lambda ticket, engineer: min(local(ticket, engineer), buffer_of(ticket, engineer))),
         previous=previous,
         keep={
             t: (assigned[t].engineer, assigned[t].start, best.jobs[t].travel)
@@ -278,6 +281,46 @@ def _piece(
     built = builder.build()
     hint_model(built, [assigned[t] for t in free if t in assigned])
     return _Piece(free_set, kept, built)
+
+
+def _local_buffer(
+    problem: Problem,
+    chosen: set[int],
+    placed: list[Job],
+    candidates: dict[int, list[int]],
+) -> Callable[[TicketData, EngineerData], int]:
+    """Travel to reserve before an on-site start in a neighbourhood: the longest way in from
+    where a chosen engineer could be before it (home, the sites of their jobs that stay, the
+    sites of the freed tickets they may take). Never less than the real travel, and far
+    tighter than the longest way in from every site of the day."""
+    origins: dict[int, set[int]] = {e: set() for e in chosen}
+    for engineer in chosen:
+        home = problem.engineers[engineer].home
+        if home is not None:
+            origins[engineer].add(home)
+    for job in placed:
+        site = problem.tickets[job.ticket].site
+        if job.engineer in chosen and problem.tickets[job.ticket].onsite and site is not None:
+            origins[job.engineer].add(site)
+    for ticket_index, engineers in candidates.items():
+        ticket = problem.tickets[ticket_index]
+        if ticket.onsite and ticket.site is not None:
+            for engineer in engineers:
+                origins[engineer].add(ticket.site)
+    known: dict[tuple[int, int], int] = {}
+
+    def buffer(ticket: TicketData, engineer: EngineerData) -> int:
+        if not ticket.onsite or ticket.site is None:
+            return 0
+        key = (ticket.site, engineer.index)
+        if key not in known:
+            known[key] = max(
+                (problem.travel(origin, ticket.site) for origin in origins[engineer.index]),
+                default=0,
+            )
+        return known[key]
+
+    return buffer
 
 
 def _pain(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> dict[int, float]:
