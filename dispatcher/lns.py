@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from . import interrupt
-from .evaluate import Evaluation, Job
+from .evaluate import Evaluation, Job, unassigned_cost
 from .model import Built, ModelBuilder, configure_solver, extract_jobs, hint_model
 from .problem import EngineerData, Problem, TicketData
 
@@ -44,6 +44,7 @@ PAIR = Kind(NEIGHBOURHOOD_ENGINEERS, MAX_FREE_TICKETS, SUB_SOLVE_SECONDS)
 # One engineer's day re-sequenced, with waiting tickets swapped in: cheap, so many more of
 # them fit (at 200 x 2000 these alone beat pairs by 1%; at 50 x 500 it depends on the day).
 SINGLE = Kind(1, 12, 0.1)
+WAITING_NOISE = 0.5  # spread of the random factor on a waiting ticket's cost, when picked
 EXPLORE_EVERY = 4  # adaptive search: every this many neighbourhoods, try the other shape
 
 
@@ -245,7 +246,9 @@ def _piece(
         and t.index not in locked
         and chosen_set & set(engineers_of_ticket[t.index])
     ]
-    rng.shuffle(waiting)
+    # Waiting tickets that cost most left out first, with some noise so each visit differs.
+    noise = {t: rng.lognormvariate(0, WAITING_NOISE) for t in waiting}
+    waiting.sort(key=lambda t: (-unassigned_cost(problem, problem.tickets[t]) * noise[t], t))
     free += waiting[: max(0, most - len(free))]
     free_set = set(free)
     if not free_set:
