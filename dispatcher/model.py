@@ -106,6 +106,8 @@ class ModelBuilder:
         self._onsite_sites: list[set[int]] | None = None
         self._site_visits: Counter[int] | None = None
         self._buffers: dict[tuple[int, int], int] = {}
+        self._ranked: dict[int, list[tuple[int, int]]] = {}
+        self._origin_sites: list[int] | None = None
 
     # -- helpers -------------------------------------------------------------
 
@@ -159,19 +161,44 @@ class ModelBuilder:
         return self._buffers[key]
 
     def _way_in(self, ticket: TicketData, engineer: EngineerData) -> int:
-        assert ticket.site is not None
+        site = ticket.site
+        assert site is not None
         if self._onsite_sites is None:
             self._onsite_sites = self._sites_per_engineer()
-        origins = set(self._onsite_sites[engineer.index])
-        if engineer.home is not None:
-            origins.add(engineer.home)
+        origins = self._onsite_sites[engineer.index]
+        travel = self.problem.travel
+        from_home = travel(engineer.home, site) if engineer.home is not None else None
         if self.mode == "lower":
             # Another visit at the same site could come right before this one.
-            others = self._visits_per_site()[ticket.site]
-            if others <= 1 and engineer.home != ticket.site:
-                origins.discard(ticket.site)
-            return min((self.problem.travel(o, ticket.site) for o in origins), default=0)
-        return max((self.problem.travel(o, ticket.site) for o in origins), default=0)
+            alone = self._visits_per_site()[site] <= 1 and engineer.home != site
+            best = from_home
+            for minutes, origin in self._ranked_origins(site):  # nearest first
+                if best is not None and minutes >= best:
+                    break
+                if origin in origins and not (alone and origin == site):
+                    best = minutes
+                    break
+            return best if best is not None else 0
+        longest = from_home
+        for minutes, origin in reversed(self._ranked_origins(site)):  # farthest first
+            if longest is not None and minutes <= longest:
+                break
+            if origin in origins:
+                longest = minutes
+                break
+        return longest if longest is not None else 0
+
+    def _ranked_origins(self, site: int) -> list[tuple[int, int]]:
+        """(travel into ``site``, origin) from every site an engineer could be at, nearest
+        first: the shortest or longest way in is then the first origin of an engineer's in
+        this list, or in its reverse."""
+        if site not in self._ranked:
+            if self._origin_sites is None:
+                assert self._onsite_sites is not None
+                self._origin_sites = sorted(set().union(*self._onsite_sites))
+            travel = self.problem.travel
+            self._ranked[site] = sorted((travel(o, site), o) for o in self._origin_sites)
+        return self._ranked[site]
 
     def risk_segments(
         self, ticket: TicketData, engineer: EngineerData, first: int, last: int

@@ -148,3 +148,38 @@ def test_relaxation_bound_is_below_every_plan(engineers, tickets, seed):
     bound = relaxation_bound(problem)
     for jobs in (reference_plan(problem), greedy_plan(problem), []):
         assert bound <= evaluate(problem, jobs).total + 1e-9
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 1000))
+def test_travel_buffers_are_the_shortest_and_longest_way_in(seed):
+    """The model's travel buffer, found through sites ranked by distance, equals the
+    shortest (relaxed twin) or longest (upper model) trip into the site from anywhere the
+    engineer could be: their home or the site of an on-site ticket they could take."""
+    from dispatcher.model import ModelBuilder
+
+    problem = load_scenario_text(generate_scenario(6, 40, days=2, seed=seed), "ways.yaml")
+    visits = {}
+    for ticket in problem.tickets:
+        if ticket.onsite and ticket.site is not None:
+            visits[ticket.site] = visits.get(ticket.site, 0) + 1
+    for mode in ("lower", "upper"):
+        builder = ModelBuilder(problem, mode)
+        for ticket in problem.tickets:
+            if not ticket.onsite or ticket.site is None:
+                continue
+            for engineer_index in problem.eligible[ticket.index]:
+                engineer = problem.engineers[engineer_index]
+                origins = {
+                    t.site
+                    for t in problem.tickets
+                    if t.onsite
+                    and t.site is not None
+                    and engineer_index in problem.eligible[t.index]
+                }
+                if mode == "lower" and visits[ticket.site] <= 1 and engineer.home != ticket.site:
+                    origins.discard(ticket.site)
+                origins.add(engineer.home)
+                ways = [problem.travel(origin, ticket.site) for origin in origins]
+                expected = min(ways) if mode == "lower" else max(ways)
+                assert builder.travel_buffer(ticket, engineer) == expected
