@@ -194,7 +194,12 @@ def improve(
             last_improved = iteration
             if on_improvement is not None:
                 on_improvement(best.total)
-    log.info("lns: %d neighbourhoods, best %.4f", iteration, best.total)
+    log.info(
+        "lns: %d neighbourhoods, best %.4f; gain per deterministic s: %s",
+        iteration,
+        best.total,
+        ", ".join(f"{k.engineers}x{k.tickets}={v or 0:.3g}" for k, v in rate.items()),
+    )
     return best_jobs, best
 
 
