@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-import logging
-import os
-import sys
-from collections import Counter
-from pathlib import Path
-from typing import Any, NoReturn
+import time
 
-import click
-from rich.console import Console
-from rich.table import Table
+# The command's start, before the heavy imports: a time limit counts from here.
+STARTED = time.monotonic()
 
-from . import interrupt
-from .errors import InputError
+import logging  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, NoReturn  # noqa: E402
+
+import click  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from . import interrupt  # noqa: E402
+from .errors import InputError  # noqa: E402
 
 err_console = Console(stderr=True, highlight=False)
+IMPORT_ALLOWANCE = 2.0  # seconds: a command begun this soon after the imports started there
+
+
+def _command_start() -> float:
+    """The instant a time limit counts from: the process's start (imports and loading the
+    scenario count) when the command came right after it, else now (a process that runs
+    several commands, as tests do)."""
+    now = time.monotonic()
+    return STARTED if now - STARTED < IMPORT_ALLOWANCE else now
 
 
 def _console() -> Console:
@@ -118,18 +132,26 @@ def plan(
     from .api import solve_scenario
     from .loader import load_scenario
     from .planio import write_plan
+    from .solve import SolveOptions
 
+    started = _command_start()
     problem = load_scenario(scenario)
     with interrupt.graceful():
         if quiet:
-            result_plan = solve_scenario(problem, time_limit=time_limit, seed=seed, workers=workers)
+            options = SolveOptions(
+                time_limit=time_limit, seed=seed, workers=workers, started=started
+            )
+            result_plan = solve_scenario(problem, options=options)
         else:
             from .progress import SolveProgress
-            from .solve import SolveOptions
 
             with SolveProgress(err_console, time_limit) as progress:
                 options = SolveOptions(
-                    time_limit=time_limit, seed=seed, workers=workers, progress=progress.update
+                    time_limit=time_limit,
+                    seed=seed,
+                    workers=workers,
+                    progress=progress.update,
+                    started=started,
                 )
                 result_plan = solve_scenario(problem, options=options)
         write_plan(result_plan, output)
