@@ -99,6 +99,7 @@ def improve(
     last_improved = 0
     one_worker = workers == 1 and work is not None
     related = _Related(problem)
+    turns: dict[tuple[int, ...], list[int]] = {}  # engineers still to start a neighbourhood
     pain: tuple[Evaluation, dict[int, float]] | None = None  # the best plan's, until it changes
     rate: dict[Kind, float | None] = {SINGLE: None, PAIR: None}  # gain per deterministic s
     while time.monotonic() + 0.15 < deadline and not interrupt.stop_requested():
@@ -123,6 +124,7 @@ def improve(
             within=focus if focus_only else None,
             pain=pain[1] if pain is not None and iteration % 2 == 0 else None,
             size=kind.engineers,
+            turns=turns,
         )
         piece = _piece(
             problem,
@@ -383,12 +385,20 @@ def _neighbourhood(
     within: list[int] | None = None,
     pain: dict[int, float] | None = None,
     size: int = NEIGHBOURHOOD_ENGINEERS,
+    turns: dict[tuple[int, ...], list[int]] | None = None,
 ) -> list[int]:
     """A random engineer plus the engineers who share the most tickets with them
     (only engineers ``within`` the given ones, when given)."""
     if pain:  # weighted towards where the plan hurts
         weights = [pain.get(e, 0.0) + 1e-3 for e in engineers]
         seed_engineer = rng.choices(engineers, weights=weights)[0]
+    elif turns is not None:  # each engineer in turn, in a shuffled order
+        key = tuple(engineers)
+        if not turns.get(key):
+            queue = list(engineers)
+            rng.shuffle(queue)
+            turns[key] = queue
+        seed_engineer = turns[key].pop()
     else:
         seed_engineer = rng.choice(engineers)
     if size <= 1:
