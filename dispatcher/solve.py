@@ -100,6 +100,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     # Each ticket alone: a bound at any size, and what placing each ticket can save at most.
     least = least_costs(problem)
     orders = _orders(problem, _start_count(problem, options.time_limit), options.seed, least)
+    best_order = orders[0]
     for number, order in enumerate(orders):
         began = time.monotonic()
         # The first construction may take at most half the limit; what it has not placed
@@ -113,7 +114,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         )
         evaluation = exact(jobs)
         if number == 0 or evaluation.total < best.total - 1e-9:
-            best_jobs, best = jobs, evaluation
+            best_jobs, best, best_order = jobs, evaluation, order
         took = time.monotonic() - began
         if interrupt.stop_requested():
             break
@@ -135,7 +136,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         # The buffered construction satisfies the model (every travel buffer is the longest
         # way in), so the search starts from a solution; its result is re-checked anyway.
         hint_jobs = greedy_plan(
-            problem, _buffered(problem, builder), engineers_of=builder.engineers_of
+            problem,
+            _buffered(problem, builder),
+            best_order,
+            engineers_of=builder.engineers_of,
+            thrifty=True,
         )
         built = builder.build()
         hint_model(built, hint_jobs)
