@@ -203,3 +203,24 @@ def test_travel_buffers_are_the_shortest_and_longest_way_in(seed):
                 ways = [problem.travel(origin, ticket.site) for origin in origins]
                 expected = min(ways) if mode == "lower" else max(ways)
                 assert builder.travel_buffer(ticket, engineer) == expected
+
+
+def test_a_binding_tier_cap_orders_its_tickets_by_saving_per_lane_minute():
+    """Break-fix work far beyond what one-at-a-time lets run makes its lane scarce: the
+    first construction order weighs those tickets per minute of lane. With a cap nobody
+    reaches, effort counts as for any ticket."""
+    from dispatcher.solve import _effort_scale, _lane_scales
+
+    text = generate_scenario(20, 150, days=2, seed=0)
+    assert "policy: {tier_caps: {break_fix: 1}}" in text
+    capped = load_scenario_text(text, "capped.yaml")
+    lanes = _lane_scales(capped)
+    efforts = sorted(t.p50 for t in capped.tickets if t.tier == "break_fix")
+    assert lanes == {"break_fix": efforts[len(efforts) // 2]}
+    ticket = next(t for t in capped.tickets if t.tier == "break_fix")
+    assert _effort_scale(ticket, lanes) == ticket.p50 / lanes["break_fix"] ** 0.5
+    roomy = load_scenario_text(
+        text.replace("tier_caps: {break_fix: 1}", "tier_caps: {break_fix: 1000}"), "roomy.yaml"
+    )
+    assert _lane_scales(roomy) == {}
+    assert _effort_scale(ticket, {}) == ticket.p50**0.5
