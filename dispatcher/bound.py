@@ -13,7 +13,7 @@ it is weak when the day is crowded, but it is a proven bound on
 from __future__ import annotations
 
 from .construct import ticket_cost
-from .evaluate import unassigned_risks
+from .evaluate import unassigned_cost
 from .model import ModelBuilder
 from .problem import Problem, TicketData
 
@@ -33,20 +33,8 @@ def relaxation_bound(problem: Problem, least: list[float] | None = None) -> floa
     return total * (1 - SAFETY) if total > 0 else total
 
 
-def _unassigned_cost(problem: Problem, ticket: TicketData) -> float:
-    weights = problem.weights
-    respond, resolve = unassigned_risks(problem, ticket)
-    late = max(0, problem.horizon_end - ticket.resolution_due)
-    return ticket.weight * (
-        weights.response * respond
-        + weights.resolution * resolve
-        + weights.deferral
-        + weights.late_per_hour * late / 60
-    )
-
-
 def _least(problem: Problem, ticket: TicketData, shortest: ModelBuilder) -> float:
-    best = _unassigned_cost(problem, ticket)
+    best = unassigned_cost(problem, ticket)
     latest = ticket.latest_start
     for engineer_index in problem.eligible[ticket.index]:
         engineer = problem.engineers[engineer_index]
