@@ -318,10 +318,9 @@ def greedy_plan(
         engineers_of=engineers_of,
         deadline=deadline,
         worth=(
+            # Appointments count as must-assign tickets (the loader marks them so).
             lambda ticket, cost: (
-                ticket.must_assign
-                or ticket.fixed_start is not None
-                or cost < unassigned_cost(problem, ticket) - 1e-9
+                ticket.must_assign or cost < unassigned_cost(problem, ticket) - 1e-9
             )
         )
         if thrifty
