@@ -58,7 +58,7 @@ def emergency(scenario: dict, now: str) -> dict:
 
 
 def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
-    from dispatcher.generator import generate_scenario
+    from dispatcher.io.generator import generate_scenario
 
     scenario_path = workdir / f"day-{seed}.yaml"
     scenario_path.write_text(generate_scenario(ENGINEERS, TICKETS, days=2, seed=seed))
@@ -97,9 +97,9 @@ def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
     done.check_returncode()
     checked = _dispatch("check", str(scenario_path), str(new_path), "--base", str(plan_path))
 
-    from dispatcher.loader import load_scenario
-    from dispatcher.planio import read_plan
-    from dispatcher.timeconv import to_utc
+    from dispatcher.io.loader import load_scenario
+    from dispatcher.io.planfile import read_plan
+    from dispatcher.semantics.timeconv import to_utc
 
     problem = load_scenario(scenario_path)
     old, new = read_plan(plan_path), read_plan(new_path)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.families import FAMILIES, write_family
 
 if TYPE_CHECKING:
-    from dispatcher.problem import Problem
+    from dispatcher.semantics.problem import Problem
 
 # Runs a command and prints its peak resident memory (KiB): one process per measurement.
 PEAK_WRAPPER = (
@@ -58,7 +58,7 @@ def write_scenario(family: str, size: str, seed: int, directory: Path) -> Path:
     """The scenario of one run: ``dispatch generate``'s, or a family's."""
     engineers, tickets, _ = SIZES[size]
     if family == GENERATED:
-        from dispatcher.generator import generate_scenario
+        from dispatcher.io.generator import generate_scenario
 
         directory.mkdir(parents=True, exist_ok=True)
         scenario = directory / f"{size}-{seed}.yaml"
@@ -68,9 +68,9 @@ def write_scenario(family: str, size: str, seed: int, directory: Path) -> Path:
 
 
 def run_one(size: str, seed: int, workdir: Path, family: str = GENERATED) -> dict[str, object]:
-    from dispatcher.construct import reference_plan
-    from dispatcher.evaluate import evaluate
-    from dispatcher.loader import load_scenario
+    from dispatcher.io.loader import load_scenario
+    from dispatcher.semantics.evaluate import evaluate
+    from dispatcher.solver.construct import reference_plan
 
     _, _, limit = SIZES[size]
     scenario = write_scenario(family, size, seed, run_directory(workdir, family, size, seed))
@@ -171,9 +171,10 @@ def run_one(size: str, seed: int, workdir: Path, family: str = GENERATED) -> dic
 
 def check_reference(problem: Problem, scenario: Path) -> str:
     """The checker's complaints about the rule of thumb's plan (empty when it passes)."""
-    from dispatcher.construct import reference_plan
-    from dispatcher.evaluate import evaluate
-    from dispatcher.planio import build_plan, write_plan
+    from dispatcher.io.planfile import write_plan
+    from dispatcher.semantics.evaluate import evaluate
+    from dispatcher.solver.assemble import build_plan
+    from dispatcher.solver.construct import reference_plan
 
     jobs = reference_plan(problem)
     plan = build_plan(

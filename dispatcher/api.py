@@ -11,12 +11,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from dispatcher.io.loader import load_scenario, load_scenario_text
+from dispatcher.semantics.problem import Problem
+from dispatcher.solver.assemble import build_plan
+from dispatcher.solver.solve import SolveOptions, solve
 from models import Plan, Ticket
-
-from .loader import load_scenario, load_scenario_text
-from .planio import build_plan
-from .problem import Problem
-from .solve import SolveOptions, solve
 
 
 def _problem(scenario: Problem | str | Path | Mapping[str, Any]) -> Problem:
@@ -49,8 +48,8 @@ def solve_scenario(
 def _tickets(tickets: Iterable[Ticket | Mapping[str, Any]]) -> Any:
     from pydantic import ValidationError
 
-    from .errors import InputError, InputIssue
-    from .reschedule import AddedTickets
+    from dispatcher.errors import InputError, InputIssue
+    from dispatcher.solver.reschedule import AddedTickets
 
     parsed = []
     for i, ticket in enumerate(tickets):
@@ -90,7 +89,7 @@ def reschedule_plan(
     ``"ENG"`` or ``"ENG@FROM/TO"``; ``done``: ticket ids; ``overrun``: ``"TICKET@UNTIL"``.
     Returns a RescheduleResult: ``.plan`` (a models.Plan) and ``.changes``.
     """
-    from .reschedule import Events, parse_overrun, parse_unavailable, reschedule
+    from dispatcher.solver.reschedule import Events, parse_overrun, parse_unavailable, reschedule
 
     problem = _problem(scenario)
     added = list(add)
@@ -116,7 +115,7 @@ def impact_of(
 ) -> Any:
     """What taking ``job`` (one or more tickets) from ``now`` costs; ``.as_json()`` gives
     ``with``, ``without``, ``delta_by_tier``, ``engineer`` and ``pushed_into_breach``."""
-    from .reschedule import impact
+    from dispatcher.solver.reschedule import impact
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     return impact(_problem(scenario), plan, now, _tickets(job), options)
@@ -126,7 +125,7 @@ def check(
     scenario: Problem | str | Path | Mapping[str, Any], plan: Plan, base: Plan | None = None
 ) -> Any:
     """Re-check a plan against every rule; returns a CheckReport (``.ok``, ``.violations``)."""
-    from .checker import check_plan
+    from dispatcher.checker import check_plan
 
     return check_plan(_problem(scenario), plan, base)
 

@@ -25,8 +25,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:  # the solver is loaded only by the commands that solve
+    from ortools.sat.python import cp_model
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 RESTOP_SECONDS = 0.05

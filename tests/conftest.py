@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dispatcher.loader import load_scenario_text
-from dispatcher.problem import Problem
+from dispatcher.io.loader import load_scenario_text
+from dispatcher.semantics.problem import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -63,6 +63,6 @@ def tiny(body: str, **kwargs: str) -> Problem:
 
 @pytest.fixture
 def northside() -> Problem:
-    from dispatcher.loader import load_scenario
+    from dispatcher.io.loader import load_scenario
 
     return load_scenario(SCENARIOS / "northside.yaml")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from dispatcher.api import solve_scenario
-from dispatcher.board import render_board
-from dispatcher.loader import load_scenario
-from dispatcher.planview import AT_RISK
-from dispatcher.problem import Problem
+from dispatcher.io.loader import load_scenario
+from dispatcher.semantics.problem import Problem
+from dispatcher.views.board import render_board
+from dispatcher.views.planview import AT_RISK
 from models import Plan
 
 from .conftest import SCENARIOS, tiny

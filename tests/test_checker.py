@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from dispatcher.checker import CheckReport, Violation, check_plan
-from dispatcher.loader import load_scenario_text
+from dispatcher.io.loader import load_scenario_text
 from models import Plan
 
 Z90 = 1.2815516

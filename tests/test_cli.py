@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dispatcher.cli import main
-from dispatcher.loader import load_scenario
+from dispatcher.io.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 NORTHSIDE = ROOT / "scenarios" / "northside.yaml"
@@ -329,7 +329,7 @@ def test_plan_file_is_readable_like_any_file(tmp_path):
     import os
     import stat
 
-    from dispatcher.planio import write_atomic
+    from dispatcher.io.planfile import write_atomic
 
     target = tmp_path / "plan.json"
     write_atomic(target, "{}\n")

@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dispatcher.api import check, solve_scenario
-from dispatcher.construct import TierLoad, fill_unassigned, greedy_plan
-from dispatcher.evaluate import evaluate, unassigned_cost
-from dispatcher.feasibility import broken_tickets
-from dispatcher.generator import generate_scenario
-from dispatcher.loader import load_scenario_text
+from dispatcher.io.generator import generate_scenario
+from dispatcher.io.loader import load_scenario_text
+from dispatcher.semantics.evaluate import evaluate, unassigned_cost
+from dispatcher.solver.construct import TierLoad, fill_unassigned, greedy_plan
+from dispatcher.solver.feasibility import broken_tickets
 
 from .conftest import scenario_text, tiny
 
@@ -123,7 +123,7 @@ def test_partial_total_prices_a_change_like_the_whole_objective(seed, share):
     whole objective."""
     import random
 
-    from dispatcher.evaluate import partial_total
+    from dispatcher.semantics.evaluate import partial_total
 
     problem = load_scenario_text(generate_scenario(5, 40, days=2, seed=seed % 7), "part.yaml")
     before = greedy_plan(problem)

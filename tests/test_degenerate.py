@@ -16,9 +16,9 @@ import pytest
 
 from dispatcher.api import solve_scenario
 from dispatcher.checker import check_plan
-from dispatcher.problem import Problem
-from dispatcher.reschedule import Events, Unavailable, reschedule
-from dispatcher.solve import SolveOptions
+from dispatcher.semantics.problem import Problem
+from dispatcher.solver.reschedule import Events, Unavailable, reschedule
+from dispatcher.solver.solve import SolveOptions
 from models import Plan
 
 from .conftest import tiny

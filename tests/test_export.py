@@ -15,12 +15,12 @@ from click.testing import CliRunner, Result
 
 from dispatcher.api import solve_scenario
 from dispatcher.cli import DispatchGroup
-from dispatcher.cli_views import export as export_command
+from dispatcher.cli.views import export as export_command
 from dispatcher.errors import InputError
-from dispatcher.export import CSV_COLUMNS, export
-from dispatcher.loader import load_scenario
-from dispatcher.planio import plan_json, read_plan, write_plan
-from dispatcher.problem import Problem
+from dispatcher.io.loader import load_scenario
+from dispatcher.io.planfile import plan_json, read_plan, write_plan
+from dispatcher.semantics.problem import Problem
+from dispatcher.views.export import CSV_COLUMNS, export
 from models import Plan
 
 from .conftest import SCENARIOS

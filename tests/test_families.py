@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from benchmarks.families import FAMILIES, write_family
-from dispatcher.loader import load_scenario
+from dispatcher.io.loader import load_scenario
 
 ENGINEERS, TICKETS = 4, 20
 

@@ -30,9 +30,9 @@ from pydantic import ValidationError
 from dispatcher.api import solve_scenario
 from dispatcher.checker import check_plan
 from dispatcher.errors import InputError
-from dispatcher.loader import load_scenario_text
-from dispatcher.planio import plan_json, read_plan
-from dispatcher.problem import Problem
+from dispatcher.io.loader import load_scenario_text
+from dispatcher.io.planfile import plan_json, read_plan
+from dispatcher.semantics.problem import Problem
 from models import Plan
 
 from .conftest import SCENARIOS, scenario_text

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dispatcher.generator import generate_scenario
-from dispatcher.loader import load_scenario, load_scenario_dict, load_scenario_text
-from dispatcher.yamlio import load_yaml
+from dispatcher.io.generator import generate_scenario
+from dispatcher.io.loader import load_scenario, load_scenario_dict, load_scenario_text
+from dispatcher.io.yamlio import load_yaml
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from dispatcher.cli import main
-from dispatcher.yamlio import LIMITS
+from dispatcher.io.yamlio import LIMITS
 
 from .test_bad_inputs import BASE
 

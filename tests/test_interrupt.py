@@ -24,7 +24,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from dispatcher import interrupt
-from dispatcher.generator import generate_scenario
+from dispatcher.io.generator import generate_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG = 20.0  # seconds a solve would run if nothing stopped it
@@ -193,11 +193,6 @@ def test_a_process_exits_143_promptly_on_sigterm(tmp_path: Path) -> None:
 
 # --- the command line ----------------------------------------------------------------------
 
-# Until dispatch's commands run inside interrupt.graceful(), SIGTERM kills them outright.
-WIRED = "interrupt.graceful" in (ROOT / "dispatcher" / "cli.py").read_text(encoding="utf-8")
-
-
-@pytest.mark.skipif(not WIRED, reason="dispatch plan does not use dispatcher.interrupt yet")
 def test_sigterm_during_dispatch_plan_leaves_a_complete_plan_or_none(tmp_path: Path) -> None:
     """50 engineers, 500 tickets, a 20 s limit; SIGTERM after 3 s. dispatch exits 143 within
     a few seconds, and the plan file is either absent or a whole plan that check accepts."""

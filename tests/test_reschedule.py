@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from dispatcher.api import check, solve_scenario
 from dispatcher.cli import main
 from dispatcher.errors import InputError
-from dispatcher.generator import generate_scenario
-from dispatcher.loader import load_scenario_text
-from dispatcher.reschedule import (
+from dispatcher.io.generator import generate_scenario
+from dispatcher.io.loader import load_scenario_text
+from dispatcher.solver.reschedule import (
     AddedTickets,
     Events,
     Overrun,
@@ -25,7 +25,7 @@ from dispatcher.reschedule import (
     impact,
     reschedule,
 )
-from dispatcher.solve import SolveOptions
+from dispatcher.solver.solve import SolveOptions
 from models import Plan
 from models.scenario import Ticket
 

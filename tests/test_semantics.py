@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from dispatcher.api import check, solve_scenario
-from dispatcher.evaluate import Job, evaluate
-from dispatcher.loader import load_scenario_text
-from dispatcher.walk import walk
+from dispatcher.io.loader import load_scenario_text
+from dispatcher.semantics.evaluate import Job, evaluate
+from dispatcher.semantics.walk import walk
 
 from .conftest import scenario_text, tiny
 

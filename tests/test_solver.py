@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dispatcher.api import check, solve_scenario
-from dispatcher.construct import greedy_plan, reference_plan
-from dispatcher.evaluate import evaluate
-from dispatcher.generator import generate_scenario
-from dispatcher.loader import load_scenario_text
-from dispatcher.solve import SolveOptions, solve
+from dispatcher.io.generator import generate_scenario
+from dispatcher.io.loader import load_scenario_text
+from dispatcher.semantics.evaluate import evaluate
+from dispatcher.solver.construct import greedy_plan, reference_plan
+from dispatcher.solver.solve import SolveOptions, solve
 
 from .conftest import tiny
 
@@ -110,11 +110,11 @@ def test_neighbourhood_search_never_loses_ground_and_keeps_the_tier_cap(priced):
     also when neighbourhoods are first priced on their engineers' share, mixing shapes."""
     import time
 
-    from dispatcher.construct import Schedule, reference_order
-    from dispatcher.evaluate import partial_total
-    from dispatcher.feasibility import broken_tickets
-    from dispatcher.lns import improve
-    from dispatcher.planio import build_plan
+    from dispatcher.semantics.evaluate import partial_total
+    from dispatcher.solver.assemble import build_plan
+    from dispatcher.solver.construct import Schedule, reference_order
+    from dispatcher.solver.feasibility import broken_tickets
+    from dispatcher.solver.lns import improve
 
     problem = load_scenario_text(generate_scenario(10, 140, days=2, seed=11), "capped.yaml")
     assert problem.tier_caps  # the generated day caps break-fix work
@@ -162,7 +162,7 @@ def test_random_small_scenarios_give_checked_plans(engineers, tickets, days, see
 )
 def test_relaxation_bound_is_below_every_plan(engineers, tickets, seed):
     """Each ticket alone at its earliest start: no plan the constructions make beats it."""
-    from dispatcher.bound import relaxation_bound
+    from dispatcher.solver.bound import relaxation_bound
 
     problem = load_scenario_text(generate_scenario(engineers, tickets, days=2, seed=seed), "b.yaml")
     bound = relaxation_bound(problem)
@@ -176,7 +176,7 @@ def test_travel_buffers_are_the_shortest_and_longest_way_in(seed):
     """The model's travel buffer, found through sites ranked by distance, equals the
     shortest (relaxed twin) or longest (upper model) trip into the site from anywhere the
     engineer could be: their home or the site of an on-site ticket they could take."""
-    from dispatcher.model import ModelBuilder
+    from dispatcher.solver.model import ModelBuilder
 
     problem = load_scenario_text(generate_scenario(6, 40, days=2, seed=seed), "ways.yaml")
     visits = {}
@@ -209,7 +209,7 @@ def test_a_binding_tier_cap_orders_its_tickets_by_saving_per_lane_minute():
     """Break-fix work far beyond what one-at-a-time lets run makes its lane scarce: the
     first construction order weighs those tickets per minute of lane. With a cap nobody
     reaches, effort counts as for any ticket."""
-    from dispatcher.solve import _effort_scale, _lane_scales
+    from dispatcher.solver.solve import _effort_scale, _lane_scales
 
     text = generate_scenario(20, 150, days=2, seed=0)
     assert "policy: {tier_caps: {break_fix: 1}}" in text

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from dispatcher.errors import InputError, InputIssue
-from dispatcher.loader import load_scenario, load_scenario_text
-from dispatcher.problem import Problem
+from dispatcher.io.loader import load_scenario, load_scenario_text
+from dispatcher.semantics.problem import Problem
 
 FILENAME = "base.yaml"
 

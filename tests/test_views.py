@@ -21,20 +21,21 @@ from rich.console import Console
 
 from dispatcher.api import solve_scenario
 from dispatcher.cli import DispatchGroup
-from dispatcher.cli_views import explain as explain_command
-from dispatcher.cli_views import export as export_command
-from dispatcher.cli_views import schema as schema_command
-from dispatcher.cli_views import show as show_command
+from dispatcher.cli.views import explain as explain_command
+from dispatcher.cli.views import export as export_command
+from dispatcher.cli.views import schema as schema_command
+from dispatcher.cli.views import show as show_command
 from dispatcher.errors import InputError
-from dispatcher.evaluate import Job, evaluate
-from dispatcher.explain import explain
-from dispatcher.loader import load_scenario
-from dispatcher.planio import build_plan, write_plan
-from dispatcher.planview import AT_RISK, PlanView
-from dispatcher.problem import Problem
-from dispatcher.progress import SolveProgress
-from dispatcher.report import print_plan, print_summary
-from dispatcher.schema import scenario_schema
+from dispatcher.io.loader import load_scenario
+from dispatcher.io.planfile import write_plan
+from dispatcher.io.schema import scenario_schema
+from dispatcher.semantics.evaluate import Job, evaluate
+from dispatcher.semantics.problem import Problem
+from dispatcher.solver.assemble import build_plan
+from dispatcher.views.explain import explain
+from dispatcher.views.planview import AT_RISK, PlanView
+from dispatcher.views.progress import SolveProgress
+from dispatcher.views.report import print_plan, print_summary
 from models import Completed, Plan, Unassigned
 
 from .conftest import SCENARIOS, tiny

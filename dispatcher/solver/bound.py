@@ -12,10 +12,10 @@ it is weak when the day is crowded, but it is a proven bound on
 
 from __future__ import annotations
 
-from .construct import ticket_cost
-from .evaluate import unassigned_cost
-from .model import ModelBuilder
-from .problem import Problem, TicketData
+from dispatcher.semantics.evaluate import unassigned_cost
+from dispatcher.semantics.problem import Problem, TicketData
+from dispatcher.solver.construct import ticket_cost
+from dispatcher.solver.model import ModelBuilder
 
 SAFETY = 1e-9  # relative: float sums may round either way
 

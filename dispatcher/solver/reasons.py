@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .construct import Schedule, cheapest_slot
-from .evaluate import unassigned_cost
-from .problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.evaluate import unassigned_cost
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.solver.construct import Schedule, cheapest_slot
 
 
 def _hours(minutes: int) -> str:

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from . import interrupt
-from .bound import least_costs, relaxation_bound
-from .construct import Schedule, fill_unassigned, greedy_plan, reference_order
-from .evaluate import Evaluation, Job, evaluate, partial_total, unassigned_cost
-from .feasibility import broken_tickets
-from .lns import improve
-from .model import SCALE, ModelBuilder, configure_solver, extract_jobs, hint_model
-from .problem import Problem, TicketData
+from dispatcher import interrupt
+from dispatcher.semantics.evaluate import Evaluation, Job, evaluate, partial_total, unassigned_cost
+from dispatcher.semantics.problem import Problem, TicketData
+from dispatcher.solver.bound import least_costs, relaxation_bound
+from dispatcher.solver.construct import Schedule, fill_unassigned, greedy_plan, reference_order
+from dispatcher.solver.feasibility import broken_tickets
+from dispatcher.solver.lns import improve
+from dispatcher.solver.model import SCALE, ModelBuilder, configure_solver, extract_jobs, hint_model
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from . import interrupt
-from .evaluate import Evaluation, Job, unassigned_cost
-from .model import Built, ModelBuilder, configure_solver, extract_jobs, hint_model
-from .problem import EngineerData, Problem, TicketData
+from dispatcher import interrupt
+from dispatcher.semantics.evaluate import Evaluation, Job, unassigned_cost
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.solver.model import Built, ModelBuilder, configure_solver, extract_jobs, hint_model
 
 log = logging.getLogger(__name__)
 

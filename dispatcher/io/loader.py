@@ -23,19 +23,26 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from dispatcher.errors import InputError, InputIssue
+from dispatcher.io.yamlio import (
+    MAX_BYTES,
+    MAX_ENGINEERS,
+    MAX_TICKETS,
+    Limit,
+    LineMap,
+    load_yaml,
+    path_text,
+)
+from dispatcher.io.yamlio import Path as FieldPath
+from dispatcher.semantics.clock import BusinessClock, Clock
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData, is_eligible
+from dispatcher.semantics.risk import sigma_of
+from dispatcher.semantics.shifts import ShiftCalendar
+from dispatcher.semantics.timeconv import minutes_since, to_utc, zone
+from dispatcher.semantics.travel import TravelTable
 from models import Scenario, TicketList
 from models.durations import quoted
 from models.scenario import Ticket
-
-from .clock import BusinessClock, Clock
-from .errors import InputError, InputIssue
-from .problem import EngineerData, Problem, TicketData, is_eligible
-from .risk import sigma_of
-from .shifts import ShiftCalendar
-from .timeconv import minutes_since, to_utc, zone
-from .travel import TravelTable
-from .yamlio import MAX_BYTES, MAX_ENGINEERS, MAX_TICKETS, Limit, LineMap, load_yaml, path_text
-from .yamlio import Path as FieldPath
 
 # Every instant of a scenario lies this close to the horizon's start: further is a typo,
 # and SLA clocks count business hours day by day up to it.
@@ -685,7 +692,7 @@ class _Validator:
                         ("tickets", ticket.index, "fixed_start"),
                         f"the appointment overlaps {prev.id} (both booked for {engineer.id})",
                     )
-            from .walk import walk_engineer
+            from dispatcher.semantics.walk import walk_engineer
 
             for job, travel_needed in walk_engineer(
                 problem, engineer, [(t.index, s, f) for s, f, t in jobs]

@@ -8,9 +8,9 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
-from .evaluate import Job
-from .problem import Problem
-from .walk import walk
+from dispatcher.semantics.evaluate import Job
+from dispatcher.semantics.problem import Problem
+from dispatcher.semantics.walk import walk
 
 
 def broken_tickets(

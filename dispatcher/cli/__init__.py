@@ -18,8 +18,8 @@ import click  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from . import interrupt  # noqa: E402
-from .errors import InputError  # noqa: E402
+from dispatcher import interrupt  # noqa: E402
+from dispatcher.errors import InputError  # noqa: E402
 
 err_console = Console(stderr=True, highlight=False)
 IMPORT_ALLOWANCE = 2.0  # seconds: a command begun this soon after the imports started there
@@ -81,7 +81,7 @@ def main(verbose: bool) -> None:
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 def validate(scenario: Path) -> None:
     """Check a scenario file; print a summary, or every error (exit 2)."""
-    from .loader import load_scenario
+    from dispatcher.io.loader import load_scenario
 
     problem = load_scenario(scenario)
     console = _console()
@@ -129,10 +129,10 @@ def plan(
     scenario: Path, output: Path, time_limit: float, seed: int, workers: int | None, quiet: bool
 ) -> None:
     """Solve the daily plan and write the plan file."""
-    from .api import solve_scenario
-    from .loader import load_scenario
-    from .planio import write_plan
-    from .solve import SolveOptions
+    from dispatcher.api import solve_scenario
+    from dispatcher.io.loader import load_scenario
+    from dispatcher.io.planfile import write_plan
+    from dispatcher.solver.solve import SolveOptions
 
     started = _command_start()
     problem = load_scenario(scenario)
@@ -143,7 +143,7 @@ def plan(
             )
             result_plan = solve_scenario(problem, options=options)
         else:
-            from .progress import SolveProgress
+            from dispatcher.views.progress import SolveProgress
 
             with SolveProgress(err_console, time_limit) as progress:
                 options = SolveOptions(
@@ -156,7 +156,7 @@ def plan(
                 result_plan = solve_scenario(problem, options=options)
         write_plan(result_plan, output)
     if not quiet:
-        from .report import print_summary
+        from dispatcher.views.report import print_summary
 
         print_summary(_console(), problem, result_plan)
         _console().print(f"plan written to {output}")
@@ -185,9 +185,9 @@ def _exit_if_interrupted(output: Path) -> None:
 )
 def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
     """Re-check a plan against every rule and recompute its objective (exit 1 on violations)."""
-    from .checker import check_plan
-    from .loader import load_scenario
-    from .planio import read_plan
+    from dispatcher.checker import check_plan
+    from dispatcher.io.loader import load_scenario
+    from dispatcher.io.planfile import read_plan
 
     problem = load_scenario(scenario)
     the_plan = read_plan(plan_file)
@@ -213,14 +213,14 @@ def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
 
 
 def _solve_options(time_limit: float, seed: int, workers: int | None) -> Any:
-    from .solve import SolveOptions
+    from dispatcher.solver.solve import SolveOptions
 
     return SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
 
 
 def _added(paths: tuple[Path, ...]) -> list[Any]:
-    from .loader import load_ticket_file
-    from .reschedule import AddedTickets
+    from dispatcher.io.loader import load_ticket_file
+    from dispatcher.solver.reschedule import AddedTickets
 
     groups = []
     for path in paths:
@@ -290,10 +290,10 @@ def reschedule(
     quiet: bool,
 ) -> None:
     """Re-plan from NOW after events; print what changed and write the new plan."""
-    from .cli_views import load_plan_for
-    from .planio import write_plan
-    from .reschedule import Events, parse_overrun, parse_unavailable
-    from .reschedule import reschedule as replan
+    from dispatcher.cli.views import load_plan_for
+    from dispatcher.io.planfile import write_plan
+    from dispatcher.solver.reschedule import Events, parse_overrun, parse_unavailable
+    from dispatcher.solver.reschedule import reschedule as replan
 
     problem, old = load_plan_for(scenario, plan_file)
     events = Events(
@@ -313,7 +313,7 @@ def reschedule(
         )
         write_plan(result.plan, output)
     if not quiet:
-        from .report_changes import print_changes
+        from dispatcher.views.report_changes import print_changes
 
         console = _console()
         print_changes(console, result)
@@ -347,8 +347,8 @@ def impact(
     """What taking a job would cost the other tickets, per tier."""
     import json
 
-    from .cli_views import load_plan_for
-    from .reschedule import impact as price
+    from dispatcher.cli.views import load_plan_for
+    from dispatcher.solver.reschedule import impact as price
 
     problem, old = load_plan_for(scenario, plan_file)
     (job,) = _added((add_file,))
@@ -358,7 +358,7 @@ def impact(
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2))
         return
-    from .report_changes import print_impact
+    from dispatcher.views.report_changes import print_impact
 
     print_impact(_console(), result)
 
@@ -374,8 +374,8 @@ def generate(
     engineers: int, tickets: int, days: int, seed: int, timezone: str, output: Path
 ) -> None:
     """Write a realistic synthetic scenario."""
-    from .generator import generate_scenario
-    from .planio import write_atomic
+    from dispatcher.io.generator import generate_scenario
+    from dispatcher.io.planfile import write_atomic
 
     text = generate_scenario(
         engineers=engineers, tickets=tickets, days=days, seed=seed, timezone=timezone
@@ -386,7 +386,7 @@ def generate(
     )
 
 
-from .cli_views import explain, export, schema, show  # noqa: E402  (the group exists first)
+from dispatcher.cli.views import explain, export, schema, show  # noqa: E402  (the group exists first)
 
 for _command in (show, explain, export, schema):
     main.add_command(_command)

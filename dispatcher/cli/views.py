@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
+from dispatcher.errors import InputError
+from dispatcher.semantics.problem import Problem
 from models import Plan
 
-from .errors import InputError
-from .problem import Problem
-
 if TYPE_CHECKING:
-    from .export import Format
+    from dispatcher.views.export import Format
 
 SCENARIO = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 PLAN = click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, path_type=Path))
@@ -31,8 +30,8 @@ def _console() -> Console:
 
 def load_plan_for(scenario: Path, plan_file: Path) -> tuple[Problem, Plan]:
     """The scenario and a plan of it; InputError if the plan belongs to another scenario."""
-    from .loader import load_scenario
-    from .planio import read_plan
+    from dispatcher.io.loader import load_scenario
+    from dispatcher.io.planfile import read_plan
 
     problem = load_scenario(scenario)
     plan = read_plan(plan_file)
@@ -52,7 +51,7 @@ def load_plan_for(scenario: Path, plan_file: Path) -> tuple[Problem, Plan]:
 @click.option("--engineer", metavar="ID", help="Show only this engineer's day, job by job.")
 def show(scenario: Path, plan_file: Path, engineer: str | None) -> None:
     """Print a plan: KPIs, tickets at risk, utilisation, unassigned, each engineer's day."""
-    from .report import print_plan
+    from dispatcher.views.report import print_plan
 
     problem, plan = load_plan_for(scenario, plan_file)
     print_plan(_console(), problem, plan, engineer)
@@ -64,7 +63,7 @@ def show(scenario: Path, plan_file: Path, engineer: str | None) -> None:
 @click.argument("ticket")
 def explain(scenario: Path, plan_file: Path, ticket: str) -> None:
     """Say why TICKET is where the plan put it, and what would lower its risk."""
-    from .explain import explain as explain_ticket
+    from dispatcher.views.explain import explain as explain_ticket
 
     problem, plan = load_plan_for(scenario, plan_file)
     for line in explain_ticket(problem, plan, ticket).lines():
@@ -93,7 +92,7 @@ def export(
     scenario: Path, plan_file: Path, fmt: Format, output: Path, engineer: str | None
 ) -> None:
     """Write a plan as CSV, iCalendar, a self-contained HTML board, or JSON."""
-    from .export import export as export_plan
+    from dispatcher.views.export import export as export_plan
 
     problem, plan = load_plan_for(scenario, plan_file)
     for path in export_plan(problem, plan, fmt, output, engineer):
@@ -103,6 +102,6 @@ def export(
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario file (for YAML editors)."""
-    from .schema import scenario_schema
+    from dispatcher.io.schema import scenario_schema
 
     click.echo(json.dumps(scenario_schema(), indent=2))

@@ -29,8 +29,14 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from .evaluate import Job, resolution_risk, response_risk, sla_cost, unassigned_cost
-from .problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.evaluate import (
+    Job,
+    resolution_risk,
+    response_risk,
+    sla_cost,
+    unassigned_cost,
+)
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 
 log = logging.getLogger(__name__)
 

@@ -1,16 +1,15 @@
-"""Building, writing and reading plan files (SPEC "Plan file")."""
+"""Plan assembly: a schedule and its exact evaluation become a plan file's model, with
+the reasons of unassigned tickets and the KPIs (SPEC "Plan file")."""
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from dispatcher.semantics.evaluate import Evaluation, Job, unassigned_cost
+from dispatcher.semantics.problem import Problem
+from dispatcher.solver.construct import Schedule
+from dispatcher.solver.reasons import deferred_detail, unassigned_reason
 from models import (
     Assignment,
     Completed,
@@ -22,14 +21,6 @@ from models import (
     TierKpi,
     Unassigned,
 )
-
-from .construct import Schedule
-from .errors import InputError, InputIssue
-from .evaluate import Evaluation, Job, unassigned_cost
-from .loader import decode, pydantic_issues, read_bytes
-from .problem import Problem
-from .reasons import deferred_detail, unassigned_reason
-from .yamlio import LineMap, load_yaml
 
 
 def build_plan(
@@ -152,103 +143,3 @@ def kpis(problem: Problem, jobs: list[Job], evaluation: Evaluation, completed: s
         for tier, (n, a, b) in sorted(counts.items())
     }
     return Kpis(by_tier=by_tier, travel_minutes=evaluation.travel_minutes)
-
-
-def plan_json(plan: Plan) -> str:
-    return plan.model_dump_json(indent=2, exclude_none=False) + "\n"
-
-
-def write_plan(plan: Plan, path: str | Path) -> None:
-    """Write the plan whole or not at all (temporary file, then rename)."""
-    write_atomic(Path(path), plan_json(plan))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise InputError.single(str(path), f"cannot write here: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            # A temporary file is private (0600); the plan gets a normal file's mode.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(stream.fileno(), 0o666 & ~umask)
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def read_plan(path: str | Path) -> Plan:
-    """Read and shape-check a plan file; InputError names file, line and field."""
-    filename = str(path)
-    text = decode(read_bytes(Path(path), "plan file"), filename)
-    data = _parse_json(text, filename)
-    if not isinstance(data, dict):
-        raise InputError.single(filename, "a plan file must be a JSON object", 1)
-    try:
-        return Plan.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(pydantic_issues(exc, _json_lines(text, filename), filename)) from None
-
-
-class _DuplicateKey(ValueError):
-    """Python's json module keeps the last of two equal keys; a plan file must not have them."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-class _NotANumber(ValueError):
-    """Python's json module reads NaN and Infinity; JSON has no such numbers."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> Any:
-    raise _NotANumber(name)
-
-
-def _parse_json(text: str, filename: str) -> Any:
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        message = f"not valid JSON: {exc.msg} (column {exc.colno})"
-        raise InputError([InputIssue(filename, exc.lineno, "", message)]) from None
-    except _DuplicateKey as exc:
-        raise _duplicate_key(text, filename, exc.key) from None
-    except _NotANumber as exc:
-        raise InputError.single(filename, f"not valid JSON: {exc} is not a JSON number") from None
-    except RecursionError:
-        raise InputError.single(filename, "not a plan: JSON nested far too deep") from None
-
-
-def _duplicate_key(text: str, filename: str, key: str) -> InputError:
-    """The duplicate with its line and path: the YAML reader (JSON is YAML) finds those."""
-    try:
-        load_yaml(text, filename)
-    except InputError as error:
-        if error.issues[0].message == "duplicate key":
-            return InputError(error.issues[:1])
-    return InputError.single(filename, f"duplicate key '{key[:60]}'")
-
-
-def _json_lines(text: str, filename: str) -> LineMap:
-    """Lines of the plan's values, read as YAML (a superset of JSON); none if that fails."""
-    try:
-        return load_yaml(text, filename)[1]
-    except InputError:
-        return LineMap()

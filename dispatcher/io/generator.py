@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from .timeconv import zone
+from dispatcher.semantics.timeconv import zone
 
 Emit = Callable[[str], None]
 

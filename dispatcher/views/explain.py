@@ -12,13 +12,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from dispatcher.errors import InputError
+from dispatcher.semantics.evaluate import Job, available_minutes, resolution_risk, response_risk
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.solver.construct import Schedule, find_slot
+from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView, day_part
 from models import Plan
-
-from .construct import Schedule, find_slot
-from .errors import InputError
-from .evaluate import Job, available_minutes, resolution_risk, response_risk
-from .planview import AT_RISK, JobView, OpenTicket, PlanView, day_part
-from .problem import EngineerData, Problem, TicketData
 
 NOTICEABLE = 0.05  # a risk change smaller than this is not worth a sentence
 MAX_LISTED = 3  # blocking jobs named per engineer

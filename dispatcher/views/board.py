@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
 
+from dispatcher.semantics.problem import EngineerData, Problem
+from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView
+from dispatcher.views.progress import gap_text
 from models import Plan
-
-from .planview import AT_RISK, JobView, OpenTicket, PlanView
-from .problem import EngineerData, Problem
-from .progress import gap_text
 
 NIGHT_GAP = 40  # axis minutes drawn between two days
 MIN_LABEL_WIDTH = 2.0  # % of the axis: narrower job pieces carry no label (hover shows it)

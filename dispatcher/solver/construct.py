@@ -9,9 +9,9 @@ from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable
 
-from .evaluate import Evaluation, Job, sla_cost, unassigned_cost
-from .problem import EngineerData, Problem, TicketData
-from .walk import days_touched, walk
+from dispatcher.semantics.evaluate import Evaluation, Job, sla_cost, unassigned_cost
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.walk import days_touched, walk
 
 
 class TierLoad:

@@ -26,25 +26,30 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from dispatcher import interrupt
+from dispatcher.errors import InputError
+from dispatcher.io.loader import compile_added_tickets
+from dispatcher.io.yamlio import LineMap
+from dispatcher.semantics.evaluate import Evaluation, Job, evaluate
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.risk import sigma_of
+from dispatcher.semantics.shifts import ShiftCalendar
+from dispatcher.semantics.timeconv import minutes_since, to_utc
+from dispatcher.semantics.walk import walk
+from dispatcher.solver.assemble import build_plan
+from dispatcher.solver.construct import (
+    Schedule,
+    find_slot,
+    greedy_plan,
+    reference_order,
+    ticket_cost,
+)
+from dispatcher.solver.feasibility import broken_tickets
+from dispatcher.solver.lns import improve
+from dispatcher.solver.model import ModelBuilder, configure_solver, extract_jobs, hint_model
+from dispatcher.solver.solve import PAIR_BUDGET, SolveOptions, workers_for
 from models import Plan
 from models.scenario import Ticket
-
-from . import interrupt
-from .construct import Schedule, find_slot, greedy_plan, reference_order, ticket_cost
-from .errors import InputError
-from .evaluate import Evaluation, Job, evaluate
-from .feasibility import broken_tickets
-from .lns import improve
-from .loader import compile_added_tickets
-from .model import ModelBuilder, configure_solver, extract_jobs, hint_model
-from .planio import build_plan
-from .problem import EngineerData, Problem, TicketData
-from .risk import sigma_of
-from .shifts import ShiftCalendar
-from .solve import PAIR_BUDGET, SolveOptions, workers_for
-from .timeconv import minutes_since, to_utc
-from .walk import walk
-from .yamlio import LineMap
 
 log = logging.getLogger(__name__)
 
@@ -982,7 +987,7 @@ def reschedule(
         history.append({"now": block.get("now"), "events": block.get("events") or []})
     import hashlib
 
-    from .planio import plan_json
+    from dispatcher.io.planfile import plan_json
 
     reschedule_block: dict[str, Any] = {
         "now": sit.problem.instant(sit.now).isoformat(),

@@ -13,13 +13,12 @@ from typing import Literal
 
 import icalendar
 
+from dispatcher.errors import InputError
+from dispatcher.io.planfile import plan_json, write_atomic
+from dispatcher.semantics.problem import EngineerData, Problem
+from dispatcher.views.board import render_board
+from dispatcher.views.planview import JobView, PlanView
 from models import Plan
-
-from .board import render_board
-from .errors import InputError
-from .planio import plan_json, write_atomic
-from .planview import JobView, PlanView
-from .problem import EngineerData, Problem
 
 Format = Literal["csv", "ics", "html", "json"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .problem import EngineerData, Problem
+from dispatcher.semantics.problem import EngineerData, Problem
 
 
 @dataclass(frozen=True)

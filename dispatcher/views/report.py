@@ -7,12 +7,11 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
 
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView
+from dispatcher.views.progress import gap_text
 from models import Plan
 from models.durations import format_minutes
-
-from .planview import AT_RISK, JobView, OpenTicket, PlanView
-from .problem import EngineerData, Problem, TicketData
-from .progress import gap_text
 
 OBJECTIVE_PARTS = ("sla_risk", "lateness", "deferral", "travel", "preference", "disruption")
 ONSITE_MARK = "*"

@@ -38,7 +38,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from .errors import InputError, InputIssue
+from dispatcher.errors import InputError, InputIssue
 
 Path = tuple[str | int, ...]
 

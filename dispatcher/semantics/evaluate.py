@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .problem import EngineerData, Problem, TicketData
-from .risk import overrun_probability
-from .walk import walk
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.risk import overrun_probability
+from dispatcher.semantics.walk import walk
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from .timeconv import UTC, minutes_since
+from dispatcher.semantics.timeconv import UTC, minutes_since
 
 MAX_DAYS = 3700  # a deadline further than ten years away is not looked for
 

@@ -13,12 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from dispatcher.errors import InputError
+from dispatcher.semantics.evaluate import Job, unassigned_risks
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.timeconv import minutes_since, to_utc
 from models import Plan, Ticket, Unassigned
-
-from .errors import InputError
-from .evaluate import Job, unassigned_risks
-from .problem import EngineerData, Problem, TicketData
-from .timeconv import minutes_since, to_utc
 
 AT_RISK = 0.2  # response + resolution risk above this is shown as "at risk"
 
@@ -243,6 +242,6 @@ def day_part(moment: dt.datetime) -> str:
 def plan_problem(problem: Problem, plan: Plan) -> tuple[Problem, list[Job]]:
     """The problem a plan was made for, and the parts of jobs cut by its reschedules
     (the rescheduler's own reading, so that the views never disagree with it)."""
-    from .reschedule import problem_of_plan
+    from dispatcher.solver.reschedule import problem_of_plan
 
     return problem_of_plan(problem, plan)

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from dispatcher.semantics.clock import Clock
+from dispatcher.semantics.shifts import ShiftCalendar
+from dispatcher.semantics.travel import TravelTable
 from models import Scenario
-
-from .clock import Clock
-from .shifts import ShiftCalendar
-from .travel import TravelTable
 
 
 @dataclass(frozen=True)

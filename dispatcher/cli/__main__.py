@@ -1,0 +1,5 @@
+"""``python -m dispatcher.cli``: the ``dispatch`` command."""
+
+from dispatcher.cli import main
+
+main()
