@@ -193,6 +193,7 @@ def test_a_process_exits_143_promptly_on_sigterm(tmp_path: Path) -> None:
 
 # --- the command line ----------------------------------------------------------------------
 
+
 def test_sigterm_during_dispatch_plan_leaves_a_complete_plan_or_none(tmp_path: Path) -> None:
     """50 engineers, 500 tickets, a 20 s limit; SIGTERM after 3 s. dispatch exits 143 within
     a few seconds, and the plan file is either absent or a whole plan that check accepts."""

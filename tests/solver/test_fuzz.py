@@ -34,8 +34,7 @@ from dispatcher.io.loader import load_scenario_text
 from dispatcher.io.planfile import plan_json, read_plan
 from dispatcher.semantics.problem import Problem
 from models import Plan
-
-from .conftest import SCENARIOS, scenario_text
+from tests.scenarios import SCENARIOS, scenario_text
 
 EXAMPLES = int(os.environ.get("DISPATCH_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(

@@ -13,8 +13,7 @@ from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.evaluate import evaluate
 from dispatcher.solver.construct import greedy_plan, reference_plan
 from dispatcher.solver.solve import SolveOptions, solve
-
-from .conftest import tiny
+from tests.scenarios import tiny
 
 
 def assert_sound(problem, plan):

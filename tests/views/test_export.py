@@ -22,8 +22,7 @@ from dispatcher.io.planfile import plan_json, read_plan, write_plan
 from dispatcher.semantics.problem import Problem
 from dispatcher.views.export import CSV_COLUMNS, export
 from models import Plan
-
-from .conftest import SCENARIOS
+from tests.scenarios import SCENARIOS
 
 NORTHSIDE = SCENARIOS / "northside.yaml"
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from dispatcher.cli import main
 from dispatcher.io.loader import load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NORTHSIDE = ROOT / "scenarios" / "northside.yaml"
 NORTHSIDE_TRAVEL = ROOT / "scenarios" / "northside-travel.csv"
 SCENARIOS = ROOT / "scenarios"

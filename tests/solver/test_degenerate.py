@@ -20,8 +20,7 @@ from dispatcher.semantics.problem import Problem
 from dispatcher.solver.reschedule import Events, Unavailable, reschedule
 from dispatcher.solver.solve import SolveOptions
 from models import Plan
-
-from .conftest import tiny
+from tests.scenarios import tiny
 
 QUICK = SolveOptions(time_limit=1.0, workers=1)
 PROMPT = 10.0  # seconds: a one-second solve plus model building, with room for a busy CI

@@ -28,8 +28,7 @@ from dispatcher.solver.reschedule import (
 from dispatcher.solver.solve import SolveOptions
 from models import Plan
 from models.scenario import Ticket
-
-from .conftest import SCENARIOS, tiny
+from tests.scenarios import SCENARIOS, tiny
 
 FAST = SolveOptions(time_limit=1.0, workers=1, seed=0)
 

@@ -14,7 +14,7 @@ from dispatcher.io.generator import generate_scenario
 from dispatcher.io.loader import load_scenario, load_scenario_dict, load_scenario_text
 from dispatcher.io.yamlio import load_yaml
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def _data(text: str) -> dict:

@@ -12,8 +12,7 @@ from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.evaluate import evaluate, unassigned_cost
 from dispatcher.solver.construct import TierLoad, fill_unassigned, greedy_plan
 from dispatcher.solver.feasibility import broken_tickets
-
-from .conftest import scenario_text, tiny
+from tests.scenarios import scenario_text, tiny
 
 intervals = st.tuples(st.integers(0, 300), st.integers(1, 120)).map(lambda p: (p[0], p[0] + p[1]))
 

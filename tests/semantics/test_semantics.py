@@ -10,8 +10,7 @@ from dispatcher.api import check, solve_scenario
 from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.evaluate import Job, evaluate
 from dispatcher.semantics.walk import walk
-
-from .conftest import scenario_text, tiny
+from tests.scenarios import scenario_text, tiny
 
 ALICE = """
 engineers:

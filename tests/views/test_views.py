@@ -37,8 +37,7 @@ from dispatcher.views.planview import AT_RISK, PlanView
 from dispatcher.views.progress import SolveProgress
 from dispatcher.views.report import print_plan, print_summary
 from models import Completed, Plan, Unassigned
-
-from .conftest import SCENARIOS, tiny
+from tests.scenarios import SCENARIOS, tiny
 
 NORTHSIDE = SCENARIOS / "northside.yaml"
 

@@ -25,10 +25,9 @@ from click.testing import CliRunner
 
 from dispatcher.cli import main
 from dispatcher.io.yamlio import LIMITS
+from tests.io.test_bad_inputs import BASE
 
-from .test_bad_inputs import BASE
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 5.0
 MEMORY_MB = 512  # a refusal costs far less than this; python + pydantic alone is ~40 MB
 ADDRESS_SPACE = 1024**3

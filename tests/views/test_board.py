@@ -17,8 +17,7 @@ from dispatcher.semantics.problem import Problem
 from dispatcher.views.board import render_board
 from dispatcher.views.planview import AT_RISK
 from models import Plan
-
-from .conftest import SCENARIOS, tiny
+from tests.scenarios import SCENARIOS, tiny
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
