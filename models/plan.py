@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -19,7 +19,7 @@ from typing_extensions import TypedDict
 
 from .durations import parse_datetime
 
-PLAN_FORMAT = "dispatch-plan/1"
+PLAN_FORMAT: Final = "dispatch-plan/1"
 
 # Written with the UTC offset spelled out ("+00:00", never "Z"), as the SPEC shows;
 # read from ISO text only (a bare number is not taken as seconds since 1970).

@@ -1,4 +1,11 @@
-"""The ``dispatch`` command line: parses, calls the library, prints."""
+"""The ``dispatch`` command line: parses, calls the library, prints.
+
+The group and the commands that solve (``validate``, ``plan``, ``check``,
+``reschedule``, ``impact``, ``generate``) live here; the commands that show a plan
+(``show``, ``explain``, ``export``, ``schema``) in ``cli.views``. Every import of the
+library happens inside a command, so ``dispatch --help`` and the views never load the
+solver. May import every layer; nothing imports it.
+"""
 
 from __future__ import annotations
 

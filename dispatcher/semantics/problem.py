@@ -15,6 +15,7 @@ from dispatcher.semantics.clock import Clock
 from dispatcher.semantics.shifts import ShiftCalendar
 from dispatcher.semantics.travel import TravelTable
 from models import Scenario
+from models.scenario import Weights
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class Problem:
         ]
 
     @property
-    def weights(self):  # type: ignore[no-untyped-def]
+    def weights(self) -> Weights:
         return self.scenario.weights
 
     def instant(self, minute: int) -> dt.datetime:

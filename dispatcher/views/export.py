@@ -127,7 +127,8 @@ def engineer_calendar(view: PlanView, engineer: EngineerData) -> str:
     calendar.add_missing_timezones(
         first_date=first - dt.timedelta(days=366), last_date=last + dt.timedelta(days=366)
     )
-    return calendar.to_ical().decode("utf-8")
+    text: bytes = calendar.to_ical()
+    return text.decode("utf-8")
 
 
 def event_uid(plan: Plan, name: str) -> str:
