@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from dispatcher.errors import InputError, InputIssue
-from dispatcher.io.loader import decode, pydantic_issues, read_bytes
+from dispatcher.io.pydantic_errors import pydantic_issues
+from dispatcher.io.read import decode, read_bytes
 from dispatcher.io.yamlio import LineMap, load_yaml
 from models import (
     Plan,

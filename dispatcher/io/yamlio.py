@@ -15,9 +15,9 @@ text (the scenario decides their time zone) and mapping keys must be unique.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -27,6 +27,7 @@ from yaml.events import (
     Event,
     MappingEndEvent,
     MappingStartEvent,
+    NodeEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
@@ -82,8 +83,22 @@ MAX_ENGINEERS = Limit("DISPATCH_MAX_ENGINEERS", 2_000, "engineers")
 
 LIMITS = (MAX_BYTES, MAX_VALUES, MAX_DEPTH, MAX_TICKETS, MAX_ENGINEERS)
 
+
+class _EventSource(Protocol):
+    """What the builder asks of a YAML parser: its events, one by one."""
+
+    def get_event(self) -> Event: ...
+
+    def peek_event(self) -> Event: ...
+
+    def check_event(self, *choices: type[Event]) -> bool: ...
+
+
+_FastParser: type[CParser] | None
 try:  # libyaml's parser is twenty times faster; PyYAML may be built without it
-    from yaml.cyaml import CParser as _FastParser
+    from yaml._yaml import CParser
+
+    _FastParser = CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _FastParser = None
 
@@ -117,6 +132,8 @@ _SCALARS = {
     f"{_YAML}null": SafeConstructor.construct_yaml_null,
 }
 _PLAIN_TAGS = (None, "!")  # no tag, or YAML's 'non-specific' one
+# PyYAML's Resolver.resolve is untyped: it gives the tag of a plain scalar.
+_ResolveTag = Callable[[type[ScalarNode], str, tuple[bool, bool]], str]
 MAX_KEY_SHOWN = 60  # characters of a key in an error message
 
 
@@ -162,8 +179,7 @@ def load_yaml(
         raise InputError.single(filename, MAX_BYTES.exceeded(max_bytes, "bytes"))
     lines = LineMap()
     try:
-        parser = _FastParser(text) if _FastParser is not None else _PythonParser(text)
-        return _Builder(parser, filename, lines, lists or {}).document(), lines
+        return _Builder(_parser(text), filename, lines, lists or {}).document(), lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -189,11 +205,24 @@ def load_yaml(
         raise InputError.single(filename, f"YAML error: {exc}") from None
 
 
+def _parser(text: str) -> _EventSource:
+    if _FastParser is None:
+        return _PythonParser(text)
+    # libyaml's stub says an event may be None: only past the stream's end, never read.
+    return cast(_EventSource, _FastParser(text))
+
+
+def _line(event: Event) -> int:
+    """The 1-based line an event starts on (both parsers mark every event)."""
+    assert event.start_mark is not None
+    return event.start_mark.line + 1
+
+
 class _Builder:
     """Builds plain data from parser events, counting every value as it goes."""
 
     def __init__(
-        self, parser: Any, filename: str, lines: LineMap, lists: Mapping[str, Limit]
+        self, parser: _EventSource, filename: str, lines: LineMap, lists: Mapping[str, Limit]
     ) -> None:
         self.parser = parser
         self.filename = filename
@@ -202,12 +231,12 @@ class _Builder:
         self.max_values = MAX_VALUES.value
         self.max_depth = MAX_DEPTH.value
         self.values = 0
-        self.resolver = _TextTimestampResolver()
+        self.resolve_tag = cast(_ResolveTag, _TextTimestampResolver().resolve)
         # An anchor's value and how many values it stands for (an alias counts them all).
         self.anchors: dict[str, tuple[Any, int]] = {}
 
     def _fail(self, event: Event, path: Path, message: str, line: int | None = None) -> InputError:
-        line = event.start_mark.line + 1 if line is None else line
+        line = _line(event) if line is None else line
         return InputError([InputIssue(self.filename, line, path_text(path), message)])
 
     def _count(self, event: Event, path: Path, amount: int) -> None:
@@ -230,10 +259,11 @@ class _Builder:
         return data
 
     def node(self, path: Path, depth: int) -> Any:
-        event = self.parser.get_event()
-        self.lines.record(path, event.start_mark.line + 1)
+        # Where a node is due, the parser gives a node event: alias, scalar or collection start.
+        event = cast(NodeEvent, self.parser.get_event())
+        self.lines.record(path, _line(event))
         if isinstance(event, AliasEvent):
-            anchored = self.anchors.get(event.anchor)
+            anchored = None if event.anchor is None else self.anchors.get(event.anchor)
             if anchored is None:
                 raise self._fail(event, path, f"alias '*{event.anchor}' has no anchor before it")
             value, size = anchored
@@ -249,7 +279,7 @@ class _Builder:
         elif isinstance(event, SequenceStartEvent):
             value = self._sequence(event, path, depth)
         else:
-            value = self._mapping(event, path, depth)
+            value = self._mapping(cast(MappingStartEvent, event), path, depth)
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, self.values - before)
         return value
@@ -257,9 +287,8 @@ class _Builder:
     def _scalar(self, event: ScalarEvent, path: Path) -> Any:
         tag = event.tag
         if tag in _PLAIN_TAGS:
-            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
-        construct = _SCALARS.get(tag)
-        if construct is None:
+            tag = self.resolve_tag(ScalarNode, event.value, event.implicit)
+        if tag is None or (construct := _SCALARS.get(tag)) is None:
             raise self._fail(event, path, _refused(tag))
         try:
             return construct(_CONSTRUCTOR, ScalarNode(tag, event.value))
@@ -295,7 +324,7 @@ class _Builder:
                 raise self._fail(key_event, path, _refused(key_event.tag))
             # Keys are ids and field names: keep their text ('no', '08:00', 'P1').
             key = key_event.value
-            line = key_event.start_mark.line + 1
+            line = _line(key_event)
             if key == "<<" and key_event.implicit[0]:  # a merge: '<<: *defaults'
                 value = self.node((*path, key), depth + 1)
                 sources = value if isinstance(value, list) else [value]
