@@ -50,6 +50,13 @@ class PlannedJob:
     held: bool
     response_risk: float | None = None
 
+    def __post_init__(self) -> None:
+        if not self.engineers or len(self.travel) != len(self.engineers):
+            raise ValueError(
+                f"job of ticket {self.ticket}: one travel time per member is needed "
+                f"(engineers {self.engineers}, travel {self.travel})"
+            )
+
 
 @dataclass(frozen=True)
 class RunningJob:
@@ -78,14 +85,16 @@ AnyJob = PlannedJob | RunningJob | FixedJob
 
 @dataclass(frozen=True)
 class TicketOutcome:
-    """A ticket's risks over the draws, and (for an executed job) its start and end in
-    each draw. ``starts``/``ends`` are None for an unassigned ticket."""
+    """A ticket's risks over the draws, with its end F_j in each draw and, for an executed
+    job, its start X_j. An unassigned ticket has no starts (its work would begin at the
+    horizon end); its ends are those of that work on its SLA clock. The arrays are shared
+    with the executor: read them, do not write to them."""
 
     response_risk: float
     resolution_risk: float
     lateness_minutes: float
+    ends: IntArray
     starts: IntArray | None = None
-    ends: IntArray | None = None
 
 
 @dataclass(frozen=True)
@@ -173,10 +182,16 @@ class Executor:
         fixed: Sequence[FixedJob] = (),
         engineers: Collection[int] | None = None,
     ) -> Execution:
-        """Carry out the plan. With ``engineers``, only the jobs of those engineers and of
-        everyone sharing a crew job with them (``crew_closure``) are carried out, and only
-        their tickets are in the result; without, every job is, and every ticket that is in
-        no job (nor completed) is added as unassigned."""
+        """Carry out the plan.
+
+        Without ``engineers`` every job is carried out and every ticket in no job (nor
+        completed) is added as unassigned. With ``engineers`` (a local search move's
+        days), only the jobs of those engineers and of everyone sharing a crew job with
+        them (``crew_closure``, reported as ``Execution.engineers``) are carried out, and
+        only their tickets are in the result: their outcomes equal a full run's, since
+        other days cannot touch them. ``jobs`` may then be the whole plan or any part of it
+        that holds every job of those engineers; a ticket the move left out is priced by
+        ``unassigned``."""
         everything: list[AnyJob] = [*jobs, *running, *fixed]
         if engineers is None:
             chosen, members = everything, frozenset(range(len(self.problem.engineers)))
@@ -198,6 +213,7 @@ class Executor:
         if cached is None:
             ticket = self.problem.tickets[ticket_index]
             ends = self._after_horizon(ticket).ends(self._efforts(ticket))
+            ends.flags.writeable = False  # cached, and shared as later jobs' ready
             late = not ticket.responded and ticket.response_due <= self.problem.horizon_end
             cached = _outcome(ticket, 1.0 if late else 0.0, ends)
             self._unassigned[ticket_index] = cached
@@ -212,20 +228,21 @@ class Executor:
         for job in sorted(jobs, key=lambda job: (job.start, tickets[job.ticket].id)):
             if isinstance(job, FixedJob):
                 ends = np.full(self.draws.n, job.end, dtype=np.int64)
-            elif isinstance(job, RunningJob):
-                outcome = self._running(job)
-                outcomes[job.ticket] = outcome
-                ends = outcome.ends  # type: ignore[assignment]  # set for every executed job
             else:
-                outcome = self._planned(job, ready)
+                if isinstance(job, RunningJob):
+                    outcome, ends = self._running(job)
+                else:
+                    outcome, ends = self._planned(job, ready)
                 outcomes[job.ticket] = outcome
-                ends = outcome.ends  # type: ignore[assignment]
             for member in job.engineers:
                 ready[member] = ends
         return outcomes
 
-    def _planned(self, job: PlannedJob, ready: dict[int, IntArray]) -> TicketOutcome:
-        """Carry out one planned job in every draw, its members ready as ``ready`` says."""
+    def _planned(
+        self, job: PlannedJob, ready: dict[int, IntArray]
+    ) -> tuple[TicketOutcome, IntArray]:
+        """Carry out one planned job in every draw, its members ready as ``ready`` says:
+        its outcome and its end per draw."""
         ticket = self.problem.tickets[job.ticket]
         pieces = self._pieces_of(job.engineers)
         busy_until: IntArray | None = None  # Q = max(ready_m + travel_m) per draw
@@ -235,7 +252,7 @@ class Executor:
                 arrival = member_ready + travel
                 busy_until = arrival if busy_until is None else np.maximum(busy_until, arrival)
         if busy_until is not None and int(busy_until.min()) >= pieces.last_end:
-            return self._never_started(job)  # every member is busy past the last piece
+            return self._never_started(job)  # in every draw, busy past the last piece
         not_before = ticket.opened
         if job.held:
             not_before = max(not_before, job.start)
@@ -251,16 +268,17 @@ class Executor:
             response = job.response_risk
         else:
             response = self._response_risk(ticket, starts, piece == pieces.count)
-        return _outcome(ticket, response, ends, starts)
+        return _outcome(ticket, response, ends, starts), ends
 
-    def _never_started(self, job: PlannedJob) -> TicketOutcome:
+    def _never_started(self, job: PlannedJob) -> tuple[TicketOutcome, IntArray]:
         """A job no piece can start in any draw: it starts at the horizon end with all of
         D_j on its SLA clock, exactly as if it were unassigned."""
         left_out = self.unassigned(job.ticket)
         response = left_out.response_risk if job.response_risk is None else job.response_risk
-        return dataclasses.replace(left_out, response_risk=response, starts=self._horizon_ends)
+        outcome = dataclasses.replace(left_out, response_risk=response, starts=self._horizon_ends)
+        return outcome, left_out.ends
 
-    def _running(self, job: RunningJob) -> TicketOutcome:
+    def _running(self, job: RunningJob) -> tuple[TicketOutcome, IntArray]:
         """A running job keeps its start; it ends at the later of its drawn end and its
         floor (now, or its overrun's end)."""
         ticket = self.problem.tickets[job.ticket]
@@ -268,7 +286,7 @@ class Executor:
         position = np.full(1, pieces.position(job.start), dtype=np.int64)
         ends = np.maximum(self._work_ends(ticket, pieces, position), job.ends_no_earlier_than)
         starts = np.full(self.draws.n, job.start, dtype=np.int64)
-        return _outcome(ticket, self._response_risk(ticket, starts, None), ends, starts)
+        return _outcome(ticket, self._response_risk(ticket, starts, None), ends, starts), ends
 
     def _work_ends(self, ticket: TicketData, pieces: Pieces, positions: IntArray) -> IntArray:
         """F per draw: D_j shift minutes from shift position ``positions``; the minutes past
@@ -353,8 +371,8 @@ def _outcome(
         response_risk=response,
         resolution_risk=late_draws / len(ends),
         lateness_minutes=lateness,
-        starts=starts,
         ends=ends,
+        starts=starts,
     )
 
 

@@ -25,6 +25,7 @@ from dispatcher.semantics.execution import (
     FixedJob,
     PlannedJob,
     RunningJob,
+    TicketOutcome,
     crew_closure,
     execute,
     is_held,
@@ -77,6 +78,12 @@ def draws() -> Draws:
     return Draws(N)
 
 
+def starts_of(outcome: TicketOutcome) -> list[int]:
+    """X per draw of an executed job (an unassigned ticket has none)."""
+    assert outcome.starts is not None
+    return list(outcome.starts.tolist())
+
+
 def remote(problem: Problem, ticket: str, start: int, engineer: int = 0) -> PlannedJob:
     """A planned job with no travel, held as the SPEC says."""
     return planned_job(problem, problem.ticket_index[ticket], (engineer,), start, (0,))
@@ -101,7 +108,7 @@ def test_spec_example_t1001_resolution_risk_is_47_in_500(draws):
     job = planned_job(problem, 0, (0,), 60, (14,))
     assert job.held
     outcome = execute(problem, [job], draws).outcomes[0]
-    assert outcome.starts is not None and outcome.ends is not None
+    assert outcome.starts is not None
     assert outcome.starts.tolist() == [60] * N
     assert outcome.resolution_risk == 47 / N == 0.094
     assert outcome.response_risk == 0.0
@@ -130,7 +137,7 @@ def test_chain_the_second_job_waits_exactly_when_the_first_overruns(draws):
     jobs = [remote(problem, "T-1001", 0), remote(problem, "T-1002", 120)]
     result = execute(problem, jobs, draws).outcomes
     first, second = result[0], result[1]
-    assert first.starts is not None and first.ends is not None and second.starts is not None
+    assert first.starts is not None and second.starts is not None
     efforts = effort_draws("T-1001", 60, 180, N)
     assert first.starts.tolist() == [0] * N
     assert ((second.starts > 120) == (efforts > 120)).all()
@@ -155,9 +162,9 @@ def test_a_held_window_never_starts_early(draws):
     )
     held = remote(problem, "T-1", 120)
     assert held.held
-    assert execute(problem, [held], draws).outcomes[0].starts.tolist() == [120] * N  # type: ignore[union-attr]
+    assert starts_of(execute(problem, [held], draws).outcomes[0]) == [120] * N
     unheld = PlannedJob(0, (0,), 120, (0,), held=False)
-    assert execute(problem, [unheld], draws).outcomes[0].starts.tolist() == [0] * N  # type: ignore[union-attr]
+    assert starts_of(execute(problem, [unheld], draws).outcomes[0]) == [0] * N
     assert [is_held(problem, ticket) for ticket in problem.tickets] == [True, True, False]
 
 
@@ -173,8 +180,8 @@ def test_a_job_after_idle_time_starts_earlier(draws):
     )
     job = planned_job(problem, 0, (0,), 180, (14,))
     outcome = execute(problem, [job], draws).outcomes[0]
-    assert outcome.starts.tolist() == [14] * N  # type: ignore[union-attr]
-    assert outcome.ends.tolist() == [74] * N  # type: ignore[union-attr]
+    assert starts_of(outcome) == [14] * N
+    assert outcome.ends.tolist() == [74] * N
     assert (outcome.response_risk, outcome.resolution_risk) == (1.0, 0.0)
 
 
@@ -202,11 +209,11 @@ def test_work_past_the_horizon_goes_on_the_next_business_morning(draws):
     )
     friday_three = minute(problem, "2026-12-04T15:00")
     managed = execute(problem, [remote(problem, "T-1", friday_three)], draws).outcomes[0]
-    assert managed.starts.tolist() == [friday_three] * N  # type: ignore[union-attr]
-    assert managed.ends.tolist() == [minute(problem, "2026-12-07T11:00")] * N  # type: ignore[union-attr]
+    assert starts_of(managed) == [friday_three] * N
+    assert managed.ends.tolist() == [minute(problem, "2026-12-07T11:00")] * N
     assert (managed.resolution_risk, managed.lateness_minutes) == (1.0, 60.0)
     elapsed = execute(problem, [remote(problem, "T-2", friday_three)], draws).outcomes[1]
-    assert elapsed.ends.tolist() == [minute(problem, "2026-12-04T21:00")] * N  # type: ignore[union-attr]
+    assert elapsed.ends.tolist() == [minute(problem, "2026-12-04T21:00")] * N
 
 
 def test_a_job_no_piece_can_start_waits_for_the_horizon_end_and_so_do_later_ones(draws):
@@ -226,12 +233,12 @@ def test_a_job_no_piece_can_start_waits_for_the_horizon_end_and_so_do_later_ones
     executor = Executor(problem, draws)
     first = remote(problem, "X", minute(problem, "2026-12-01T17:10"))
     second = remote(problem, "Y", minute(problem, "2026-12-01T17:20"))
-    assert executor.run([second]).outcomes[1].starts.tolist() == [0] * N  # type: ignore[union-attr]
+    assert starts_of(executor.run([second]).outcomes[1]) == [0] * N
     both = executor.run([first, second]).outcomes
     horizon_end = problem.horizon_end
     for ticket, end in ((0, "2026-12-02T09:00"), (1, "2026-12-02T08:30")):
-        assert both[ticket].starts.tolist() == [horizon_end] * N  # type: ignore[union-attr]
-        assert both[ticket].ends.tolist() == [minute(problem, end)] * N  # type: ignore[union-attr]
+        assert starts_of(both[ticket]) == [horizon_end] * N
+        assert both[ticket].ends.tolist() == [minute(problem, end)] * N
         left_out = executor.unassigned(ticket)
         assert (both[ticket].response_risk, both[ticket].resolution_risk) == (
             left_out.response_risk,
@@ -269,11 +276,11 @@ def test_a_short_job_is_not_started_into_the_night(draws):
     )
     evening = remote(problem, "T-1", 480)
     short = execute(problem, [evening], draws).outcomes[0]
-    assert (short.starts[0], short.ends[0]) == (1440, 1530)  # type: ignore[index]
+    assert (starts_of(short)[0], short.ends[0]) == (1440, 1530)
     long = execute(problem, [evening], draws, split_overnight_from=60).outcomes[0]
-    assert (long.starts[0], long.ends[0]) == (480, 1470)  # type: ignore[index]
+    assert (starts_of(long)[0], long.ends[0]) == (480, 1470)
     lunch = execute(problem, [remote(problem, "T-2", 240)], draws).outcomes[1]
-    assert (lunch.starts[0], lunch.ends[0]) == (240, 330)  # type: ignore[index]
+    assert (starts_of(lunch)[0], lunch.ends[0]) == (240, 330)
 
 
 def test_a_short_job_that_cannot_end_inside_the_horizon_is_not_started(draws):
@@ -289,9 +296,9 @@ def test_a_short_job_that_cannot_end_inside_the_horizon_is_not_started(draws):
     )
     job = remote(problem, "T-1", minute(problem, "2026-12-01T16:30"))
     short = execute(problem, [job], draws).outcomes[0]
-    assert (short.starts[0], short.ends[0]) == (2040, minute(problem, "2026-12-02T09:00"))  # type: ignore[index]
+    assert (starts_of(short)[0], short.ends[0]) == (2040, minute(problem, "2026-12-02T09:00"))
     long = execute(problem, [job], draws, split_overnight_from=30).outcomes[0]
-    assert (long.starts[0], long.ends[0]) == (1950, minute(problem, "2026-12-02T08:30"))  # type: ignore[index]
+    assert (starts_of(long)[0], long.ends[0]) == (1950, minute(problem, "2026-12-02T08:30"))
 
 
 def crew_problem() -> Problem:
@@ -325,9 +332,31 @@ def test_a_crew_works_in_its_joint_shift_time(draws):
     problem = crew_problem()
     jobs = crew_plan(problem)
     outcomes = execute(problem, jobs, draws).outcomes
-    assert outcomes[0].starts[0] == 74 and outcomes[0].ends.tolist() == [344] * N  # type: ignore[union-attr,index]
-    assert outcomes[1].starts.tolist() == [344] * N  # type: ignore[union-attr]
-    assert outcomes[2].starts.tolist() == [344 + jobs[2].travel[0]] * N  # type: ignore[union-attr]
+    assert starts_of(outcomes[0])[0] == 74 and outcomes[0].ends.tolist() == [344] * N
+    assert starts_of(outcomes[1]) == [344] * N
+    assert starts_of(outcomes[2]) == [344 + jobs[2].travel[0]] * N
+
+
+def test_a_crew_without_joint_shift_time_never_starts(draws):
+    """Carol works Monday only and a Tuesday-only engineer never overlaps her: the crew has
+    no joint piece, so its job starts at the horizon end with its 30 minutes on the office
+    clock (Wed 08:30), as if unassigned. A job without one travel time per member is a
+    programming error, refused."""
+    tuesday = """
+  - id: dave
+    home: bob-home
+    shifts:
+      - {start: 2026-12-01T08:00, end: 2026-12-01T17:00}
+"""
+    problem = scenario(
+        CAROL + tuesday,
+        "  - {id: T-1, client: northwind, priority: P3, opened: 2026-11-30T07:00, effort: 30m}\n",
+    )
+    outcome = execute(problem, [planned_job(problem, 0, (0, 1), 0, (0, 0))], draws).outcomes[0]
+    assert starts_of(outcome) == [2040] * N
+    assert outcome.ends.tolist() == [minute(problem, "2026-12-02T08:30")] * N
+    with pytest.raises(ValueError):
+        PlannedJob(0, (0, 1), 0, (0,), held=False)
 
 
 def test_executing_some_engineers_equals_the_full_run(draws):
@@ -345,7 +374,7 @@ def test_executing_some_engineers_equals_the_full_run(draws):
     carol = executor.run(jobs, engineers={2})
     assert sorted(carol.outcomes) == [3]
     for ticket, outcome in [*part.outcomes.items(), *carol.outcomes.items()]:
-        assert outcome.ends.tolist() == full.outcomes[ticket].ends.tolist()  # type: ignore[union-attr]
+        assert outcome.ends.tolist() == full.outcomes[ticket].ends.tolist()
         assert outcome.resolution_risk == full.outcomes[ticket].resolution_risk
 
 
@@ -372,10 +401,9 @@ def test_rescheduled_execution_keeps_completed_and_running_work(draws):
     assert 0 not in result.outcomes
     efforts = effort_draws("T-1001", 60, 180, N)
     running_ends = result.outcomes[1].ends
-    assert running_ends is not None
     short = efforts <= 180  # ends before 12:30: no lunch pause
     assert running_ends[short].tolist() == np.maximum(90 + efforts[short], 120).tolist()
-    assert result.outcomes[1].starts.tolist() == [90] * N  # type: ignore[union-attr]
+    assert starts_of(result.outcomes[1]) == [90] * N
     next_starts = result.outcomes[2].starts
     assert next_starts is not None
     in_time = running_ends <= 510  # 30 minutes still fit before 17:00
@@ -383,7 +411,7 @@ def test_rescheduled_execution_keeps_completed_and_running_work(draws):
     assert (next_starts[in_time] == expected[in_time]).all()
     # Short: not started into the night, but at Tue 08:00 or when T-1001's work ends then.
     assert (next_starts[~in_time] == np.maximum(running_ends[~in_time], 1440)).all()
-    assert result.outcomes[3].starts.tolist() == [120] * N  # type: ignore[union-attr]
+    assert starts_of(result.outcomes[3]) == [120] * N
 
 
 def test_unassigned_tickets_wait_for_the_horizon_end(draws):
@@ -474,8 +502,8 @@ def test_without_uncertainty_the_execution_is_the_plan(body):
     assert sorted(outcomes) == list(range(len(problem.tickets)))
     for job in plan:
         ticket, outcome = problem.tickets[job.ticket], outcomes[job.ticket]
-        assert outcome.starts.tolist() == [job.start] * 50  # type: ignore[union-attr]
-        assert outcome.ends.tolist() == [job.end] * 50  # type: ignore[union-attr]
+        assert starts_of(outcome) == [job.start] * 50
+        assert outcome.ends.tolist() == [job.end] * 50
         late_response = job.start > ticket.response_due and not ticket.responded
         assert outcome.response_risk == float(late_response)
         assert outcome.resolution_risk == float(job.end > ticket.resolution_due)
@@ -605,8 +633,8 @@ def test_vectorized_execution_equals_a_draw_by_draw_reading(case, split):
         ticket = problem.tickets[job.ticket]
         starts, ends = expected[job.ticket]
         outcome = outcomes[job.ticket]
-        assert outcome.starts.tolist() == starts  # type: ignore[union-attr]
-        assert outcome.ends.tolist() == ends  # type: ignore[union-attr]
+        assert starts_of(outcome) == starts
+        assert outcome.ends.tolist() == ends
         late = [
             (x > ticket.response_due) or (x == problem.horizon_end == ticket.response_due)
             for x in starts
