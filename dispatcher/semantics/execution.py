@@ -26,8 +26,13 @@ from numpy.typing import NDArray
 from dispatcher.semantics.after_horizon import AfterHorizon
 from dispatcher.semantics.clock import Clock
 from dispatcher.semantics.draws import Draws
-from dispatcher.semantics.pieces import Pieces, Placement, joint_intervals, placement
-from dispatcher.semantics.pieces import starts_in_draws as _starts_in_draws
+from dispatcher.semantics.pieces import (
+    Pieces,
+    Placement,
+    joint_intervals,
+    placement,
+    starts_in_draws,
+)
 from dispatcher.semantics.problem import Problem, TicketData
 
 IntArray = NDArray[np.int64]
@@ -260,7 +265,7 @@ class Executor:
             not_before = max(not_before, self.now)
         longest_travel = max(job.travel)
         table = self._placement(job.engineers, pieces, longest_travel, not_before, ticket.p50)
-        starts, piece = _starts_in_draws(pieces, table, busy_until, not_before, longest_travel)
+        starts, piece = starts_in_draws(pieces, table, busy_until, not_before, longest_travel)
         ends = self._work_ends(ticket, pieces, starts - pieces.offsets[piece])
         if len(starts) == 1:
             starts = np.full(self.draws.n, starts[0], dtype=np.int64)
