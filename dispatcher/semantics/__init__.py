@@ -4,7 +4,10 @@ The scenario compiled to whole minutes since the horizon start (``problem``), lo
 time and time zones (``timeconv``), SLA clocks (``clock``), work inside shifts
 (``shifts``), travel minutes (``travel``), breach risk (``risk``), the travel walk of
 an engineer's day (``walk``) and the exact objective of a schedule (``evaluate``).
+SPEC v2's execution: the fixed draws of every effort (``draws``), a job's shift pieces
+and start table (``pieces``), work past the horizon on the SLA clock
+(``after_horizon``) and carrying a plan out against the draws (``execution``).
 
-May import: ``models``, ``dispatcher.errors``, the standard library. No I/O, no
-ortools, nothing from ``io``, ``solver``, ``views`` or ``cli``.
+May import: ``models``, ``dispatcher.errors``, the standard library and numpy. No I/O,
+no ortools, nothing from ``io``, ``solver``, ``views`` or ``cli``.
 """
