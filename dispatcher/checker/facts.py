@@ -1,0 +1,111 @@
+"""The facts the checker judges by: per ticket (client, tier, weight, effort, SLA due
+times and clock), per engineer (shifts after any absence), each job walked through, and
+what a reschedule block says happened. Also who may take a ticket and the risks an
+assignment runs, computed from these facts alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dispatcher.checker.arithmetic import Shift, overrun_probability, shift_minutes
+from dispatcher.checker.clock import SlaClock
+from models.scenario import Client, Engineer, Ticket
+
+
+@dataclass
+class TicketFacts:
+    """A ticket as the checker judges it (effort less any work done before a cut)."""
+
+    ticket: Ticket
+    client: Client
+    tier: str
+    weight: float
+    site: str | None
+    p50: int
+    p90: int
+    opened: int
+    response_due: int
+    resolution_due: int
+    clock: SlaClock
+    added: bool = False
+    resumed: bool = False  # the rest of a cut job: its window or booking lay in the past
+
+
+@dataclass
+class EngineerFacts:
+    """An engineer and the shifts left after any unavailability."""
+
+    engineer: Engineer
+    shifts: list[Shift]  # after any unavailability (rescheduling)
+    unavailable: bool = False
+
+
+@dataclass
+class Job:
+    """One span of work on an engineer's day: an assignment, completed work or a cut part."""
+
+    ticket: str
+    engineer: str
+    start: int
+    end: int
+    onsite: bool
+    site: str | None
+    history: bool  # completed work (or the cut part of a job): walked through, not judged
+    needs_now: bool = False  # new or moved after a reschedule: nobody sets off before now
+    assignment: int | None = None  # index in plan.assignments
+
+
+@dataclass
+class Reschedule:
+    """What the plan's reschedule block (and its history) says happened."""
+
+    now: int
+    done: set[str] = field(default_factory=set)
+    # ticket -> (UNTIL, the now of the reschedule that recorded it): it binds the job that
+    # was running then, not a later re-planned rest of it
+    overrun: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # (engineer, from, to, the now of the reschedule that recorded it)
+    unavailable: list[tuple[str, int, int, int]] = field(default_factory=list)
+    cuts: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # ticket -> eng, S, T
+    # Cuts recorded by earlier reschedules (the block's 'history'): the ticket's effort
+    # stays reduced and the worked part stays in the walk; they are not judged again.
+    past_cuts: list[tuple[str, str, int, int]] = field(default_factory=list)
+    added: list[Ticket] = field(default_factory=list)
+
+
+def ineligibility_reasons(facts: TicketFacts, engineer: Engineer) -> list[str]:
+    """Why ``engineer`` cannot take the ticket (skills, on-site, assigned_to); [] = can."""
+    ticket = facts.ticket
+    reasons = []
+    if ticket.assigned_to is not None and ticket.assigned_to != engineer.id:
+        reasons.append(f"the ticket is assigned to {ticket.assigned_to}")
+    if ticket.onsite and not engineer.onsite:
+        reasons.append("the ticket is on-site and the engineer works remotely only")
+    for skill, level in ticket.skills.items():
+        has = engineer.skills.get(skill, 0)
+        if has < level:
+            reasons.append(f"needs {skill}>={level}, has {skill}={has}")
+    return reasons
+
+
+def resolution_window(
+    facts: TicketFacts, engineer: EngineerFacts, start: int, horizon_end: int
+) -> int:
+    """W: the time the job can get before its resolution is due."""
+    due = facts.resolution_due
+    if due <= start:
+        return 0
+    within = shift_minutes(engineer.shifts, start, min(due, horizon_end))
+    after = facts.clock.count(horizon_end, due) if due > horizon_end else 0
+    return within + after
+
+
+def assigned_risks(
+    facts: TicketFacts, engineer: EngineerFacts, start: int, horizon_end: int
+) -> tuple[float, float]:
+    """The response and resolution risks of the ticket assigned to start at ``start``."""
+    responded = facts.ticket.responded is not None
+    response = 1.0 if start > facts.response_due and not responded else 0.0
+    available = resolution_window(facts, engineer, start, horizon_end)
+    return response, overrun_probability(facts.p50, facts.p90, available)

@@ -1,0 +1,80 @@
+"""What the checker reports: a broken rule (``Violation``), the report of a whole check
+(``CheckReport``), and the names of every rule it knows (``RuleName``).
+
+A rule name is one of the ``RuleName`` literals, so a misspelt rule is a type error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+RuleName = Literal[
+    # the plan as a whole
+    "scenario_mismatch",
+    "reschedule",
+    "bad_added_ticket",
+    "unknown_engineer",
+    "missing_ticket",
+    "duplicate_ticket",
+    "unknown_ticket",
+    # each assignment
+    "not_whole_minute",
+    "ineligible",
+    "before_opened",
+    "window",
+    "fixed_start",
+    "outside_horizon",
+    "outside_shift",
+    "overrun",
+    "wrong_end",
+    "due",
+    "risk",
+    # each engineer's day
+    "overlap",
+    "travel",
+    "travel_minutes",
+    # capacity and unassigned tickets
+    "tier_cap",
+    "unassigned_reason",
+    "must_assign",
+    # rescheduling
+    "done",
+    "before_now",
+    "completed_changed",
+    "previous",
+    "running_changed",
+    "completed_without_reschedule",
+    # what the plan reports about itself
+    "objective",
+    "bound",
+    "kpi",
+]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule, in words a dispatcher understands."""
+
+    rule: RuleName
+    ticket: str | None
+    message: str
+
+    def __str__(self) -> str:
+        # Parentheses, not brackets: rich (the CLI's console) would read "[rule]" as markup.
+        where = f"{self.ticket}: " if self.ticket else ""
+        return f"{where}{self.message} ({self.rule})"
+
+
+@dataclass
+class CheckReport:
+    """What the checker found and what it recomputed."""
+
+    violations: list[Violation]
+    objective: dict[str, float]
+    expected_breaches_by_tier: dict[str, float]
+    travel_minutes: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations

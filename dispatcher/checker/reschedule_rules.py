@@ -1,0 +1,283 @@
+"""The rules of a rescheduled plan: what is marked done is completed at now, nothing
+new starts before now, and, against the base plan, completed work and running jobs
+stay as they were and 'previous' tells the truth; the disruption (reassigned and moved
+jobs) is recounted from the base plan. A plan that is no reschedule completes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from dispatcher.checker.context import CheckContext
+from dispatcher.checker.facts import Reschedule
+from models import Assignment, Completed, Plan
+
+Change = Literal["reassigned", "moved"]
+
+
+@dataclass(frozen=True)
+class _NewPlan:
+    """The rescheduled plan's tickets, by where it put them."""
+
+    assigned: dict[str, Assignment]
+    completed: dict[str, Completed]
+    unassigned: set[str]
+
+
+def check_completed_without_reschedule(context: CheckContext) -> None:
+    """completed_without_reschedule: only a reschedule lists completed tickets."""
+    if context.plan.completed:
+        context.flag(
+            "completed_without_reschedule",
+            None,
+            f"{len(context.plan.completed)} tickets are listed as completed, but the plan is not "
+            "a reschedule (no reschedule block)",
+        )
+
+
+def check_reschedule_rules(context: CheckContext) -> None:
+    """Every rule of a rescheduled plan, and its disruption recounted (or taken as reported)."""
+    rs = context.reschedule
+    assert rs is not None
+    plan = context.plan
+    new_plan = _NewPlan(
+        assigned={a.ticket: a for a in plan.assignments},
+        completed={c.ticket: c for c in plan.completed},
+        unassigned={u.ticket for u in plan.unassigned},
+    )
+    check_done_marks(context, rs, new_plan.completed)
+    check_before_now(context, rs)
+    if context.base is None:
+        check_completed_before_now(context, rs)
+        context.disruption = None  # not recomputable without the old plan: taken as reported
+        return
+    compare_with_base(context, rs, context.base, new_plan)
+
+
+def check_done_marks(
+    context: CheckContext, rs: Reschedule, completed: dict[str, Completed]
+) -> None:
+    """done: a ticket marked done is in completed, ending at now."""
+    t = context.time
+    for ticket_id in rs.done:
+        entry = completed.get(ticket_id)
+        if entry is None:
+            context.flag("done", ticket_id, "marked done, but it is not in completed")
+        elif t.minute(entry.end) != rs.now:
+            context.flag(
+                "done",
+                ticket_id,
+                f"marked done at {t.text(rs.now)} but completed ends {t.text(t.minute(entry.end))}",
+            )
+
+
+def check_before_now(context: CheckContext, rs: Reschedule) -> None:
+    """before_now: only jobs already running start before now."""
+    t = context.time
+    for assignment in context.plan.assignments:
+        start = t.minute(assignment.start)
+        if start >= rs.now:
+            continue
+        if context.base is not None:
+            if context.is_running(assignment.ticket, assignment.engineer, start):
+                continue
+        else:
+            # Without the old plan only clear cases are judged: a new ticket, the rest
+            # of a cut job, or a job that 'previous' shows was moved, in the past.
+            facts = context.tickets.get(assignment.ticket)
+            previous = assignment.previous
+            new_job = previous is None and facts is not None and facts.added
+            was_moved = previous is not None and (
+                previous.engineer != assignment.engineer or t.minute(previous.start) != start
+            )
+            if not (new_job or was_moved or assignment.ticket in rs.cuts):
+                continue
+        context.flag(
+            "before_now",
+            assignment.ticket,
+            f"starts {t.text(start)}, before now ({t.text(rs.now)}); only jobs already running may",
+        )
+
+
+def check_completed_before_now(context: CheckContext, rs: Reschedule) -> None:
+    """completed_changed (without the old plan): completed work ends by now."""
+    t = context.time
+    for entry in context.plan.completed:
+        if t.minute(entry.end) > rs.now:
+            context.flag(
+                "completed_changed",
+                entry.ticket,
+                f"in completed but ends {t.text(t.minute(entry.end))}, after now",
+            )
+
+
+def compare_with_base(
+    context: CheckContext, rs: Reschedule, base: Plan, new_plan: _NewPlan
+) -> None:
+    """The rules judged against the base plan, and the disruption recounted from it."""
+    t = context.time
+    base_completed = {c.ticket: c for c in base.completed}
+    explained = set(rs.done)
+    for ticket_id, old in base_completed.items():
+        explained.add(ticket_id)
+        check_same_completed(
+            context,
+            ticket_id,
+            new_plan.completed.get(ticket_id),
+            (old.engineer, t.minute(old.start), t.minute(old.end)),
+        )
+    reassigned = moved = 0
+    for old_assignment in base.assignments:
+        change = _judge_old_assignment(context, rs, old_assignment, new_plan, explained)
+        if change == "reassigned":
+            reassigned += 1
+        elif change == "moved":
+            moved += 1
+    check_completed_explained(context, new_plan.completed, explained)
+    weights = context.scenario.weights
+    context.disruption = weights.reassign * reassigned + weights.move * moved
+
+
+def _judge_old_assignment(
+    context: CheckContext,
+    rs: Reschedule,
+    old_assignment: Assignment,
+    new_plan: _NewPlan,
+    explained: set[str],
+) -> Change | None:
+    """What became of one job of the base plan, judged by the rules that apply to it."""
+    t = context.time
+    ticket_id = old_assignment.ticket
+    engineer_id = old_assignment.engineer
+    old_start, old_end = t.minute(old_assignment.start), t.minute(old_assignment.end)
+    if ticket_id in rs.done:
+        check_done_by_same_engineer(
+            context, ticket_id, engineer_id, new_plan.completed.get(ticket_id)
+        )
+        return None
+    if old_end <= rs.now:
+        explained.add(ticket_id)
+        check_same_completed(
+            context, ticket_id, new_plan.completed.get(ticket_id), (engineer_id, old_start, old_end)
+        )
+        return None
+    new = new_plan.assigned.get(ticket_id)
+    if old_start < rs.now:
+        if ticket_id in rs.cuts:
+            return "reassigned"  # a cut counts as a reassignment
+        check_running_kept(context, ticket_id, new, engineer_id, old_start, old_end)
+        return None
+    change: Change | None = None
+    tolerance = context.scenario.weights.move_tolerance.minutes
+    if ticket_id in new_plan.unassigned or (new is not None and new.engineer != engineer_id):
+        change = "reassigned"
+    elif new is not None and abs(t.minute(new.start) - old_start) > tolerance:
+        change = "moved"
+    check_previous(context, ticket_id, new, engineer_id, old_start)
+    return change
+
+
+def check_done_by_same_engineer(
+    context: CheckContext, ticket_id: str, engineer_id: str, entry: Completed | None
+) -> None:
+    """done: a job marked done is completed by the engineer the old plan gave it."""
+    if entry is not None and entry.engineer != engineer_id:
+        context.flag(
+            "done",
+            ticket_id,
+            f"done by {engineer_id} in the old plan, completed by {entry.engineer}",
+        )
+
+
+def check_previous(
+    context: CheckContext, ticket_id: str, new: Assignment | None, engineer_id: str, old_start: int
+) -> None:
+    """previous: an assignment's 'previous' is its engineer and start in the old plan."""
+    t = context.time
+    if (
+        new is not None
+        and new.previous is not None
+        and (new.previous.engineer != engineer_id or t.minute(new.previous.start) != old_start)
+    ):
+        context.flag(
+            "previous",
+            ticket_id,
+            f"'previous' says {new.previous.engineer} at "
+            f"{t.text(t.minute(new.previous.start))}; the old plan had {engineer_id} at "
+            f"{t.text(old_start)}",
+        )
+
+
+def check_completed_explained(
+    context: CheckContext, completed: dict[str, Completed], explained: set[str]
+) -> None:
+    """completed_changed: completed work was completed by now in the old plan or marked done."""
+    for ticket_id in completed:
+        if ticket_id not in explained:
+            context.flag(
+                "completed_changed",
+                ticket_id,
+                "in completed, but it was neither completed by now in the old plan nor marked done",
+            )
+
+
+def check_same_completed(
+    context: CheckContext, ticket_id: str, entry: Completed | None, old: tuple[str, int, int]
+) -> None:
+    """completed_changed: work completed by now in the old plan stays completed, unchanged."""
+    t = context.time
+    if entry is None:
+        context.flag(
+            "completed_changed",
+            ticket_id,
+            f"finished by {t.text(old[2])} in the old plan, but it is not in completed",
+        )
+        return
+    now = (entry.engineer, t.minute(entry.start), t.minute(entry.end))
+    if now != old:
+        context.flag(
+            "completed_changed",
+            ticket_id,
+            f"completed work changed: was {old[0]} {t.text(old[1])} to {t.text(old[2])}, "
+            f"now {now[0]} {t.text(now[1])} to {t.text(now[2])}",
+        )
+
+
+def check_running_kept(
+    context: CheckContext,
+    ticket_id: str,
+    new: Assignment | None,
+    engineer_id: str,
+    old_start: int,
+    old_end: int,
+) -> None:
+    """running_changed: a job running at now keeps its engineer, start and end."""
+    rs = context.reschedule
+    assert rs is not None
+    t = context.time
+    if new is None:
+        context.flag(
+            "running_changed",
+            ticket_id,
+            f"running at now with {engineer_id} since {t.text(old_start)}, but no longer assigned",
+        )
+        return
+    start, end = t.minute(new.start), t.minute(new.end)
+    if new.engineer != engineer_id or start != old_start:
+        context.flag(
+            "running_changed",
+            ticket_id,
+            f"running at now with {engineer_id} since {t.text(old_start)}; the plan has "
+            f"{new.engineer} from {t.text(start)}",
+        )
+        return
+    engineer = context.engineers.get(engineer_id)
+    if ticket_id in rs.overrun or (engineer is not None and engineer.unavailable):
+        return  # an overrun or an absence may have moved its end
+    if end != old_end:
+        context.flag(
+            "running_changed",
+            ticket_id,
+            f"running job must keep its end {t.text(old_end)}; the plan ends it {t.text(end)}",
+        )
