@@ -49,7 +49,7 @@ def _tickets(tickets: Iterable[Ticket | Mapping[str, Any]]) -> Any:
     from pydantic import ValidationError
 
     from dispatcher.errors import InputError, InputIssue
-    from dispatcher.solver.reschedule import AddedTickets
+    from dispatcher.solver.reschedule.events import AddedTickets
 
     parsed = []
     for i, ticket in enumerate(tickets):
@@ -89,7 +89,8 @@ def reschedule_plan(
     ``"ENG"`` or ``"ENG@FROM/TO"``; ``done``: ticket ids; ``overrun``: ``"TICKET@UNTIL"``.
     Returns a RescheduleResult: ``.plan`` (a models.Plan) and ``.changes``.
     """
-    from dispatcher.solver.reschedule import Events, parse_overrun, parse_unavailable, reschedule
+    from dispatcher.solver.reschedule.events import Events, parse_overrun, parse_unavailable
+    from dispatcher.solver.reschedule.replan import reschedule
 
     problem = _problem(scenario)
     added = list(add)
@@ -115,7 +116,7 @@ def impact_of(
 ) -> Any:
     """What taking ``job`` (one or more tickets) from ``now`` costs; ``.as_json()`` gives
     ``with``, ``without``, ``delta_by_tier``, ``engineer`` and ``pushed_into_breach``."""
-    from dispatcher.solver.reschedule import impact
+    from dispatcher.solver.reschedule.impact import impact
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     return impact(_problem(scenario), plan, now, _tickets(job), options)

@@ -227,7 +227,7 @@ def _solve_options(time_limit: float, seed: int, workers: int | None) -> Any:
 
 def _added(paths: tuple[Path, ...]) -> list[Any]:
     from dispatcher.io.loader import load_ticket_file
-    from dispatcher.solver.reschedule import AddedTickets
+    from dispatcher.solver.reschedule.events import AddedTickets
 
     groups = []
     for path in paths:
@@ -299,8 +299,8 @@ def reschedule(
     """Re-plan from NOW after events; print what changed and write the new plan."""
     from dispatcher.cli.views import load_plan_for
     from dispatcher.io.planfile import write_plan
-    from dispatcher.solver.reschedule import Events, parse_overrun, parse_unavailable
-    from dispatcher.solver.reschedule import reschedule as replan
+    from dispatcher.solver.reschedule.events import Events, parse_overrun, parse_unavailable
+    from dispatcher.solver.reschedule.replan import reschedule as replan
 
     problem, old = load_plan_for(scenario, plan_file)
     events = Events(
@@ -355,7 +355,7 @@ def impact(
     import json
 
     from dispatcher.cli.views import load_plan_for
-    from dispatcher.solver.reschedule import impact as price
+    from dispatcher.solver.reschedule.impact import impact as price
 
     problem, old = load_plan_for(scenario, plan_file)
     (job,) = _added((add_file,))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from dispatcher.errors import InputError
+from dispatcher.io.history import problem_of_plan
 from dispatcher.semantics.evaluate import Job, unassigned_risks
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.semantics.timeconv import minutes_since, to_utc
@@ -242,6 +243,4 @@ def day_part(moment: dt.datetime) -> str:
 def plan_problem(problem: Problem, plan: Plan) -> tuple[Problem, list[Job]]:
     """The problem a plan was made for, and the parts of jobs cut by its reschedules
     (the rescheduler's own reading, so that the views never disagree with it)."""
-    from dispatcher.solver.reschedule import problem_of_plan
-
     return problem_of_plan(problem, plan)

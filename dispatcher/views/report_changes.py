@@ -7,7 +7,7 @@ import datetime as dt
 from rich.console import Console
 from rich.table import Table
 
-from dispatcher.solver.reschedule import Impact, RescheduleResult, TierCost
+from dispatcher.solver.reschedule.results import Impact, RescheduleResult, TierCost
 
 
 def _when(value: dt.datetime) -> str:

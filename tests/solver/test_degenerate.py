@@ -17,7 +17,8 @@ import pytest
 from dispatcher.api import solve_scenario
 from dispatcher.checker import check_plan
 from dispatcher.semantics.problem import Problem
-from dispatcher.solver.reschedule import Events, Unavailable, reschedule
+from dispatcher.solver.reschedule.events import Events, Unavailable
+from dispatcher.solver.reschedule.replan import reschedule
 from dispatcher.solver.solve import SolveOptions
 from models import Plan
 from tests.scenarios import tiny

@@ -17,14 +17,9 @@ from dispatcher.cli import main
 from dispatcher.errors import InputError
 from dispatcher.io.generator import generate_scenario
 from dispatcher.io.loader import load_scenario_text
-from dispatcher.solver.reschedule import (
-    AddedTickets,
-    Events,
-    Overrun,
-    Unavailable,
-    impact,
-    reschedule,
-)
+from dispatcher.solver.reschedule.events import AddedTickets, Events, Overrun, Unavailable
+from dispatcher.solver.reschedule.impact import impact
+from dispatcher.solver.reschedule.replan import reschedule
 from dispatcher.solver.solve import SolveOptions
 from models import Plan
 from models.scenario import Ticket

@@ -1,0 +1,77 @@
+"""What a reschedule changed: each ticket kept, moved, reassigned, newly assigned or
+newly unassigned (``changes_of``), and the objective and expected breaches per tier
+(``tier_costs``) for the before-and-after table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from dispatcher.semantics.evaluate import Evaluation, Job
+from dispatcher.semantics.problem import Problem
+from dispatcher.solver.reschedule.results import Changes, TierCost
+from dispatcher.solver.reschedule.situation import Situation
+
+
+def tier_costs(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> dict[str, TierCost]:
+    """The objective and expected breaches split by tier (disruption left out)."""
+    weights = problem.weights
+    result: dict[str, TierCost] = defaultdict(TierCost)
+    for job in jobs:
+        ticket = problem.tickets[job.ticket]
+        cost = evaluation.jobs[job.ticket]
+        tier = result[ticket.tier]
+        tier.expected_breaches += cost.response_risk + cost.resolution_risk
+        tier.objective += ticket.weight * (
+            weights.response * cost.response_risk + weights.resolution * cost.resolution_risk
+        )
+        tier.objective += (
+            ticket.weight * weights.late_per_hour * max(0, job.end - ticket.resolution_due) / 60
+        )
+        tier.objective += weights.travel_per_hour * cost.travel / 60
+        if ticket.preferred and job.engineer not in ticket.preferred:
+            tier.objective += weights.preference
+    for index, (respond, resolve) in evaluation.unassigned_risk.items():
+        ticket = problem.tickets[index]
+        tier = result[ticket.tier]
+        tier.expected_breaches += respond + resolve
+        tier.objective += ticket.weight * (
+            weights.response * respond + weights.resolution * resolve + weights.deferral
+        )
+        tier.objective += (
+            ticket.weight
+            * weights.late_per_hour
+            * max(0, problem.horizon_end - ticket.resolution_due)
+            / 60
+        )
+    return dict(sorted(result.items()))
+
+
+def changes_of(sit: Situation, old_assignments: list[Job], jobs: list[Job]) -> Changes:
+    problem = sit.problem
+    instant = problem.instant
+    changes = Changes()
+    running = {job.ticket for job in sit.running}
+    live = {
+        job.ticket: job
+        for job in old_assignments
+        if job.ticket in sit.previous or job.ticket in sit.cut or job.ticket in running
+    }
+    new = {job.ticket: job for job in jobs}
+    for ticket in sorted({*sit.free, *running}, key=lambda t: problem.tickets[t].id):
+        name = problem.tickets[ticket].id
+        before, after = live.get(ticket), new.get(ticket)
+        if before is None:
+            if after is not None:
+                engineer = problem.engineers[after.engineer].id
+                changes.newly_assigned.append((name, engineer, instant(after.start)))
+            continue
+        old_engineer = problem.engineers[before.engineer].id
+        if after is None:
+            changes.newly_unassigned.append((name, old_engineer))
+        elif after.engineer != before.engineer or ticket in sit.cut:
+            changes.reassigned.append((name, old_engineer, problem.engineers[after.engineer].id))
+        elif after.start != before.start:
+            changes.moved.append((name, old_engineer, instant(before.start), instant(after.start)))
+        else:
+            changes.kept.append(name)
+    return changes

@@ -1,0 +1,117 @@
+"""The search after the repair: CP-SAT on the whole day or, for big days, a
+neighbourhood search around the engineers the events touched (``optimize``); every
+model prices the disruption exactly, and a plan replaces the repair's only if better."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from ortools.sat.python import cp_model
+
+from dispatcher import interrupt
+from dispatcher.semantics.evaluate import Evaluation, Job
+from dispatcher.solver.lns import improve
+from dispatcher.solver.model import ModelBuilder, configure_solver, extract_jobs, hint_model
+from dispatcher.solver.reschedule.repair import bump, repair
+from dispatcher.solver.reschedule.situation import Situation
+from dispatcher.solver.solve import PAIR_BUDGET, SolveOptions, workers_for
+
+log = logging.getLogger(__name__)
+
+SEARCH_SHARE = 0.5  # one worker: deterministic seconds for the search, share of the limit
+
+
+def optimize(
+    sit: Situation, options: SolveOptions, started: float
+) -> tuple[list[Job], Evaluation, str]:
+    deadline = started + options.time_limit
+    jobs = repair(sit)
+    best = sit.evaluate(jobs)
+    log.info("repair: %.4f", best.total)
+    # Bounded by count (BUMP_ENGINEERS); the clock only guards a very slow machine.
+    jobs, best = bump(sit, jobs, best, started + options.time_limit * 0.5)
+    log.info("after bumping: %.4f", best.total)
+    status = "fallback"
+    problem = sit.problem
+    frozen: dict[int, Job | None] = {job.ticket: job for job in sit.running}
+    frozen.update({job.ticket: None for job in sit.completed})
+    workers = workers_for(options.workers)
+    builder = ModelBuilder(
+        problem,
+        "upper",
+        fixed=[*sit.running, *sit.background],
+        not_before=sit.not_before(),
+        frozen=frozen,
+        frozen_as_fixed=True,
+        previous=sit.previous,
+    )
+    pairs = sum(len(builder.engineers_of(problem.tickets[t])) for t in sit.free)
+    if pairs <= PAIR_BUDGET:
+        built = builder.build()
+        hint_model(built, jobs)
+        solver = cp_model.CpSolver()
+        remaining = deadline - time.monotonic()
+        # One worker: a fixed deterministic budget, so the same input gives the same plan.
+        budget = SEARCH_SHARE * options.time_limit if workers == 1 else remaining * 0.9
+        configure_solver(
+            solver,
+            budget,
+            workers=workers,
+            seed=options.seed,
+            deadline=time.monotonic() + remaining * 0.95,
+        )
+        with interrupt.running(solver):
+            code = solver.solve(built.model)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            status = "feasible"
+            candidate = extract_jobs(solver, built)
+            if not sit.broken(candidate):
+                evaluation = sit.evaluate(candidate)
+                log.info("cp-sat: %.4f", evaluation.total)
+                if sit.better(candidate, evaluation, (jobs, best)):
+                    jobs, best = candidate, evaluation
+    else:
+        locked = {job.ticket for job in sit.running} | {job.ticket for job in sit.completed}
+        locked |= {t for t in sit.free if problem.tickets[t].fixed_start is not None}
+        running = {job.ticket for job in sit.running}
+        improved, evaluation = improve(
+            problem,
+            [*sit.running, *jobs],
+            lambda all_jobs: sit.evaluate([j for j in all_jobs if j.ticket not in running]),
+            deadline=deadline,
+            seed=options.seed,
+            workers=workers,
+            not_before=sit.not_before(),
+            locked=locked,
+            buffer_of=builder.travel_buffer,
+            background=sit.background,
+            previous=sit.previous,
+            focus=_focus(sit, jobs),
+            focus_only=True,
+            work=SEARCH_SHARE * options.time_limit,
+            valid=lambda all_jobs: not sit.broken([j for j in all_jobs if j.ticket not in running]),
+        )
+        status = "feasible"
+        improved = [j for j in improved if j.ticket not in running]
+        if sit.better(improved, evaluation, (jobs, best)):
+            jobs, best = improved, evaluation
+    return jobs, best, status
+
+
+def _focus(sit: Situation, jobs: list[Job]) -> list[int]:
+    """Engineers the events touched: absent or overrunning ones, and those whose day the
+    repair changed. The search stays around them, so the rest of the plan stands."""
+    engineers = set(sit.focus)
+    placed = {job.ticket: job for job in jobs}
+    for ticket, (engineer, start) in sit.previous.items():
+        job = placed.get(ticket)
+        if job is None or (job.engineer, job.start) != (engineer, start):
+            engineers.add(engineer)
+            if job is not None:
+                engineers.add(job.engineer)
+    for ticket in sit.event_tickets:
+        if ticket in placed:
+            engineers.add(placed[ticket].engineer)
+    problem = sit.problem
+    return sorted(e for e in engineers if problem.engineers[e].calendar.shifts)

@@ -1,0 +1,107 @@
+"""What a reschedule and an impact pricing return: the new plan, what changed, the
+objective per tier before and after, and the two re-plans of an impact.
+
+Plain data, no solver: the views import these types without loading ortools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from dispatcher.semantics.evaluate import Evaluation, Job
+from dispatcher.semantics.problem import Problem
+from models import Plan
+
+
+@dataclass
+class TierCost:
+    """One tier's share of the objective, and its expected breaches."""
+
+    objective: float = 0.0
+    expected_breaches: float = 0.0
+
+
+@dataclass
+class Changes:
+    """What the new plan changed, in ticket ids, engineer ids and instants."""
+
+    kept: list[str] = field(default_factory=list)
+    moved: list[tuple[str, str, dt.datetime, dt.datetime]] = field(default_factory=list)
+    reassigned: list[tuple[str, str, str]] = field(default_factory=list)
+    newly_assigned: list[tuple[str, str, dt.datetime]] = field(default_factory=list)
+    newly_unassigned: list[tuple[str, str]] = field(default_factory=list)  # ticket, old engineer
+    completed: list[str] = field(default_factory=list)
+    before: dict[str, TierCost] = field(default_factory=dict)
+    after: dict[str, TierCost] = field(default_factory=dict)
+
+
+@dataclass
+class RescheduleResult:
+    """The new plan, what it changed, and the problem and jobs it was evaluated on."""
+
+    plan: Plan
+    changes: Changes
+    problem: Problem  # the problem as it stands at T (added tickets, shifts less absences)
+    jobs: list[Job]
+    evaluation: Evaluation
+
+
+@dataclass
+class Impact:
+    """What taking a job costs: the best re-plan without it, then with it."""
+
+    without: RescheduleResult
+    with_job: RescheduleResult
+    tickets: list[str]
+    engineer: str | None
+    start: dt.datetime | None
+    pushed: list[tuple[str, float, float]]  # ticket, breach risk without, with
+
+    def delta_by_tier(self) -> dict[str, dict[str, float]]:
+        tiers = sorted(set(self.without.changes.after) | set(self.with_job.changes.after))
+        result = {}
+        for tier in tiers:
+            a = self.without.changes.after.get(tier, TierCost())
+            b = self.with_job.changes.after.get(tier, TierCost())
+            result[tier] = {
+                "objective": round(b.objective - a.objective, 6),
+                "expected_breaches": round(b.expected_breaches - a.expected_breaches, 6),
+            }
+        return result
+
+    def as_json(self) -> dict[str, Any]:
+        def side(result: RescheduleResult) -> dict[str, Any]:
+            return {
+                "objective": result.plan.objective.model_dump(),
+                "by_tier": {
+                    tier: {
+                        "objective": round(cost.objective, 6),
+                        "expected_breaches": round(cost.expected_breaches, 6),
+                    }
+                    for tier, cost in result.changes.after.items()
+                },
+                "status": result.plan.solver.status,
+            }
+
+        return {
+            "with": side(self.with_job),
+            "without": side(self.without),
+            "delta_by_tier": self.delta_by_tier(),
+            "delta_objective": round(
+                self.with_job.plan.objective.total - self.without.plan.objective.total, 6
+            ),
+            "tickets": self.tickets,
+            "engineer": self.engineer,
+            "start": None if self.start is None else self.start.isoformat(),
+            "pushed_into_breach": [ticket for ticket, _, _ in self.pushed],
+            "pushed_into_breach_detail": [
+                {
+                    "ticket": ticket,
+                    "breach_risk_without": round(a, 6),
+                    "breach_risk_with": round(b, 6),
+                }
+                for ticket, a, b in self.pushed
+            ],
+        }

@@ -1,0 +1,466 @@
+"""The situation at now: the old plan and the events read into what the new plan starts
+from (``situation_at``), and the questions the repair and the search ask of it (what
+is broken, what the disruption costs, which of two plans is better).
+
+The old plan splits at now into completed work, running work (kept, or cut when its
+engineer becomes unavailable) and future work (free to change, at a price). Events
+apply to a copy of the problem: added tickets join it, unavailable periods leave the
+engineers' shifts, the rest of a cut job becomes its ticket's work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dispatcher.errors import InputError
+from dispatcher.io.history import (
+    PlanClock,
+    PlanReader,
+    engineer_without,
+    replace_problem,
+    rest_of,
+    with_tickets,
+)
+from dispatcher.io.loader import compile_added_tickets
+from dispatcher.semantics.evaluate import Evaluation, Job, evaluate
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.timeconv import minutes_since, to_utc
+from dispatcher.solver.feasibility import broken_tickets
+from dispatcher.solver.reschedule.events import COMMAND_LINE, Events, Unavailable
+from models import Plan
+
+Absence = tuple[int, int, int, Unavailable]  # engineer, from, to (minutes), the event
+
+
+@dataclass
+class Situation:
+    """The day at now: the problem after the events, the old plan split at now (completed,
+    running, future), the tickets free to place and the events to record."""
+
+    problem: Problem
+    now: int
+    completed: list[Job]
+    history: list[Job]  # worked parts of cut jobs: they set locations, nothing else
+    running: list[Job]
+    previous: dict[int, tuple[int, int]]  # future jobs of the old plan: ticket -> (engineer, S)
+    cut: set[int]  # tickets cut in this reschedule (each a reassignment)
+    free: list[int]
+    event_tickets: list[int]  # added and cut tickets: the ones that need a place
+    must: list[int]  # free tickets that must be assigned (must_assign, appointments)
+    focus: list[int]  # engineers the events touched
+    events: list[dict[str, Any]]
+    added: list[dict[str, Any]]  # every added ticket so far, in full
+
+    @property
+    def background(self) -> list[Job]:
+        return [job for job in [*self.completed, *self.history] if job.end > job.start]
+
+    def not_before(self, jobs: Iterable[Job] = ()) -> dict[int, int]:
+        """Free tickets may not set off before now, unless kept exactly where they were."""
+        kept = {
+            job.ticket for job in jobs if self.previous.get(job.ticket) == (job.engineer, job.start)
+        }
+        return {t: self.now for t in self.free if t not in kept}
+
+    def disruption(self, jobs: Iterable[Job]) -> tuple[float, int, int]:
+        """(cost, #reassigned, #moved) of the free jobs against the old plan."""
+        weights = self.problem.weights
+        placed = {job.ticket: job for job in jobs}
+        reassigned, moved = len(self.cut), 0
+        tolerance = weights.move_tolerance.minutes
+        for ticket, (engineer, start) in self.previous.items():
+            job = placed.get(ticket)
+            if job is None or job.engineer != engineer:
+                reassigned += 1
+            elif abs(job.start - start) > tolerance:
+                moved += 1
+        return weights.reassign * reassigned + weights.move * moved, reassigned, moved
+
+    def missing(self, free_jobs: list[Job]) -> int:
+        """Tickets that must be assigned (appointments, must_assign, the priced job) left out."""
+        placed = {job.ticket for job in free_jobs}
+        return sum(1 for ticket in self.must if ticket not in placed)
+
+    def better(
+        self, jobs: list[Job], evaluation: Evaluation, than: tuple[list[Job], Evaluation]
+    ) -> bool:
+        return (self.missing(jobs), evaluation.total) < (
+            self.missing(than[0]),
+            than[1].total - 1e-9,
+        )
+
+    def evaluate(self, free_jobs: list[Job]) -> Evaluation:
+        cost, _, _ = self.disruption(free_jobs)
+        return evaluate(
+            self.problem,
+            [*self.running, *free_jobs],
+            completed=self.completed,
+            history=self.history,
+            disruption=cost,
+        )
+
+    def broken(self, free_jobs: list[Job]) -> set[int]:
+        return broken_tickets(
+            self.problem,
+            [*self.running, *free_jobs],
+            given=frozenset(job.ticket for job in self.running),
+            background=self.background,
+            not_before=self.not_before(free_jobs),
+        )
+
+
+class CommandLineClock(PlanClock):
+    """Instants of the command line and of plan files <-> minutes since the horizon start."""
+
+    def option(self, value: dt.datetime | str, option: str, clip: bool = False) -> int:
+        """Minutes of an instant given on the command line; outside the horizon it is an
+        error, or (``clip``: the ends of a period) moved to the horizon's edge."""
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise InputError.single(
+                    COMMAND_LINE, f"'{value}' is not an ISO 8601 datetime", path=option
+                ) from None
+        try:
+            minute = minutes_since(self.problem.origin, to_utc(value, self.problem.tz))
+        except ValueError as exc:
+            raise InputError.single(COMMAND_LINE, str(exc), path=option) from None
+        if clip:
+            return min(max(minute, 0), self.problem.horizon_end)
+        if not 0 <= minute <= self.problem.horizon_end:
+            raise InputError.single(
+                COMMAND_LINE,
+                f"{value.isoformat()} lies outside the horizon "
+                f"({self.text(0)} to {self.text(self.problem.horizon_end)})",
+                path=option,
+            )
+        return minute
+
+
+@dataclass
+class _Commands:
+    """The command line's events at now, resolved against the problem."""
+
+    now: int
+    absences: list[Absence]
+    done: set[int]
+    overruns: dict[int, int]  # ticket -> the minute its running job now ends
+
+
+@dataclass
+class _Split:
+    """The old plan's jobs split at now, and the tickets whose jobs were cut."""
+
+    completed: list[Job]
+    history: list[Job]
+    tickets: list[TicketData]
+    running: list[Job] = field(default_factory=list)
+    previous: dict[int, tuple[int, int]] = field(default_factory=dict)
+    cut: set[int] = field(default_factory=set)
+    cuts_of: defaultdict[int, list[dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+def situation_at(
+    base: Problem,
+    old: Plan,
+    now_value: dt.datetime | str,
+    events: Events,
+    plan_name: str,
+    must_assign: bool = False,
+) -> tuple[Situation, Problem, list[Job], list[Job], list[Job]]:
+    """The situation at T; also the problem before the events, the old plan's live jobs,
+    its completed work and its cut parts (for the 'before' objective)."""
+    reader = PlanReader(base, old, plan_name)
+    clock = CommandLineClock(base)
+    now = _now(clock, old, now_value)
+    problem, added_raw = reader.added_before(base)
+    problem, old_pieces = reader.apply_history(problem)
+    before_problem = problem
+    assignments, old_completed = reader.old_jobs(problem)
+    problem, added_ids = _add_tickets(problem, events, must_assign, added_raw)
+    job_of = {job.ticket: job for job in assignments}
+    problem, absences = _absences(problem, events, clock, now)
+    commands = _Commands(
+        now,
+        absences,
+        _done(problem, events, job_of, old_completed, now),
+        _overruns(problem, events, job_of, clock, now),
+    )
+    split = _split_at_now(
+        problem, before_problem, assignments, old_completed, old_pieces, clock, commands
+    )
+    problem = replace_problem(problem, tickets=split.tickets)
+    taken = {job.ticket for job in [*split.completed, *split.running]}
+    free = [t.index for t in problem.tickets if t.index not in taken]
+    added_indices = [problem.ticket_index[name] for name in added_ids]
+    event_tickets = [*added_indices, *sorted(split.cut)]
+
+    focus: set[int] = {index for index, _, _, _ in absences}
+    for ticket in commands.overruns:
+        focus.add(job_of[ticket].engineer)
+
+    recorded = _recorded(problem, events, clock, added_ids, commands, split.cuts_of)
+    situation = Situation(
+        problem=problem,
+        now=now,
+        completed=split.completed,
+        history=split.history,
+        running=split.running,
+        previous=split.previous,
+        cut=split.cut,
+        free=free,
+        event_tickets=event_tickets,
+        must=[t for t in free if problem.tickets[t].must_assign],
+        focus=sorted(focus),
+        events=recorded,
+        added=added_raw,
+    )
+    live = [job for job in assignments]
+    return situation, before_problem, live, old_completed, old_pieces
+
+
+def _now(clock: CommandLineClock, old: Plan, now_value: dt.datetime | str) -> int:
+    """``--now`` in minutes; a plan is rescheduled forwards from its own now."""
+    now = clock.option(now_value, "--now")
+    block = old.reschedule or {}
+    old_now = clock.plan(block.get("now"))
+    if old_now is not None and now < old_now:
+        raise InputError.single(
+            COMMAND_LINE,
+            f"now is before the plan's own 'now' ({clock.text(old_now)}): "
+            "a plan is rescheduled forwards",
+            path="--now",
+        )
+    return now
+
+
+def _add_tickets(
+    problem: Problem, events: Events, must_assign: bool, added_raw: list[dict[str, Any]]
+) -> tuple[Problem, list[str]]:
+    """The problem with the events' new tickets, and their ids; ``added_raw`` (every
+    added ticket so far, in full) is extended with them."""
+    added_ids: list[str] = []
+    for group in events.add:
+        compiled = compile_added_tickets(problem, group.tickets, group.lines, group.filename)
+        if must_assign:
+            compiled = [dataclasses.replace(t, must_assign=True) for t in compiled]
+        problem = with_tickets(problem, compiled, group.tickets)
+        added_raw += [t.model_dump(mode="json", exclude_none=True) for t in group.tickets]
+        added_ids += [t.id for t in group.tickets]
+    return problem, added_ids
+
+
+def _engineer_of(problem: Problem, name: str, option: str) -> int:
+    """An engineer id named on the command line."""
+    if name not in problem.engineer_index:
+        raise InputError.single(
+            COMMAND_LINE, f"unknown engineer '{name}' (not in the scenario)", path=option
+        )
+    return problem.engineer_index[name]
+
+
+def _ticket_of(problem: Problem, name: str, option: str) -> int:
+    """A ticket id named on the command line."""
+    if name not in problem.ticket_index:
+        raise InputError.single(
+            COMMAND_LINE, f"unknown ticket '{name}' (not in the plan)", path=option
+        )
+    return problem.ticket_index[name]
+
+
+def _absences(
+    problem: Problem, events: Events, clock: CommandLineClock, now: int
+) -> tuple[Problem, list[Absence]]:
+    """The unavailable periods in minutes, and the problem with them out of the shifts."""
+    engineers = list(problem.engineers)
+    absences: list[Absence] = []
+    for absence in events.unavailable:
+        index = _engineer_of(problem, absence.engineer, "--unavailable")
+        low = (
+            now
+            if absence.start is None
+            else clock.option(absence.start, "--unavailable", clip=True)
+        )
+        high = (
+            problem.horizon_end
+            if absence.end is None
+            else clock.option(absence.end, "--unavailable", clip=True)
+        )
+        if high <= low:
+            raise InputError.single(
+                COMMAND_LINE,
+                f"{absence.engineer}: the period is empty (it must end after it starts, inside the "
+                "horizon)",
+                path="--unavailable",
+            )
+        absences.append((index, low, high, absence))
+        engineers[index] = engineer_without(engineers[index], max(low, now), high)
+    return replace_problem(problem, engineers=engineers), absences
+
+
+def _done(
+    problem: Problem, events: Events, job_of: dict[int, Job], old_completed: list[Job], now: int
+) -> set[int]:
+    """Tickets marked done; only running or future jobs can be."""
+    done: set[int] = set()
+    for name in events.done:
+        index = _ticket_of(problem, name, "--done")
+        job = job_of.get(index)
+        if job is None or job.end <= now:
+            state = (
+                "already completed"
+                if job is not None or any(c.ticket == index for c in old_completed)
+                else "not assigned in the plan"
+            )
+            raise InputError.single(
+                COMMAND_LINE,
+                f"{name} cannot be marked done: it is {state} (only running or future jobs can)",
+                path="--done",
+            )
+        done.add(index)
+    return done
+
+
+def _overruns(
+    problem: Problem, events: Events, job_of: dict[int, Job], clock: CommandLineClock, now: int
+) -> dict[int, int]:
+    """Running jobs that overrun: ticket -> the minute they now need until."""
+    overruns: dict[int, int] = {}
+    for overrun in events.overrun:
+        index = _ticket_of(problem, overrun.ticket, "--overrun")
+        job = job_of.get(index)
+        if job is None or not job.start < now < job.end:
+            raise InputError.single(
+                COMMAND_LINE,
+                f"{overrun.ticket} is not running at now, so it cannot overrun",
+                path="--overrun",
+            )
+        until = clock.option(overrun.until, "--overrun")
+        if until <= now:
+            raise InputError.single(
+                COMMAND_LINE, f"{overrun.ticket}: UNTIL must be after now", path="--overrun"
+            )
+        overruns[index] = until
+    return overruns
+
+
+def _split_at_now(
+    problem: Problem,
+    before_problem: Problem,
+    assignments: list[Job],
+    old_completed: list[Job],
+    old_pieces: list[Job],
+    clock: CommandLineClock,
+    commands: _Commands,
+) -> _Split:
+    """The old plan's jobs at now: done or ended ones complete, running ones kept or cut,
+    future ones free (remembered as ``previous``)."""
+    now = commands.now
+    split = _Split(
+        completed=list(old_completed), history=list(old_pieces), tickets=list(problem.tickets)
+    )
+    for job in assignments:
+        if job.ticket in commands.done:
+            split.completed.append(Job(job.ticket, job.engineer, min(job.start, now), now))
+        elif job.end <= now:
+            split.completed.append(job)
+        elif job.start < now:
+            _running_at_now(split, problem, before_problem, clock, commands, job)
+        else:
+            split.previous[job.ticket] = (job.engineer, job.start)
+    return split
+
+
+def _running_at_now(
+    split: _Split,
+    problem: Problem,
+    before_problem: Problem,
+    clock: CommandLineClock,
+    commands: _Commands,
+    job: Job,
+) -> None:
+    """A job running at now keeps going, to its new end, unless its engineer is absent
+    now or cannot finish it: then it is cut, and the rest becomes its ticket's work."""
+    now = commands.now
+    engineer = problem.engineers[job.engineer]
+    absent = any(i == job.engineer and low <= now < high for i, low, high, _ in commands.absences)
+    end = _running_end(job, engineer, before_problem, commands.overruns)
+    if absent or end < 0:
+        worked = engineer.calendar.minutes_between(job.start, now)
+        split.tickets[job.ticket] = rest_of(split.tickets[job.ticket], worked)
+        split.history.append(Job(job.ticket, job.engineer, job.start, now))
+        split.cut.add(job.ticket)
+        split.cuts_of[job.engineer].append(
+            {
+                "ticket": problem.tickets[job.ticket].id,
+                "engineer": engineer.id,
+                "start": clock.text(job.start),
+                "end": clock.text(now),
+            }
+        )
+    else:
+        split.running.append(Job(job.ticket, job.engineer, job.start, end))
+
+
+def _running_end(
+    job: Job, engineer: EngineerData, before_problem: Problem, overruns: dict[int, int]
+) -> int:
+    """Where a running job now ends; -1 if its engineer's shifts cannot hold it."""
+    end = job.end
+    if job.ticket in overruns:
+        end = (
+            engineer.calendar.finish(
+                job.start,
+                engineer.calendar.minutes_between(job.start, overruns[job.ticket]),
+            )
+            or job.end
+        )
+    elif engineer.calendar is not before_problem.engineers[job.engineer].calendar:
+        # Its engineer leaves later: the shift minutes the job needed still have to
+        # be worked, pausing over the absence.
+        needed = before_problem.engineers[job.engineer].calendar.minutes_between(job.start, job.end)
+        end = engineer.calendar.finish(job.start, needed) or -1
+    return end
+
+
+def _recorded(
+    problem: Problem,
+    events: Events,
+    clock: CommandLineClock,
+    added_ids: list[str],
+    commands: _Commands,
+    cuts_of: defaultdict[int, list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """The events as the new plan's ``reschedule`` block records them."""
+    recorded: list[dict[str, Any]] = []
+    if added_ids:
+        recorded.append({"type": "add", "tickets": added_ids})
+    for name in events.done:
+        recorded.append({"type": "done", "ticket": name})
+    for overrun in events.overrun:
+        recorded.append(
+            {
+                "type": "overrun",
+                "ticket": overrun.ticket,
+                "until": clock.text(commands.overruns[problem.ticket_index[overrun.ticket]]),
+            }
+        )
+    for index, low, high, absence in commands.absences:
+        recorded.append(
+            {
+                "type": "unavailable",
+                "engineer": absence.engineer,
+                "from": clock.text(low),
+                "to": clock.text(high),
+                "cut": cuts_of.pop(index, []),
+            }
+        )
+    return recorded
