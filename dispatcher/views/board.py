@@ -18,6 +18,7 @@ from itertools import pairwise
 from dispatcher.semantics.problem import EngineerData, Problem
 from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView
 from dispatcher.views.progress import gap_text
+from dispatcher.views.timefmt import day_label
 from models import Plan
 
 NIGHT_GAP = 40  # axis minutes drawn between two days
@@ -163,7 +164,7 @@ def _axis_html(view: PlanView, axis: _Axis) -> str:
     parts = []
     for start, end in axis.days:
         for left, width in axis.pieces(start, end):
-            day = f"{view.local(start):%a %d %b}"
+            day = day_label(view.local(start))
             parts.append(
                 f'<div class="day" style="left:{left:.3f}%;width:{width:.3f}%">{escape(day)}</div>'
             )

@@ -18,6 +18,7 @@ from dispatcher.io.planfile import plan_json, write_atomic
 from dispatcher.semantics.problem import EngineerData, Problem
 from dispatcher.views.board import render_board
 from dispatcher.views.planview import JobView, PlanView
+from dispatcher.views.timefmt import full_time
 from models import Plan
 
 Format = Literal["csv", "ics", "html", "json"]
@@ -187,4 +188,4 @@ def _event_description(view: PlanView, job: JobView) -> str:
 
 def _when(view: PlanView, minute: int) -> str:
     """A due time in full local form: a calendar entry is read out of the plan's context."""
-    return f"{view.local(minute):%a %d %b %Y %H:%M %Z}"
+    return full_time(view.local(minute))

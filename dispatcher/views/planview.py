@@ -18,6 +18,7 @@ from dispatcher.io.history import problem_of_plan
 from dispatcher.semantics.evaluate import Job, unassigned_risks
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.semantics.timeconv import minutes_since, to_utc
+from dispatcher.views.timefmt import clock_time, dated_time, weekday_time
 from models import Plan, Ticket, Unassigned
 
 AT_RISK = 0.2  # response + resolution risk above this is shown as "at risk"
@@ -157,8 +158,8 @@ class PlanView:
         moment = self.local(minute)
         first, last = self.local(0).date(), self.local(self.problem.horizon_end).date()
         if first <= moment.date() <= last:
-            return f"{moment:%a %H:%M}"
-        return f"{moment:%a %d %b %H:%M}"
+            return weekday_time(moment)
+        return dated_time(moment)
 
     def period(self, start: int, end: int) -> str:
         """'Mon 09:33-10:33', or 'Mon 15:32-Tue 08:02' across days."""
@@ -166,11 +167,11 @@ class PlanView:
 
     def span(self, start: int, end: int) -> str:
         """'09:33-10:33', or '15:32-Tue 08:02' when the job ends on a later day."""
-        return f"{self.local(start):%H:%M}-{self._until(start, end)}"
+        return f"{clock_time(self.local(start))}-{self._until(start, end)}"
 
     def _until(self, start: int, end: int) -> str:
         last = self.local(end)
-        return f"{last:%H:%M}" if self.local(start).date() == last.date() else f"{last:%a %H:%M}"
+        return clock_time(last) if self.local(start).date() == last.date() else weekday_time(last)
 
     @cached_property
     def _by_engineer(self) -> dict[int, list[JobView]]:

@@ -10,6 +10,7 @@ from rich.text import Text
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView
 from dispatcher.views.progress import gap_text
+from dispatcher.views.timefmt import day_label
 from models import Plan
 from models.durations import format_minutes
 
@@ -161,7 +162,7 @@ def _jobs_by_day(view: PlanView, engineer: EngineerData) -> dict[str, list[JobVi
     """The engineer's jobs grouped by the local day they start on ('Mon 30 Nov')."""
     days: dict[str, list[JobView]] = {}
     for job in view.jobs_of(engineer):
-        days.setdefault(f"{view.local(job.start):%a %d %b}", []).append(job)
+        days.setdefault(day_label(view.local(job.start)), []).append(job)
     return days
 
 

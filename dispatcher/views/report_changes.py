@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.console import Console
 from rich.table import Table
 
 from dispatcher.solver.reschedule.results import Impact, RescheduleResult, TierCost
-
-
-def _when(value: dt.datetime) -> str:
-    return f"{value:%a %H:%M}"
+from dispatcher.views.timefmt import weekday_time
 
 
 def _tier_table(
@@ -60,7 +55,7 @@ def print_changes(console: Console, result: RescheduleResult) -> None:
     if changes.moved:
         table = Table("moved", "engineer", "old start", "new start")
         for ticket, engineer, old, new in changes.moved:
-            table.add_row(ticket, engineer, _when(old), _when(new))
+            table.add_row(ticket, engineer, weekday_time(old), weekday_time(new))
         console.print(table)
     if changes.reassigned:
         table = Table("reassigned", "old engineer", "new engineer")
@@ -70,7 +65,7 @@ def print_changes(console: Console, result: RescheduleResult) -> None:
     if changes.newly_assigned:
         table = Table("newly assigned", "engineer", "start")
         for ticket, engineer, start in changes.newly_assigned:
-            table.add_row(ticket, engineer, _when(start))
+            table.add_row(ticket, engineer, weekday_time(start))
         console.print(table)
     if changes.newly_unassigned:
         reasons = {entry.ticket: entry for entry in plan.unassigned}
@@ -102,7 +97,7 @@ def print_impact(console: Console, result: Impact) -> None:
         job = next(a for a in result.with_job.plan.assignments if a.ticket == result.tickets[0])
         console.print(
             f"[bold]{names}[/bold] would go to {result.engineer}, "
-            f"{_when(result.start)} to {_when(job.end)}"
+            f"{weekday_time(result.start)} to {weekday_time(job.end)}"
         )
     console.print(
         _tier_table(
