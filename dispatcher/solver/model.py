@@ -3,8 +3,8 @@
 Each (ticket, engineer) pair has one optional fixed-size interval per *start
 piece*: a range of starts inside one shift whose work crosses the same shift
 gaps, so its wall-clock length is constant. On-site intervals reserve a travel
-buffer before the start (``buffers``). The breach risk, a function of the start, becomes a
-few threshold literals.
+buffer before the start (see ``buffers``). The breach risk, a function of the
+start, becomes a few threshold literals.
 
 The model comes in two twins:
 
