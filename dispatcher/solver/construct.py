@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dispatcher.semantics.evaluate import Evaluation, Job, sla_cost, unassigned_cost
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.semantics.walk import days_touched, walk
+from models.scenario import Weights
 
 
 class TierLoad:
@@ -222,7 +223,7 @@ def ticket_cost(
     problem: Problem, ticket: TicketData, engineer: EngineerData, start: int, end: int, travel: int
 ) -> float:
     """The objective this job adds (SLA risk, lateness, travel, preference)."""
-    weights = problem.weights
+    weights: Weights = problem.weights
     cost = sla_cost(problem, ticket, engineer, start)
     cost += ticket.weight * weights.late_per_hour * max(0, end - ticket.resolution_due) / 60
     cost += weights.travel_per_hour * travel / 60

@@ -13,15 +13,15 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from ortools.sat.python import cp_model
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from dispatcher import interrupt
 from dispatcher.semantics.evaluate import Evaluation, Job, unassigned_cost
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
-from dispatcher.solver.model import Built, ModelBuilder, configure_solver, extract_jobs, hint_model
+from dispatcher.solver.cpsat import Outcome, solve_model
+from dispatcher.solver.model import Built, ModelBuilder, hint_model
+from dispatcher.solver.scopes import ModelScope, SearchBudget, SearchScope
 
 log = logging.getLogger(__name__)
 
@@ -53,156 +53,181 @@ def improve(
     jobs: list[Job],
     evaluate: Callable[[list[Job]], Evaluation],
     *,
-    deadline: float,
+    scope: SearchScope,
+    budget: SearchBudget,
     seed: int,
-    workers: int,
-    not_before: dict[int, int] | None = None,
-    locked: set[int] | None = None,
-    on_improvement: Callable[[float], None] | None = None,
-    buffer_of: Callable[[TicketData, EngineerData], int] | None = None,
-    background: list[Job] | None = None,
-    previous: dict[int, tuple[int, int]] | None = None,
-    focus: list[int] | None = None,
-    valid: Callable[[list[Job]], bool] | None = None,
-    focus_only: bool = False,
-    work: float | None = None,
-    patience: int | None = None,
     adaptive: bool = False,
-    partial: Callable[[list[Job], set[int]], float] | None = None,
+    on_improvement: Callable[[float], None] | None = None,
 ) -> tuple[list[Job], Evaluation]:
-    """Improve ``jobs`` until the deadline; returns the best jobs and their evaluation.
+    """Improve ``jobs`` until the budget ends; returns the best jobs and their evaluation.
 
-    ``locked`` tickets keep their job (running work, appointments) or stay out of the
-    plan (completed work). Rescheduling adds ``background`` jobs (completed work, cut
-    parts) that only occupy time, the ``previous`` plan whose changes cost disruption,
-    ``focus`` engineers around whom the event happened (half the neighbourhoods start
-    there, or all with ``focus_only``) and a ``valid`` test every accepted plan must pass.
-
-    ``adaptive`` mixes single-engineer and pair neighbourhoods, favouring the shape that
-    has gained most per deterministic second so far (pairs only without it).
-    With ``patience`` it stops after that many neighbourhoods in a row improve nothing.
-    ``partial`` prices a few engineers' jobs plus the given tickets left out (see
-    ``evaluate.partial_total``): a neighbourhood is then evaluated in full only when its
-    share gains (daily plans; rescheduling's disruption is not in it).
-    With one worker the search is reproducible: it stops once the sub-solves have used
-    ``work`` deterministic seconds (the wall-clock deadline stays as a guard only).
+    The ``scope`` says what may change and how a plan is judged, the ``budget`` when to
+    stop. ``adaptive`` mixes single-engineer and pair neighbourhoods, favouring the shape
+    that has gained most per deterministic second so far (pairs only without it).
+    ``on_improvement`` hears the objective of each better plan.
     """
     rng = random.Random(seed)
-    locked = locked or set()
     best_jobs = list(jobs)
     best = evaluate(best_jobs)
     movable_engineers = [e.index for e in problem.engineers if e.calendar.shifts]
-    if not movable_engineers or (focus_only and not focus):
+    if not movable_engineers or (scope.focus_only and not scope.focus):
         return best_jobs, best
-    iteration = 0
-    spent = 0.0
-    last_improved = 0
-    one_worker = workers == 1 and work is not None
-    related = _Related(problem)
-    turns: dict[tuple[int, ...], list[int]] = {}  # engineers still to start a neighbourhood
-    pain: tuple[Evaluation, dict[int, float]] | None = None  # the best plan's, until it changes
-    rate: dict[Kind, float | None] = {SINGLE: None, PAIR: None}  # gain per deterministic s
-    while time.monotonic() + 0.15 < deadline and not interrupt.stop_requested():
-        kind = _kind(rate, iteration) if adaptive else PAIR
-        if one_worker and work is not None and spent + kind.seconds > work:
+    state = _SearchState(best_jobs, best, _Related(problem))
+    one_worker = budget.workers == 1 and budget.work is not None
+    while time.monotonic() + 0.15 < budget.deadline and not interrupt.stop_requested():
+        kind = _kind(state.rate, state.iteration) if adaptive else PAIR
+        if _out_of_budget(state, budget, kind, one_worker):
             break
-        if patience is not None and iteration - last_improved >= patience:
-            break
-        remaining = deadline - time.monotonic() - 0.1
+        remaining = budget.deadline - time.monotonic() - 0.1
         if remaining <= 0.05:
             break
-        iteration += 1
-        seeds = focus if focus and (focus_only or iteration % 2 == 1) else movable_engineers
-        if iteration % 2 == 0 and (pain is None or pain[0] is not best):
-            pain = (best, _pain(problem, best_jobs, best))
-        chosen = _neighbourhood(
-            problem,
-            related,
-            best_jobs,
-            rng,
-            seeds,
-            within=focus if focus_only else None,
-            pain=pain[1] if pain is not None and iteration % 2 == 0 else None,
-            size=kind.engineers,
-            turns=turns,
-        )
-        piece = _piece(
-            problem,
-            best_jobs,
-            best,
-            chosen,
-            rng,
-            locked=locked,
-            not_before=not_before,
-            background=background,
-            buffer_of=buffer_of,
-            previous=previous,
-            most=kind.tickets,
-        )
+        state.iteration += 1
+        chosen = _choose(problem, state, rng, movable_engineers, scope, kind)
+        piece = _piece(problem, state.best_jobs, state.best, chosen, rng, scope, most=kind.tickets)
         if piece is None:
             continue
         # Two workers on one neighbourhood beat two neighbourhoods side by side, one worker
         # each (measured at 50 x 500: better plans on every day tried).
-        solver = cp_model.CpSolver()
-        configure_solver(
-            solver,
+        outcome = solve_model(
+            piece.built,
             kind.seconds if one_worker else min(kind.seconds, remaining),
-            workers=workers,
-            seed=seed + iteration,
-            deadline=deadline - 0.1,
+            workers=budget.workers,
+            seed=seed + state.iteration,
+            deadline=budget.deadline - 0.1,
         )
-        with interrupt.running(solver):
-            code = solver.solve(piece.built.model)
-        used = solver.response_proto.deterministic_time
-        spent += used
-        candidate = None
-        gain = 0.0
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            built_jobs = extract_jobs(solver, piece.built)
-            if partial is not None:
-                # Only the chosen engineers' share changed: price that first, and evaluate
-                # (and check) the whole plan only when it gains.
-                around = set(chosen)
-                before = partial([j for j in best_jobs if j.engineer in around], piece.free)
-                after = partial(
-                    [*(j for j in piece.kept if j.engineer in around), *built_jobs], piece.free
-                )
-                gain = max(0.0, before - after)
-            if partial is None or gain > 1e-9:
-                new_jobs = [*piece.kept, *built_jobs]
-                candidate = evaluate(new_jobs) if valid is None or valid(new_jobs) else None
-                gain = 0.0 if candidate is None else max(0.0, best.total - candidate.total)
-        seen, known = gain / max(used, 1e-3), rate[kind]
-        rate[kind] = seen if known is None else 0.7 * known + 0.3 * seen
-        if candidate is None:
-            continue
-        log.debug(
-            "lns %d: %s, %d free, exact %.4f vs %.4f",
-            iteration,
-            solver.status_name(code),
-            len(piece.free),
-            candidate.total,
-            best.total,
-        )
-        if candidate.total < best.total - 1e-9:
-            log.info(
-                "lns %d: %.4f -> %.4f (%s)",
-                iteration,
-                best.total,
-                candidate.total,
-                ",".join(problem.engineers[e].id for e in chosen),
-            )
-            best_jobs, best = new_jobs, candidate
-            last_improved = iteration
-            if on_improvement is not None:
-                on_improvement(best.total)
+        state.spent += outcome.deterministic_time
+        found, gain = _candidate(state, piece, chosen, outcome.jobs, evaluate, scope)
+        state.learn(kind, gain, outcome.deterministic_time)
+        if found is not None:
+            _accept(problem, state, found, chosen, len(piece.free), outcome, on_improvement)
     log.info(
         "lns: %d neighbourhoods, best %.4f; gain per deterministic s: %s",
-        iteration,
-        best.total,
-        ", ".join(f"{k.engineers}x{k.tickets}={v or 0:.3g}" for k, v in rate.items()),
+        state.iteration,
+        state.best.total,
+        ", ".join(f"{k.engineers}x{k.tickets}={v or 0:.3g}" for k, v in state.rate.items()),
     )
-    return best_jobs, best
+    return state.best_jobs, state.best
+
+
+@dataclass
+class _SearchState:
+    """Where the search stands: the best plan so far and what it learned on the way."""
+
+    best_jobs: list[Job]
+    best: Evaluation
+    related: _Related
+    iteration: int = 0  # neighbourhoods tried
+    spent: float = 0.0  # deterministic seconds the sub-solves used
+    last_improved: int = 0  # the iteration that last found a better plan
+    # Per seed list, engineers still to start a neighbourhood.
+    turns: dict[tuple[int, ...], list[int]] = field(default_factory=dict)
+    # The best plan's pain per engineer, until the best plan changes.
+    pain: tuple[Evaluation, dict[int, float]] | None = None
+    # Per shape, the gain per deterministic second (None: not tried yet).
+    rate: dict[Kind, float | None] = field(default_factory=lambda: {SINGLE: None, PAIR: None})
+
+    def learn(self, kind: Kind, gain: float, used: float) -> None:
+        """Fold one neighbourhood's gain per deterministic second into its shape's rate."""
+        seen, known = gain / max(used, 1e-3), self.rate[kind]
+        self.rate[kind] = seen if known is None else 0.7 * known + 0.3 * seen
+
+
+def _out_of_budget(state: _SearchState, budget: SearchBudget, kind: Kind, one_worker: bool) -> bool:
+    """The deterministic work is used up (one worker), or patience ran out."""
+    if one_worker and budget.work is not None and state.spent + kind.seconds > budget.work:
+        return True
+    return budget.patience is not None and state.iteration - state.last_improved >= budget.patience
+
+
+def _choose(
+    problem: Problem,
+    state: _SearchState,
+    rng: random.Random,
+    movable_engineers: list[int],
+    scope: SearchScope,
+    kind: Kind,
+) -> list[int]:
+    """The engineers of the next neighbourhood: around the focus every other time (or
+    always with ``focus_only``), and weighted by pain every other time."""
+    iteration, focus = state.iteration, scope.focus
+    seeds = focus if focus and (scope.focus_only or iteration % 2 == 1) else movable_engineers
+    if iteration % 2 == 0 and (state.pain is None or state.pain[0] is not state.best):
+        state.pain = (state.best, _pain(problem, state.best_jobs, state.best))
+    return _neighbourhood(
+        problem,
+        state.related,
+        state.best_jobs,
+        rng,
+        seeds,
+        within=focus if scope.focus_only else None,
+        pain=state.pain[1] if state.pain is not None and iteration % 2 == 0 else None,
+        size=kind.engineers,
+        turns=state.turns,
+    )
+
+
+def _candidate(
+    state: _SearchState,
+    piece: _Piece,
+    chosen: list[int],
+    built_jobs: list[Job] | None,
+    evaluate: Callable[[list[Job]], Evaluation],
+    scope: SearchScope,
+) -> tuple[tuple[list[Job], Evaluation] | None, float]:
+    """The plan with the neighbourhood's new jobs and its evaluation, if it is worth
+    evaluating and passes the checks; and what it gains on the best plan."""
+    if built_jobs is None:
+        return None, 0.0
+    gain = 0.0
+    partial = scope.partial
+    if partial is not None:
+        # Only the chosen engineers' share changed: price that first, and evaluate
+        # (and check) the whole plan only when it gains.
+        around = set(chosen)
+        before = partial([j for j in state.best_jobs if j.engineer in around], piece.free)
+        after = partial([*(j for j in piece.kept if j.engineer in around), *built_jobs], piece.free)
+        gain = max(0.0, before - after)
+        if gain <= 1e-9:
+            return None, gain
+    new_jobs = [*piece.kept, *built_jobs]
+    candidate = evaluate(new_jobs) if scope.valid is None or scope.valid(new_jobs) else None
+    if candidate is None:
+        return None, 0.0
+    return (new_jobs, candidate), max(0.0, state.best.total - candidate.total)
+
+
+def _accept(
+    problem: Problem,
+    state: _SearchState,
+    found: tuple[list[Job], Evaluation],
+    chosen: list[int],
+    freed: int,
+    outcome: Outcome,
+    on_improvement: Callable[[float], None] | None,
+) -> None:
+    """Keep the neighbourhood's plan if it beats the best one."""
+    new_jobs, candidate = found
+    best = state.best
+    log.debug(
+        "lns %d: %s, %d free, exact %.4f vs %.4f",
+        state.iteration,
+        outcome.status_name,
+        freed,
+        candidate.total,
+        best.total,
+    )
+    if candidate.total < best.total - 1e-9:
+        log.info(
+            "lns %d: %.4f -> %.4f (%s)",
+            state.iteration,
+            best.total,
+            candidate.total,
+            ",".join(problem.engineers[e].id for e in chosen),
+        )
+        state.best_jobs, state.best = new_jobs, candidate
+        state.last_improved = state.iteration
+        if on_improvement is not None:
+            on_improvement(candidate.total)
 
 
 def _kind(rate: dict[Kind, float | None], iteration: int) -> Kind:
@@ -230,12 +255,7 @@ def _piece(
     best: Evaluation,
     chosen: list[int],
     rng: random.Random,
-    *,
-    locked: set[int],
-    not_before: dict[int, int] | None,
-    background: list[Job] | None,
-    buffer_of: Callable[[TicketData, EngineerData], int] | None,
-    previous: dict[int, tuple[int, int]] | None,
+    scope: SearchScope,
     most: int = MAX_FREE_TICKETS,
 ) -> _Piece | None:
     """Free the jobs of the chosen engineers and some unassigned tickets they could take;
@@ -244,13 +264,15 @@ def _piece(
     chosen_set = set(chosen)
     assigned = {job.ticket: job for job in best_jobs}
     free = [
-        job.ticket for job in best_jobs if job.engineer in chosen_set and job.ticket not in locked
+        job.ticket
+        for job in best_jobs
+        if job.engineer in chosen_set and job.ticket not in scope.locked
     ]
     waiting = [
         t.index
         for t in problem.tickets
         if t.index not in assigned
-        and t.index not in locked
+        and t.index not in scope.locked
         and chosen_set & set(engineers_of_ticket[t.index])
     ]
     # Waiting tickets that cost most left out first, with some noise so each visit differs.
@@ -269,24 +291,27 @@ def _piece(
     candidates = {
         ticket: [e for e in engineers_of_ticket[ticket] if e in chosen_set] for ticket in free
     }
-    local = _local_buffer(problem, chosen_set, [*kept, *(background or [])], candidates)
+    local = _local_buffer(problem, chosen_set, [*kept, *scope.background], candidates)
+    shared = scope.buffer_of
     builder = ModelBuilder(
         problem,
         "upper",
-        fixed=[*kept, *(background or [])],
-        not_before=not_before,
-        candidates=candidates,
-        frozen={**frozen_unassigned, **{job.ticket: job for job in kept}},
-        frozen_as_fixed=True,
-        buffer_of=local
-        if buffer_of is None
-        else (lambda ticket, engineer: min(local(ticket, engineer), buffer_of(ticket, engineer))),
-        previous=previous,
-        keep={
-            t: (assigned[t].engineer, assigned[t].start, best.jobs[t].travel)
-            for t in free
-            if t in assigned and t in best.jobs
-        },
+        ModelScope(
+            fixed=[*kept, *scope.background],
+            not_before=scope.not_before,
+            candidates=candidates,
+            frozen={**frozen_unassigned, **{job.ticket: job for job in kept}},
+            frozen_as_fixed=True,
+            buffer_of=local
+            if shared is None
+            else (lambda ticket, engineer: min(local(ticket, engineer), shared(ticket, engineer))),
+            previous=scope.previous,
+            keep={
+                t: (assigned[t].engineer, assigned[t].start, best.jobs[t].travel)
+                for t in free
+                if t in assigned and t in best.jobs
+            },
+        ),
     )
     built = builder.build()
     hint_model(built, [assigned[t] for t in free if t in assigned])
@@ -381,8 +406,8 @@ def _neighbourhood(
     related: _Related,
     jobs: list[Job],
     rng: random.Random,
-    engineers: list[int],
-    within: list[int] | None = None,
+    engineers: Sequence[int],
+    within: Sequence[int] | None = None,
     pain: dict[int, float] | None = None,
     size: int = NEIGHBOURHOOD_ENGINEERS,
     turns: dict[tuple[int, ...], list[int]] | None = None,

@@ -3,8 +3,8 @@
 Each (ticket, engineer) pair has one optional fixed-size interval per *start
 piece*: a range of starts inside one shift whose work crosses the same shift
 gaps, so its wall-clock length is constant. On-site intervals reserve a travel
-buffer before the start. The breach risk, a function of the start, becomes a
-few threshold literals.
+buffer before the start (see ``buffers``). The breach risk, a function of the
+start, becomes a few threshold literals.
 
 The model comes in two twins:
 
@@ -21,11 +21,8 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import time
-from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -37,13 +34,14 @@ from dispatcher.semantics.evaluate import (
     unassigned_cost,
 )
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.solver.buffers import Mode, TravelBuffers
+from dispatcher.solver.scopes import WHOLE_DAY, ModelScope
 
 log = logging.getLogger(__name__)
 
 SCALE = 100_000  # model cost units per objective unit
 STAY = 1  # model units a rescheduled job pays for leaving its old start (ties only)
 RISK_LEVELS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.97, 1.0)
-Mode = Literal["upper", "lower"]
 
 
 @dataclass
@@ -75,81 +73,31 @@ class ModelBuilder:
     """Builds the CP-SAT model, one method per rule."""
 
     def __init__(
-        self,
-        problem: Problem,
-        mode: Mode = "upper",
-        *,
-        fixed: list[Job] | None = None,
-        not_before: dict[int, int] | None = None,
-        candidates: dict[int, list[int]] | None = None,
-        frozen: dict[int, Job | None] | None = None,
-        frozen_as_fixed: bool = False,
-        buffer_of: Callable[[TicketData, EngineerData], int] | None = None,
-        previous: dict[int, tuple[int, int]] | None = None,
-        keep: dict[int, tuple[int, int, int]] | None = None,
+        self, problem: Problem, mode: Mode = "upper", scope: ModelScope = WHOLE_DAY
     ) -> None:
         self.problem = problem
         self.mode = mode
-        self.fixed = fixed or []  # jobs that are there whatever the model does (rescheduling)
-        self.not_before = not_before or {}
-        self.candidates = candidates
-        self.frozen = frozen or {}  # ticket -> its job (or None: unassigned), not free to change
-        # Frozen jobs already given in ``fixed``: no variables of their own (neighbourhood search).
-        self.frozen_as_fixed = frozen_as_fixed
-        # A shared buffer rule keeps every neighbourhood model consistent with the last plan.
-        self.buffer_of = buffer_of
-        # Rescheduling: ticket -> (engineer, start) in the old plan; moving it costs disruption.
-        self.previous = previous or {}
-        # Neighbourhood search: ticket -> (engineer, start, travel) of the current plan, offered
-        # as is with its real travel, so that the current plan satisfies the model.
-        self.keep = keep or {}
+        self.fixed = scope.fixed
+        self.not_before = scope.not_before
+        self.candidates = scope.candidates
+        self.frozen = scope.frozen
+        self.frozen_as_fixed = scope.frozen_as_fixed
+        self.buffer_of = scope.buffer_of
+        self.previous = scope.previous
+        self.keep = scope.keep
         self.model = cp_model.CpModel()
         self.alternatives: list[Alternative] = []
         self.by_ticket: dict[int, list[Alternative]] = defaultdict(list)
         self.unassigned: dict[int, cp_model.IntVar] = {}
         self.cost_terms: list[tuple[int, cp_model.IntVar]] = []
         self.constant = 0
-        self._onsite_sites: list[set[int]] | None = None
-        self._site_visits: Counter[int] | None = None
-        self._buffers: dict[tuple[int, int], int] = {}
-        self._ranked: dict[int, list[tuple[int, int]]] = {}
-        self._origin_sites: list[int] | None = None
+        self.buffers = TravelBuffers(problem, mode, scope, self.engineers_of)
 
     # -- helpers -------------------------------------------------------------
 
     def _round(self, value: float) -> int:
         scaled = value * SCALE
         return math.ceil(scaled - 1e-9) if self.mode == "upper" else math.floor(scaled + 1e-9)
-
-    def _sites_per_engineer(self) -> list[set[int]]:
-        """Sites an engineer could be at before a visit: on-site tickets they could take."""
-        sites: list[set[int]] = [set() for _ in self.problem.engineers]
-        for ticket in self.problem.tickets:
-            if ticket.onsite and ticket.site is not None:
-                for engineer_index in self.engineers_of(ticket):
-                    sites[engineer_index].add(ticket.site)
-        for ticket_index, job in self.frozen.items():
-            ticket = self.problem.tickets[ticket_index]
-            if job is not None and ticket.onsite and ticket.site is not None:
-                sites[job.engineer].add(ticket.site)
-        for job in self.fixed:
-            ticket = self.problem.tickets[job.ticket]
-            if ticket.onsite and ticket.site is not None:
-                sites[job.engineer].add(ticket.site)
-        return sites
-
-    def _visits_per_site(self) -> Counter[int]:
-        """On-site tickets and fixed jobs per site (computed once)."""
-        if self._site_visits is None:
-            self._site_visits = Counter(
-                t.site for t in self.problem.tickets if t.onsite and t.site is not None
-            )
-            self._site_visits.update(
-                site
-                for site in (self.problem.tickets[j.ticket].site for j in self.fixed)
-                if site is not None
-            )
-        return self._site_visits
 
     def engineers_of(self, ticket: TicketData) -> list[int]:
         """Engineers the model may give this ticket (all eligible, or the candidates)."""
@@ -159,52 +107,7 @@ class ModelBuilder:
 
     def travel_buffer(self, ticket: TicketData, engineer: EngineerData) -> int:
         """Travel reserved before an on-site start: longest (upper) or shortest (lower) way in."""
-        if not ticket.onsite or ticket.site is None:
-            return 0
-        key = (ticket.site, engineer.index)
-        if key not in self._buffers:  # it depends on the site and the engineer only
-            self._buffers[key] = self._way_in(ticket, engineer)
-        return self._buffers[key]
-
-    def _way_in(self, ticket: TicketData, engineer: EngineerData) -> int:
-        site = ticket.site
-        assert site is not None
-        if self._onsite_sites is None:
-            self._onsite_sites = self._sites_per_engineer()
-        origins = self._onsite_sites[engineer.index]
-        travel = self.problem.travel
-        from_home = travel(engineer.home, site) if engineer.home is not None else None
-        if self.mode == "lower":
-            # Another visit at the same site could come right before this one.
-            alone = self._visits_per_site()[site] <= 1 and engineer.home != site
-            best = from_home
-            for minutes, origin in self._ranked_origins(site):  # nearest first
-                if best is not None and minutes >= best:
-                    break
-                if origin in origins and not (alone and origin == site):
-                    best = minutes
-                    break
-            return best if best is not None else 0
-        longest = from_home
-        for minutes, origin in reversed(self._ranked_origins(site)):  # farthest first
-            if longest is not None and minutes <= longest:
-                break
-            if origin in origins:
-                longest = minutes
-                break
-        return longest if longest is not None else 0
-
-    def _ranked_origins(self, site: int) -> list[tuple[int, int]]:
-        """(travel into ``site``, origin) from every site an engineer could be at, nearest
-        first: the shortest or longest way in is then the first origin of an engineer's in
-        this list, or in its reverse."""
-        if site not in self._ranked:
-            if self._origin_sites is None:
-                assert self._onsite_sites is not None
-                self._origin_sites = sorted(set().union(*self._onsite_sites))
-            travel = self.problem.travel
-            self._ranked[site] = sorted((travel(o, site), o) for o in self._origin_sites)
-        return self._ranked[site]
+        return self.buffers.travel_buffer(ticket, engineer)
 
     def risk_segments(
         self, ticket: TicketData, engineer: EngineerData, first: int, last: int
@@ -486,37 +389,6 @@ class ModelBuilder:
             self.cost_terms.append((coefficient, late))
 
 
-def configure_solver(
-    solver: cp_model.CpSolver,
-    seconds: float,
-    *,
-    workers: int,
-    seed: int,
-    deadline: float | None = None,
-) -> None:
-    """Time limit, workers and seed; one worker gets a deterministic budget.
-
-    ``deadline`` (a ``time.monotonic()`` instant) caps the wall clock whatever the budget:
-    past it a one-worker run is cut and so no longer reproducible.
-    """
-    params = solver.parameters
-    params.num_workers = workers
-    params.random_seed = seed
-    params.cp_model_probing_level = 0
-    params.log_search_progress = False
-    if workers == 1:
-        # One worker with a deterministic limit gives the same plan on every run;
-        # the wall-clock limit stays as a guard only.
-        params.max_deterministic_time = max(0.05, seconds)
-        params.max_time_in_seconds = max(0.1, seconds * 1.5)
-    else:
-        params.max_time_in_seconds = max(0.05, seconds)
-    if deadline is not None:
-        params.max_time_in_seconds = max(
-            0.05, min(params.max_time_in_seconds, deadline - time.monotonic())
-        )
-
-
 def hint_model(built: Built, jobs: list[Job]) -> None:
     """Hint every variable from a plan that satisfies the model."""
     by_ticket = {job.ticket: job for job in jobs}
@@ -547,15 +419,3 @@ def hint_model(built: Built, jobs: list[Job]) -> None:
                 built.model.add_hint(step, False)
     for ticket, skip in built.unassigned.items():
         built.model.add_hint(skip, ticket not in by_ticket)
-
-
-def extract_jobs(solver: cp_model.CpSolver, built: Built) -> list[Job]:
-    """The jobs of the solver's solution."""
-    jobs = []
-    for alternative in built.alternatives:
-        if solver.boolean_value(alternative.present):
-            start = solver.value(alternative.start)
-            jobs.append(
-                Job(alternative.ticket, alternative.engineer, start, start + alternative.length)
-            )
-    return jobs

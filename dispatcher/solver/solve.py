@@ -1,5 +1,9 @@
 """Solving the daily plan: construction heuristic, then CP-SAT seeded with it.
 
+The phases, in order: greedy constructions over several ticket orders; on small days
+the full model; the neighbourhood search; placing left-out tickets; the lower bound.
+Each phase's share of the time limit is in ``budget``.
+
 The heuristic plan is always kept: if CP-SAT finds nothing in time, it is the
 answer (status ``fallback``). The plan reported is whichever is better on the
 exact objective.
@@ -16,14 +20,30 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from dispatcher import interrupt
 from dispatcher.semantics.evaluate import Evaluation, Job, evaluate, partial_total, unassigned_cost
 from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.solver.bound import least_costs, relaxation_bound
+from dispatcher.solver.budget import (
+    BOUND_SHARE,
+    FILL_SHARE,
+    FULL_SHARE,
+    GREEDY_SHARE,
+    MAIN_SHARE,
+    MAX_BOUND_ALTERNATIVES,
+    OPTIMALITY_SLACK,
+    ORDERS_SHARE,
+    PAIR_BUDGET,
+    SMALL_PATIENCE,
+    TWIN_MIN_SHARE,
+    Budget,
+)
 from dispatcher.solver.construct import Schedule, fill_unassigned, greedy_plan, reference_order
+from dispatcher.solver.cpsat import solve_model
 from dispatcher.solver.feasibility import broken_tickets
 from dispatcher.solver.lns import improve
-from dispatcher.solver.model import SCALE, ModelBuilder, configure_solver, extract_jobs, hint_model
+from dispatcher.solver.model import SCALE, ModelBuilder, hint_model
+from dispatcher.solver.scopes import SearchBudget, SearchScope
+from models.plan import SolverStatus
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +52,11 @@ Progress = Callable[[float, float, float | None], None]  # elapsed s, best objec
 
 @dataclass
 class SolveResult:
+    """The best plan found (jobs by start), its exact evaluation, and how it was found."""
+
     jobs: list[Job]
     evaluation: Evaluation
-    status: str  # optimal | feasible | fallback
+    status: SolverStatus
     bound: float | None
     time_s: float
     seed: int
@@ -43,6 +65,8 @@ class SolveResult:
 
 @dataclass
 class SolveOptions:
+    """What a solve may use, and whom it tells of its progress."""
+
     time_limit: float = 10.0
     seed: int = 0
     workers: int | None = None  # None: all cores (at most 8)
@@ -52,15 +76,9 @@ class SolveOptions:
     started: float | None = None
 
 
-def workers_for(requested: int | None) -> int:
-    import os
-
-    if requested is not None:
-        return max(1, requested)
-    return max(1, min(8, os.cpu_count() or 1))
-
-
 class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Logs each solution of the full model and passes it on as progress."""
+
     def __init__(self, started: float, progress: Progress | None) -> None:
         super().__init__()
         self.started = started
@@ -79,26 +97,66 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     """Best plan found within the time limit, with its exact objective."""
     options = options or SolveOptions()
-    started = time.monotonic() if options.started is None else options.started
-    deadline = started + options.time_limit
+    budget = Budget.start(
+        options.time_limit, options.started, options.workers, len(problem.tickets)
+    )
 
     def exact(jobs: list[Job]) -> Evaluation:
         return evaluate(problem, jobs)
 
+    def valid(jobs: list[Job]) -> bool:
+        return not broken_tickets(problem, jobs)
+
     builder = ModelBuilder(problem, "upper")
     pairs = sum(len(builder.engineers_of(t)) for t in problem.tickets)
-    # Writing the plan (reasons, deferred details) takes a moment after the search.
-    deadline -= min(
-        OUTPUT_SHARE * options.time_limit,
-        OUTPUT_SECONDS + OUTPUT_SECONDS_PER_TICKET * len(problem.tickets),
-    )
-    best_jobs, best = [], exact([])
-    workers = workers_for(options.workers)
-    # One worker: budgets are fixed shares of the time limit (deterministic time), so the
-    # same input gives the same plan; several workers share whatever time is left.
-    one_worker = workers == 1
+    small = pairs <= PAIR_BUDGET
     # Each ticket alone: a bound at any size, and what placing each ticket can save at most.
     least = least_costs(problem)
+    best_jobs, best, best_order = _construct(problem, options, budget, least)
+    heuristic_objective = best.total
+    alone = relaxation_bound(problem, least)
+    status: SolverStatus = "fallback"
+    log.info("heuristic: %.4f after %.2fs", best.total, budget.elapsed())
+
+    if small:
+        found = _full_model(problem, builder, best_order, options, budget)
+        if found is not None:
+            status = "feasible"
+            if found[1].total <= best.total + 1e-9 and valid(found[0]):
+                best_jobs, best = found
+    # Then (the whole time on big days) neighbourhoods around the best plan, with exact
+    # travel: on small days they polish what the buffered model left; room stays for the bound.
+    searched = _search(problem, best_jobs, exact, valid, builder, small, options, budget)
+    if searched is not None:
+        status = "feasible"
+        if searched[1].total <= best.total + 1e-9:
+            best_jobs, best = searched
+
+    if not budget.stop_requested():
+        # Tickets the search left out may fit a gap it opened: place them where that pays.
+        best_jobs, best = fill_unassigned(
+            problem, best_jobs, best, exact, valid=valid, deadline=budget.deadline - 0.05
+        )
+    twin = None if budget.stop_requested() else _lower_bound(problem, options, budget, pairs)
+    bound = alone if twin is None else max(twin, alone)
+    status, bound = _proven(status, bound, best)
+    return SolveResult(
+        jobs=sorted(best_jobs, key=lambda j: (j.start, problem.tickets[j.ticket].id)),
+        evaluation=best,
+        status=status,
+        bound=bound,
+        time_s=round(budget.elapsed(), 3),
+        seed=options.seed,
+        heuristic_objective=heuristic_objective,
+    )
+
+
+def _construct(
+    problem: Problem, options: SolveOptions, budget: Budget, least: list[float]
+) -> tuple[list[Job], Evaluation, list[TicketData]]:
+    """The best greedy plan over several ticket orders, its evaluation and its order."""
+    best_jobs: list[Job] = []
+    best = evaluate(problem, [])
     orders = _orders(problem, _start_count(problem, options.time_limit), options.seed, least)
     best_order = orders[0]
     for number, order in enumerate(orders):
@@ -106,121 +164,139 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         # The first construction may take at most half the limit; what it has not placed
         # by then stays unassigned, for the search to place.
         jobs = greedy_plan(
-            problem,
-            Schedule(problem),
-            order,
-            deadline=started + GREEDY_SHARE * options.time_limit,
-            thrifty=True,
+            problem, Schedule(problem), order, deadline=budget.at(GREEDY_SHARE), thrifty=True
         )
-        evaluation = exact(jobs)
+        evaluation = evaluate(problem, jobs)
         if number == 0 or evaluation.total < best.total - 1e-9:
             best_jobs, best, best_order = jobs, evaluation, order
         took = time.monotonic() - began
-        if interrupt.stop_requested():
+        if budget.stop_requested():
             break
         # Another order only if it fits in the constructions' share of the limit (measured
         # with several workers; with one the count is fixed by the size, for reproducibility).
-        if not one_worker and time.monotonic() + took > started + ORDERS_SHARE * options.time_limit:
+        if not budget.one_worker and time.monotonic() + took > budget.at(ORDERS_SHARE):
             break
-        if time.monotonic() + took > started + GREEDY_SHARE * options.time_limit:
+        if time.monotonic() + took > budget.at(GREEDY_SHARE):
             break
-    heuristic_objective = best.total
-    alone = relaxation_bound(problem, least)
-    status = "fallback"
-    log.info("heuristic: %.4f after %.2fs", best.total, time.monotonic() - started)
+    return best_jobs, best, best_order
 
-    def valid(jobs: list[Job]) -> bool:
-        return not broken_tickets(problem, jobs)
 
-    if pairs <= PAIR_BUDGET:
-        # The buffered construction satisfies the model (every travel buffer is the longest
-        # way in), so the search starts from a solution; its result is re-checked anyway.
-        hint_jobs = greedy_plan(
-            problem,
-            _buffered(problem, builder),
-            best_order,
-            engineers_of=builder.engineers_of,
-            thrifty=True,
-        )
-        built = builder.build()
-        hint_model(built, hint_jobs)
-        solver = cp_model.CpSolver()
-        configure_solver(
-            solver,
-            FULL_SHARE * options.time_limit
-            if one_worker
-            else (deadline - time.monotonic()) * FULL_SHARE,
-            workers=workers,
-            seed=options.seed,
-            deadline=deadline,
-        )
-        with interrupt.running(solver):
-            code = solver.solve(built.model, _Reporter(started, options.progress))
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            jobs = extract_jobs(solver, built)
-            evaluation = exact(jobs)
-            log.info("cp-sat: %s, exact %.4f", solver.status_name(code), evaluation.total)
-            status = "feasible"
-            if evaluation.total <= best.total + 1e-9 and valid(jobs):
-                best_jobs, best = jobs, evaluation
-        else:
-            log.info("cp-sat found no solution (%s)", solver.status_name(code))
-    # Then (the whole time on big days) neighbourhoods around the best plan, with exact
-    # travel: on small days they polish what the buffered model left; room stays for the bound.
-    small = pairs <= PAIR_BUDGET
-    search_deadline = deadline - (BOUND_SHARE if small else FILL_SHARE) * options.time_limit
-    if time.monotonic() + 0.3 < search_deadline:
-        locked = {t.index for t in problem.tickets if t.fixed_start is not None}
-        # Start from the best exact construction; every accepted neighbourhood is re-checked.
-        lns_jobs, lns_best = improve(
-            problem,
-            best_jobs,
-            exact,
-            deadline=search_deadline,
-            seed=options.seed,
-            workers=workers,
-            locked=locked,
-            on_improvement=(lambda value: options.progress(time.monotonic() - started, value, None))
-            if options.progress
-            else None,
-            buffer_of=builder.travel_buffer,
-            work=((MAIN_SHARE - FULL_SHARE) if small else MAIN_SHARE) * options.time_limit
-            if one_worker
-            else None,
-            valid=valid,
-            patience=SMALL_PATIENCE if small else None,
-            # Small days polish the full model's plan: pairs alone did best there.
-            adaptive=not small,
-            partial=lambda jobs, tickets: partial_total(problem, jobs, tickets),
-        )
-        status = "feasible"
-        if lns_best.total <= best.total + 1e-9:
-            best_jobs, best = lns_jobs, lns_best
-
-    if not interrupt.stop_requested():
-        # Tickets the search left out may fit a gap it opened: place them where that pays.
-        best_jobs, best = fill_unassigned(
-            problem, best_jobs, best, exact, valid=valid, deadline=deadline - 0.05
-        )
-    twin = None if interrupt.stop_requested() else _lower_bound(problem, options, deadline, pairs)
-    bound = alone if twin is None else max(twin, alone)
-    # Costs are rounded to 1/SCALE per term in the model: that much slack is rounding, not a gap.
-    if (
-        status == "feasible"
-        and bound is not None
-        and bound >= best.total - OPTIMALITY_SLACK * max(1.0, abs(best.total))
-    ):
-        status = "optimal"
-        bound = min(bound, best.total)
-    return SolveResult(
-        jobs=sorted(best_jobs, key=lambda j: (j.start, problem.tickets[j.ticket].id)),
-        evaluation=best,
-        status=status,
-        bound=bound,
-        time_s=round(time.monotonic() - started, 3),
-        seed=options.seed,
-        heuristic_objective=heuristic_objective,
+def _full_model(
+    problem: Problem,
+    builder: ModelBuilder,
+    order: list[TicketData],
+    options: SolveOptions,
+    budget: Budget,
+) -> tuple[list[Job], Evaluation] | None:
+    """Small days: the whole day in one model, seeded with a construction that satisfies
+    it; its best solution's jobs and their exact evaluation, if it found one."""
+    # The buffered construction satisfies the model (every travel buffer is the longest
+    # way in), so the search starts from a solution; its result is re-checked anyway.
+    hint_jobs = greedy_plan(
+        problem,
+        _buffered(problem, builder),
+        order,
+        engineers_of=builder.engineers_of,
+        thrifty=True,
     )
+    built = builder.build()
+    hint_model(built, hint_jobs)
+    outcome = solve_model(
+        built,
+        budget.share(FULL_SHARE) if budget.one_worker else budget.left() * FULL_SHARE,
+        workers=budget.workers,
+        seed=options.seed,
+        deadline=budget.deadline,
+        reporter=_Reporter(budget.started, options.progress),
+    )
+    if outcome.jobs is None:
+        log.info("cp-sat found no solution (%s)", outcome.status_name)
+        return None
+    evaluation = evaluate(problem, outcome.jobs)
+    log.info("cp-sat: %s, exact %.4f", outcome.status_name, evaluation.total)
+    return outcome.jobs, evaluation
+
+
+def _search(
+    problem: Problem,
+    best_jobs: list[Job],
+    exact: Callable[[list[Job]], Evaluation],
+    valid: Callable[[list[Job]], bool],
+    builder: ModelBuilder,
+    small: bool,
+    options: SolveOptions,
+    budget: Budget,
+) -> tuple[list[Job], Evaluation] | None:
+    """Neighbourhoods around the best plan, starting from it (every accepted one is
+    re-checked), if there is time left for them; the plan they end with."""
+    search_deadline = budget.deadline - budget.share(BOUND_SHARE if small else FILL_SHARE)
+    if time.monotonic() + 0.3 >= search_deadline:
+        return None
+    locked = {t.index for t in problem.tickets if t.fixed_start is not None}
+    return improve(
+        problem,
+        best_jobs,
+        exact,
+        scope=SearchScope(
+            locked=locked,
+            buffer_of=builder.travel_buffer,
+            valid=valid,
+            partial=lambda jobs, tickets: partial_total(problem, jobs, tickets),
+        ),
+        budget=SearchBudget(
+            deadline=search_deadline,
+            workers=budget.workers,
+            work=budget.share((MAIN_SHARE - FULL_SHARE) if small else MAIN_SHARE)
+            if budget.one_worker
+            else None,
+            patience=SMALL_PATIENCE if small else None,
+        ),
+        seed=options.seed,
+        on_improvement=_improvement_reporter(options.progress, budget),
+        # Small days polish the full model's plan: pairs alone did best there.
+        adaptive=not small,
+    )
+
+
+def _improvement_reporter(
+    progress: Progress | None, budget: Budget
+) -> Callable[[float], None] | None:
+    """The search's news of a better plan, passed on as progress (no bound known)."""
+    if progress is None:
+        return None
+
+    def report(objective: float) -> None:
+        progress(budget.elapsed(), objective, None)
+
+    return report
+
+
+def _lower_bound(
+    problem: Problem, options: SolveOptions, budget: Budget, pairs: int
+) -> float | None:
+    """A proven lower bound on the exact objective from the relaxed twin, if it fits in time."""
+    remaining = budget.left()
+    if remaining < max(0.2, budget.share(TWIN_MIN_SHARE)):
+        return None  # building the twin alone would run past the limit for no bound
+    if budget.one_worker:
+        remaining = budget.share(BOUND_SHARE)
+    if pairs > MAX_BOUND_ALTERNATIVES:  # every pair is at least one alternative
+        return None
+    built = ModelBuilder(problem, "lower").build()
+    if len(built.alternatives) > MAX_BOUND_ALTERNATIVES:
+        return None
+    outcome = solve_model(
+        built, remaining, workers=budget.workers, seed=options.seed, deadline=budget.deadline
+    )
+    return outcome.bound
+
+
+def _proven(status: SolverStatus, bound: float, best: Evaluation) -> tuple[SolverStatus, float]:
+    """``optimal`` when the bound meets the plan's objective (the bound then capped at it)."""
+    # Costs are rounded to 1/SCALE per term in the model: that much slack is rounding, not a gap.
+    if status == "feasible" and bound >= best.total - OPTIMALITY_SLACK * max(1.0, abs(best.total)):
+        return "optimal", min(bound, best.total)
+    return status, bound
 
 
 def _start_count(problem: Problem, time_limit: float) -> int:
@@ -248,7 +324,7 @@ def _orders(problem: Problem, count: int, seed: int, least: list[float]) -> list
         lambda t: (-t.weight, t.resolution_due),
         lambda t: (-t.weight / math.sqrt(t.p50), t.resolution_due),
     ]
-    orders = [fixed + sorted(others, key=lambda t, k=k: (*k(t), t.id)) for k in keys[:count]]
+    orders = [fixed + sorted(others, key=_then_id(key)) for key in keys[:count]]
     rng = random.Random(seed)
     while len(orders) < count:
         noise = {t.index: rng.lognormvariate(0, 0.4) for t in others}
@@ -260,6 +336,13 @@ def _orders(problem: Problem, count: int, seed: int, least: list[float]) -> list
             )
         )
     return orders
+
+
+def _then_id(
+    key: Callable[[TicketData], tuple[float, ...]],
+) -> Callable[[TicketData], tuple[float | str, ...]]:
+    """``key``, ties broken by the ticket's id."""
+    return lambda t: (*key(t), t.id)
 
 
 def _lane_scales(problem: Problem) -> dict[str, float]:
@@ -289,53 +372,6 @@ def _buffered(problem: Problem, builder: ModelBuilder) -> Schedule:
     schedule = Schedule(problem)
     schedule.buffer = builder.travel_buffer
     return schedule
-
-
-MAX_BOUND_ALTERNATIVES = 4000
-ORDERS_SHARE = 0.3  # several workers: share of the limit the greedy orders may use
-GREEDY_SHARE = 0.5  # the first greedy order stops here, whatever it has placed
-# Kept for writing the plan file: measured 0.3-0.65 s for 1000-3000 tickets on 2 cores,
-# at most this share of the limit.
-OUTPUT_SECONDS = 0.15
-OUTPUT_SECONDS_PER_TICKET = 0.00025
-OUTPUT_SHARE = 0.1
-FILL_SHARE = 0.03  # big days: share of the limit kept for placing left-out tickets at the end
-SMALL_PATIENCE = 60  # small days: neighbourhoods in a row without gain before stopping
-FULL_SHARE = 0.45  # small days: share of the limit for the full model (then the search)
-MAIN_SHARE = 0.7  # one worker: deterministic seconds for the plan, as a share of the limit
-BOUND_SHARE = 0.2  # one worker: deterministic seconds for the lower bound
-TWIN_MIN_SHARE = 0.1  # the lower twin is not tried with less of the limit left than this
-PAIR_BUDGET = 800  # (ticket, engineer) pairs the full model can take on 2 cores in seconds
-OPTIMALITY_SLACK = 1e-5  # relative: the model rounds each cost to 1/SCALE
-
-
-def _lower_bound(
-    problem: Problem, options: SolveOptions, deadline: float, pairs: int
-) -> float | None:
-    """A proven lower bound on the exact objective from the relaxed twin, if it fits in time."""
-    remaining = deadline - time.monotonic()
-    if remaining < max(0.2, TWIN_MIN_SHARE * options.time_limit):
-        return None  # building the twin alone would run past the limit for no bound
-    if workers_for(options.workers) == 1:
-        remaining = BOUND_SHARE * options.time_limit
-    if pairs > MAX_BOUND_ALTERNATIVES:  # every pair is at least one alternative
-        return None
-    built = ModelBuilder(problem, "lower").build()
-    if len(built.alternatives) > MAX_BOUND_ALTERNATIVES:
-        return None
-    solver = cp_model.CpSolver()
-    configure_solver(
-        solver,
-        remaining,
-        workers=workers_for(options.workers),
-        seed=options.seed,
-        deadline=deadline,
-    )
-    with interrupt.running(solver):
-        code = solver.solve(built.model)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return float(solver.best_objective_bound) / SCALE
 
 
 __all__ = ["SolveOptions", "SolveResult", "solve"]

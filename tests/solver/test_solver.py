@@ -114,6 +114,7 @@ def test_neighbourhood_search_never_loses_ground_and_keeps_the_tier_cap(priced):
     from dispatcher.solver.construct import Schedule, reference_order
     from dispatcher.solver.feasibility import broken_tickets
     from dispatcher.solver.lns import improve
+    from dispatcher.solver.scopes import SearchBudget, SearchScope
 
     problem = load_scenario_text(generate_scenario(10, 140, days=2, seed=11), "capped.yaml")
     assert problem.tier_caps  # the generated day caps break-fix work
@@ -123,11 +124,12 @@ def test_neighbourhood_search_never_loses_ground_and_keeps_the_tier_cap(priced):
         problem,
         start,
         lambda js: evaluate(problem, js),
-        deadline=time.monotonic() + 2.0,
+        scope=SearchScope(
+            valid=lambda js: not broken_tickets(problem, js),
+            partial=(lambda js, tickets: partial_total(problem, js, tickets)) if priced else None,
+        ),
+        budget=SearchBudget(deadline=time.monotonic() + 2.0, workers=2),
         seed=4,
-        workers=2,
-        valid=lambda js: not broken_tickets(problem, js),
-        partial=(lambda js, tickets: partial_total(problem, js, tickets)) if priced else None,
         adaptive=priced,
     )
     assert after.total < before  # the rule of thumb's plan leaves room on this day

@@ -7,15 +7,15 @@ from __future__ import annotations
 import logging
 import time
 
-from ortools.sat.python import cp_model
-
-from dispatcher import interrupt
 from dispatcher.semantics.evaluate import Evaluation, Job
+from dispatcher.solver.budget import PAIR_BUDGET, workers_for
+from dispatcher.solver.cpsat import solve_model
 from dispatcher.solver.lns import improve
-from dispatcher.solver.model import ModelBuilder, configure_solver, extract_jobs, hint_model
+from dispatcher.solver.model import ModelBuilder, hint_model
 from dispatcher.solver.reschedule.repair import bump, repair
 from dispatcher.solver.reschedule.situation import Situation
-from dispatcher.solver.solve import PAIR_BUDGET, SolveOptions, workers_for
+from dispatcher.solver.scopes import ModelScope, SearchBudget, SearchScope
+from dispatcher.solver.solve import SolveOptions
 
 log = logging.getLogger(__name__)
 
@@ -40,32 +40,31 @@ def optimize(
     builder = ModelBuilder(
         problem,
         "upper",
-        fixed=[*sit.running, *sit.background],
-        not_before=sit.not_before(),
-        frozen=frozen,
-        frozen_as_fixed=True,
-        previous=sit.previous,
+        ModelScope(
+            fixed=[*sit.running, *sit.background],
+            not_before=sit.not_before(),
+            frozen=frozen,
+            frozen_as_fixed=True,
+            previous=sit.previous,
+        ),
     )
     pairs = sum(len(builder.engineers_of(problem.tickets[t])) for t in sit.free)
     if pairs <= PAIR_BUDGET:
         built = builder.build()
         hint_model(built, jobs)
-        solver = cp_model.CpSolver()
         remaining = deadline - time.monotonic()
         # One worker: a fixed deterministic budget, so the same input gives the same plan.
         budget = SEARCH_SHARE * options.time_limit if workers == 1 else remaining * 0.9
-        configure_solver(
-            solver,
+        outcome = solve_model(
+            built,
             budget,
             workers=workers,
             seed=options.seed,
             deadline=time.monotonic() + remaining * 0.95,
         )
-        with interrupt.running(solver):
-            code = solver.solve(built.model)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if outcome.jobs is not None:
             status = "feasible"
-            candidate = extract_jobs(solver, built)
+            candidate = outcome.jobs
             if not sit.broken(candidate):
                 evaluation = sit.evaluate(candidate)
                 log.info("cp-sat: %.4f", evaluation.total)
@@ -79,18 +78,22 @@ def optimize(
             problem,
             [*sit.running, *jobs],
             lambda all_jobs: sit.evaluate([j for j in all_jobs if j.ticket not in running]),
-            deadline=deadline,
+            scope=SearchScope(
+                not_before=sit.not_before(),
+                locked=locked,
+                buffer_of=builder.travel_buffer,
+                background=sit.background,
+                previous=sit.previous,
+                focus=_focus(sit, jobs),
+                focus_only=True,
+                valid=lambda all_jobs: (
+                    not sit.broken([j for j in all_jobs if j.ticket not in running])
+                ),
+            ),
+            budget=SearchBudget(
+                deadline=deadline, workers=workers, work=SEARCH_SHARE * options.time_limit
+            ),
             seed=options.seed,
-            workers=workers,
-            not_before=sit.not_before(),
-            locked=locked,
-            buffer_of=builder.travel_buffer,
-            background=sit.background,
-            previous=sit.previous,
-            focus=_focus(sit, jobs),
-            focus_only=True,
-            work=SEARCH_SHARE * options.time_limit,
-            valid=lambda all_jobs: not sit.broken([j for j in all_jobs if j.ticket not in running]),
         )
         status = "feasible"
         improved = [j for j in improved if j.ticket not in running]

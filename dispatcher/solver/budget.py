@@ -1,0 +1,124 @@
+"""How a daily solve spends its time limit: the share of the limit each phase may use,
+and ``Budget``, which turns those shares into deadlines and deterministic budgets.
+
+With one worker every CP-SAT budget is a fixed share of the limit in deterministic
+seconds, so the same input gives the same plan whatever the machine's load; with
+several workers the phases share whatever wall-clock time is left.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from dispatcher import interrupt
+
+# Several workers: share of the limit the greedy orders may use.
+ORDERS_SHARE = 0.3
+# The first greedy order stops here, whatever it has placed.
+GREEDY_SHARE = 0.5
+# Kept for writing the plan file (reasons, deferred details): measured 0.3-0.65 s for
+# 1000-3000 tickets on 2 cores. A fixed part ...
+OUTPUT_SECONDS = 0.15
+# ... plus a part per ticket ...
+OUTPUT_SECONDS_PER_TICKET = 0.00025
+# ... and at most this share of the limit.
+OUTPUT_SHARE = 0.1
+# Big days: share of the limit kept for placing left-out tickets at the end.
+FILL_SHARE = 0.03
+# Small days: neighbourhoods in a row without gain before the search stops.
+SMALL_PATIENCE = 60
+# Small days: share of the limit for the full model (then the search).
+FULL_SHARE = 0.45
+# One worker: deterministic seconds for the plan, as a share of the limit.
+MAIN_SHARE = 0.7
+# One worker: deterministic seconds for the lower bound, as a share of the limit.
+BOUND_SHARE = 0.2
+# The lower twin is not tried with less of the limit left than this share.
+TWIN_MIN_SHARE = 0.1
+# (ticket, engineer) pairs the full model can take on 2 cores in seconds; above it, a
+# day is big and only the neighbourhood search runs.
+PAIR_BUDGET = 800
+# Relative: the model rounds each cost to 1/SCALE, so a gap this small is rounding.
+OPTIMALITY_SLACK = 1e-5
+# The lower twin is not built above this many alternatives (every pair is at least one).
+MAX_BOUND_ALTERNATIVES = 4000
+
+
+def workers_for(requested: int | None) -> int:
+    """CP-SAT workers: as requested (at least one), or all cores up to 8."""
+    if requested is not None:
+        return max(1, requested)
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The time limit of one solve: when it started, when the search must end, and how
+    many workers share it."""
+
+    started: float  # the ``time.monotonic()`` instant the limit counts from
+    time_limit: float  # seconds
+    deadline: float  # the end of the limit, less the time kept for writing the plan
+    workers: int
+
+    @classmethod
+    def start(
+        cls, time_limit: float, started: float | None, workers: int | None, tickets: int
+    ) -> Budget:
+        """The budget of a solve of ``tickets`` tickets; ``started`` None: now."""
+        began = time.monotonic() if started is None else started
+        deadline = began + time_limit
+        # Writing the plan (reasons, deferred details) takes a moment after the search.
+        deadline -= min(
+            OUTPUT_SHARE * time_limit,
+            OUTPUT_SECONDS + OUTPUT_SECONDS_PER_TICKET * tickets,
+        )
+        return cls(began, time_limit, deadline, workers_for(workers))
+
+    @property
+    def one_worker(self) -> bool:
+        """One worker: budgets are deterministic, so the same input gives the same plan."""
+        return self.workers == 1
+
+    def share(self, fraction: float) -> float:
+        """Seconds: ``fraction`` of the limit."""
+        return fraction * self.time_limit
+
+    def at(self, fraction: float) -> float:
+        """The instant when ``fraction`` of the limit has passed since the start."""
+        return self.started + fraction * self.time_limit
+
+    def elapsed(self) -> float:
+        """Seconds since the start."""
+        return time.monotonic() - self.started
+
+    def left(self) -> float:
+        """Seconds until the deadline (negative past it)."""
+        return self.deadline - time.monotonic()
+
+    @staticmethod
+    def stop_requested() -> bool:
+        """A signal asked the command to stop: keep the best plan so far."""
+        return interrupt.stop_requested()
+
+
+__all__ = [
+    "BOUND_SHARE",
+    "FILL_SHARE",
+    "FULL_SHARE",
+    "GREEDY_SHARE",
+    "MAIN_SHARE",
+    "MAX_BOUND_ALTERNATIVES",
+    "OPTIMALITY_SLACK",
+    "ORDERS_SHARE",
+    "OUTPUT_SECONDS",
+    "OUTPUT_SECONDS_PER_TICKET",
+    "OUTPUT_SHARE",
+    "PAIR_BUDGET",
+    "SMALL_PATIENCE",
+    "TWIN_MIN_SHARE",
+    "Budget",
+    "workers_for",
+]
