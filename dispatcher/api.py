@@ -9,13 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dispatcher.io.loader import load_scenario, load_scenario_text
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.assemble import build_plan
 from dispatcher.solver.solve import SolveOptions, solve
 from models import Plan, Ticket
+
+if TYPE_CHECKING:  # imported inside the functions, so that loading the API stays light
+    from dispatcher.checker import CheckReport
+    from dispatcher.solver.reschedule.events import AddedTickets
+    from dispatcher.solver.reschedule.results import Impact, RescheduleResult
 
 
 def _problem(scenario: Problem | str | Path | Mapping[str, Any]) -> Problem:
@@ -45,7 +50,7 @@ def solve_scenario(
     )
 
 
-def _tickets(tickets: Iterable[Ticket | Mapping[str, Any]]) -> Any:
+def _tickets(tickets: Iterable[Ticket | Mapping[str, Any]]) -> AddedTickets:
     from pydantic import ValidationError
 
     from dispatcher.errors import InputError, InputIssue
@@ -82,7 +87,7 @@ def reschedule_plan(
     time_limit: float = 5.0,
     seed: int = 0,
     workers: int | None = None,
-) -> Any:
+) -> RescheduleResult:
     """Re-plan ``plan`` from ``now`` (a datetime, or ISO text in the scenario's zone).
 
     ``add``: tickets (models or dicts in the scenario's ticket format); ``unavailable``:
@@ -113,7 +118,7 @@ def impact_of(
     time_limit: float = 5.0,
     seed: int = 0,
     workers: int | None = None,
-) -> Any:
+) -> Impact:
     """What taking ``job`` (one or more tickets) from ``now`` costs; ``.as_json()`` gives
     ``with``, ``without``, ``delta_by_tier``, ``engineer`` and ``pushed_into_breach``."""
     from dispatcher.solver.reschedule.impact import impact
@@ -124,7 +129,7 @@ def impact_of(
 
 def check(
     scenario: Problem | str | Path | Mapping[str, Any], plan: Plan, base: Plan | None = None
-) -> Any:
+) -> CheckReport:
     """Re-check a plan against every rule; returns a CheckReport (``.ok``, ``.violations``)."""
     from dispatcher.checker import check_plan
 

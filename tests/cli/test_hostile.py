@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from dispatcher.cli import main
 from dispatcher.io.yamlio import LIMITS
-from tests.io.test_bad_inputs import BASE
+from tests.scenarios import BAD_INPUT_DAY as BASE
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 5.0

@@ -1,5 +1,5 @@
 """The kit of the bad-input cases (``test_bad_inputs``): the one-engineer ``BASE``
-scenario, a hand-written plan of it, a file of one added ticket, and the ``Case``
+scenario (``tests.scenarios.BAD_INPUT_DAY``), a hand-written plan of it, a file of one added ticket, and the ``Case``
 shape with the helpers that make cases of a command and its files.
 """
 
@@ -8,42 +8,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-BASE = """\
-version: 1
-name: bad-inputs base
-timezone: Europe/London
-horizon: {start: 2026-11-30T08:00, end: 2026-11-30T18:00}
-sla_policies:
-  gold:
-    tier: managed
-    clock: 24x7
-    targets:
-      P1: {response: 1h, resolution: 4h}
-      P2: {response: 2h, resolution: 8h}
-sites:
-  hq: {lat: 51.5, lon: -0.1}
-  home: {lat: 51.45, lon: -0.12}
-clients:
-  - {id: acme, sla: gold, site: hq}
-engineers:
-  - id: alice
-    skills: [windows]
-    home: home
-    shifts:
-      - {start: 2026-11-30T08:00, end: 2026-11-30T17:00}
-tickets:
-  - id: T-1
-    client: acme
-    priority: P1
-    opened: 2026-11-30T08:00
-    effort: {p50: 1h, p90: 2h}
-  - id: T-2
-    client: acme
-    priority: P2
-    opened: 2026-11-30T08:30
-    onsite: true
-    effort: 30m
-"""
+from tests.scenarios import BAD_INPUT_DAY as BASE
+
 BASE_SHA256 = hashlib.sha256(BASE.encode()).hexdigest()
 SHA = BASE_SHA256[:12]
 
