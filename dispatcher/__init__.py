@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         load_scenario,
         load_scenario_text,
         reschedule_plan,
+        simulate,
         solve_scenario,
     )
 
@@ -42,6 +43,7 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "reschedule_plan",
+    "simulate",
     "solve_scenario",
 ]
 

@@ -1,4 +1,5 @@
-"""Python API for tools that embed the solver: load, solve, reschedule, price a job, check.
+"""Python API for tools that embed the solver: load, solve, reschedule, price a job, check,
+simulate.
 
 Every input and output is a pydantic model (``models.Scenario``, ``models.Plan``)
 that round-trips through JSON.
@@ -19,6 +20,7 @@ from models import Plan, Ticket
 
 if TYPE_CHECKING:  # imported inside the functions, so that loading the API stays light
     from dispatcher.checker import CheckReport
+    from dispatcher.semantics.simulation import SimulationReport
     from dispatcher.solver.reschedule.events import AddedTickets
     from dispatcher.solver.reschedule.results import Impact, RescheduleResult
 
@@ -136,6 +138,25 @@ def check(
     return check_plan(_problem(scenario), plan, base)
 
 
+def simulate(
+    scenario: Problem | str | Path | Mapping[str, Any],
+    plan: Plan,
+    runs: int = 1000,
+    seed: int = 0,
+) -> SimulationReport:
+    """Carry ``plan`` out ``runs`` times against fresh random efforts (numpy seed ``seed``);
+    a SimulationReport: breaches per tier promised vs happened, tickets likely to breach."""
+    from dispatcher.errors import InputError
+    from dispatcher.views.simulate import simulate_plan
+
+    problem = _problem(scenario)
+    if plan.scenario.sha256 != problem.sha256:
+        raise InputError.single(
+            "plan", "this plan belongs to another scenario", path="scenario.sha256"
+        )
+    return simulate_plan(problem, plan, runs=runs, seed=seed)
+
+
 __all__ = [
     "Plan",
     "Problem",
@@ -144,5 +165,6 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "reschedule_plan",
+    "simulate",
     "solve_scenario",
 ]

@@ -178,12 +178,13 @@ def test_no_import_cycles_between_modules() -> None:
 
 
 def test_reading_a_plan_never_loads_the_solver() -> None:
-    """show, explain, export and the board work without ortools being imported."""
+    """show, explain, export, simulate and the board work without ortools being imported."""
     code = (
         "import sys\n"
         "import dispatcher.cli.views, dispatcher.views.planview, dispatcher.views.report\n"
         "import dispatcher.views.explain, dispatcher.views.export, dispatcher.views.board\n"
         "import dispatcher.views.report_changes, dispatcher.io.loader, dispatcher.checker\n"
+        "import dispatcher.views.simulate, dispatcher.semantics.simulation\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'ortools'))\n"
     )
     done = subprocess.run(

@@ -2,7 +2,7 @@
 
 The group and the commands that solve (``validate``, ``plan``, ``check``,
 ``reschedule``, ``impact``, ``generate``) live here; the commands that show a plan
-(``show``, ``explain``, ``export``, ``schema``) in ``cli.views``. Every import of the
+(``show``, ``explain``, ``export``, ``simulate``, ``schema``) in ``cli.views``. Every import of the
 library happens inside a command, so ``dispatch --help`` and the views never load the
 solver. May import every layer; nothing imports it.
 """
@@ -393,9 +393,15 @@ def generate(
     )
 
 
-from dispatcher.cli.views import explain, export, schema, show  # noqa: E402  (the group exists first)
+from dispatcher.cli.views import (  # noqa: E402  (the group exists first)
+    explain,
+    export,
+    schema,
+    show,
+    simulate,
+)
 
-for _command in (show, explain, export, schema):
+for _command in (show, explain, export, simulate, schema):
     main.add_command(_command)
 
 

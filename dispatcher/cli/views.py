@@ -1,4 +1,5 @@
-"""Commands that show a plan to people: ``show``, ``explain``, ``export``, ``schema``.
+"""Commands that show a plan to people: ``show``, ``explain``, ``export``, ``simulate``,
+``schema``.
 
 Plain Click commands, registered on the ``dispatch`` group in ``cli.py``;
 like the rest of the command line they only parse, call the library, print.
@@ -97,6 +98,26 @@ def export(
     problem, plan = load_plan_for(scenario, plan_file)
     for path in export_plan(problem, plan, fmt, output, engineer):
         click.echo(f"wrote {path}")
+
+
+@click.command()
+@SCENARIO
+@PLAN
+@click.option(
+    "--runs", type=click.IntRange(min=1), default=1000, show_default=True, help="Runs to carry out."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random efforts.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def simulate(scenario: Path, plan_file: Path, runs: int, seed: int, as_json: bool) -> None:
+    """Carry the plan out against fresh random efforts: breaches promised vs happened."""
+    from dispatcher.views.simulate import print_simulation, simulate_plan
+
+    problem, plan = load_plan_for(scenario, plan_file)
+    report = simulate_plan(problem, plan, runs=runs, seed=seed)
+    if as_json:
+        click.echo(report.model_dump_json())
+    else:
+        print_simulation(_console(), report, plan_file.name)
 
 
 @click.command()

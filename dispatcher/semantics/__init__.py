@@ -6,8 +6,9 @@ time and time zones (``timeconv``), SLA clocks (``clock``), work inside shifts
 an engineer's day (``walk``) and the exact objective of a schedule (``evaluate``).
 SPEC v2's execution: the fixed draws of every effort (``draws``), a job's shift pieces
 and start table (``pieces``), work past the horizon on the SLA clock
-(``after_horizon``) and carrying a plan out against the draws (``execution``).
+(``after_horizon``), carrying a plan out against the draws (``execution``) and
+``dispatch simulate``'s fresh draws and breach counts (``simulation``).
 
-May import: ``models``, ``dispatcher.errors``, the standard library and numpy. No I/O,
+May import: ``models``, ``dispatcher.errors``, the standard library, numpy and pydantic. No I/O,
 no ortools, nothing from ``io``, ``solver``, ``views`` or ``cli``.
 """

@@ -1,0 +1,63 @@
+"""``dispatch simulate SCENARIO PLAN [--runs] [--seed] [--json]``: exit codes and output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import (
+    NORTHSIDE,
+    NORTHSIDE_TRAVEL,
+    assert_no_traceback,
+    run,
+    stderr_of,
+)
+
+
+@pytest.fixture(scope="module")
+def plan_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("simulate") / "plan.json"
+    result = run("plan", NORTHSIDE, "-o", out, "--time-limit", "2", "--workers", "1")
+    assert result.exit_code == 0, result.output + stderr_of(result)
+    return out
+
+
+def test_simulate_json_is_one_object_of_the_specs_shape(plan_file: Path) -> None:
+    result = run("simulate", NORTHSIDE, plan_file, "--runs", "200", "--json")
+    assert result.exit_code == 0, result.output + stderr_of(result)
+    data = json.loads(result.output)
+    assert data["runs"] == 200 and data["seed"] == 0
+    plan = json.loads(plan_file.read_text(encoding="utf-8"))
+    for tier, kpi in plan["kpis"]["by_tier"].items():
+        outcome = data["by_tier"][tier]
+        assert outcome["promised"] == kpi["expected_breaches"]
+        assert outcome["p10"] <= outcome["mean"] <= outcome["p90"]
+    for item in data["tickets"]:
+        assert 0 < item["breach_probability"] <= 1 and item["ticket"].startswith("T-")
+    again = run("simulate", NORTHSIDE, plan_file, "--runs", "200", "--json")
+    assert again.output == result.output
+
+
+def test_simulate_prints_a_summary(plan_file: Path) -> None:
+    result = run("simulate", NORTHSIDE, plan_file, "--runs", "200", "--seed", "5")
+    assert result.exit_code == 0, result.output + stderr_of(result)
+    assert "promised" in result.output and "most likely to breach" in result.output
+
+
+def test_simulate_bad_input_exits_2(plan_file: Path, tmp_path: Path) -> None:
+    missing = run("simulate", NORTHSIDE, tmp_path / "nope.json")
+    assert missing.exit_code == 2
+    assert_no_traceback(missing)
+    zero = run("simulate", NORTHSIDE, plan_file, "--runs", "0")
+    assert zero.exit_code == 2
+    assert_no_traceback(zero)
+    changed = tmp_path / "northside.yaml"  # the same day, other bytes: another scenario
+    changed.write_text(NORTHSIDE.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    shutil.copy(NORTHSIDE_TRAVEL, tmp_path / NORTHSIDE_TRAVEL.name)
+    other = run("simulate", changed, plan_file)
+    assert other.exit_code == 2
+    assert "another scenario" in stderr_of(other)
+    assert_no_traceback(other)

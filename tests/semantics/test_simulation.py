@@ -1,0 +1,68 @@
+"""``dispatch simulate``'s arithmetic: fresh draws and breaches counted run by run."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dispatcher.semantics.draws import efforts_from_normals
+from dispatcher.semantics.execution import Executor, planned_job
+from dispatcher.semantics.simulation import (
+    FreshDraws,
+    breaches_by_ticket,
+    breaches_by_tier,
+    tier_outcome,
+)
+from tests.scenarios import tiny
+
+ALICE = """
+engineers:
+  - id: alice
+    skills: [windows]
+    home: alice-home
+    shifts:
+      - {start: 2026-11-30T08:00, end: 2026-11-30T12:30}
+      - {start: 2026-11-30T13:00, end: 2026-11-30T17:00}
+"""
+TICKETS = """
+tickets:
+  - {id: T-1, client: northwind, priority: P1, opened: 2026-11-30T07:40, effort: {p50: 1h, p90: 3h}}
+  - {id: T-2, client: northwind, priority: P1, opened: 2026-11-30T07:40, effort: {p50: 1h, p90: 3h}}
+  - {id: T-3, client: northwind, priority: P2, opened: 2026-11-30T07:40, effort: 10h}
+"""
+
+
+def test_fresh_draws_are_seeded_per_ticket_in_order() -> None:
+    draws = FreshDraws(["A", "B"], 50, seed=7)
+    rng = np.random.default_rng(7)
+    assert np.array_equal(draws.normals("A"), rng.standard_normal(50))
+    assert np.array_equal(draws.normals("B"), rng.standard_normal(50))
+    assert np.array_equal(
+        draws.efforts("B", 60, 180), efforts_from_normals(draws.normals("B"), 60, 180)
+    )
+    assert np.array_equal(FreshDraws(["A"], 50, 7).normals("A"), draws.normals("A"))
+    assert not np.array_equal(FreshDraws(["A"], 50, 8).normals("A"), draws.normals("A"))
+
+
+def test_breaches_per_run_agree_with_the_executions_risks() -> None:
+    """Averaged over the runs, the per-run breaches are the execution's risks."""
+    problem = tiny(ALICE + TICKETS, end="2026-11-30T18:00")
+    draws = FreshDraws([t.id for t in problem.tickets], 300, seed=1)
+    jobs = [planned_job(problem, 0, [0], 0, [0]), planned_job(problem, 1, [0], 60, [0])]
+    execution = Executor(problem, draws).run(jobs)
+    breaches = breaches_by_ticket(problem, execution)
+    for index, outcome in execution.outcomes.items():
+        assert breaches[index].response.mean() == outcome.response_risk
+        assert breaches[index].resolution.mean() == outcome.resolution_risk
+    # T-3 is unassigned: response (due 09:00) and resolution (due 16:00) late in every run
+    assert breaches[2].count.tolist() == [2] * 300
+    # T-2 starts at T-1's drawn end: late for its 08:30 response when T-1 took over 30 min
+    late = draws.efforts("T-1", 60, 180) > 30
+    assert np.array_equal(breaches[1].response, late)
+    assert 0 < late.sum() < 300
+    counts = breaches_by_tier(problem, breaches, 300)
+    assert set(counts) == {"managed"}
+    expected = sum(b.count for b in breaches.values())
+    assert np.array_equal(counts["managed"], expected)
+    outcome = tier_outcome(1.5, counts["managed"])
+    assert outcome.promised == 1.5
+    assert outcome.p10 <= outcome.mean <= outcome.p90
