@@ -61,3 +61,27 @@ def test_simulate_bad_input_exits_2(plan_file: Path, tmp_path: Path) -> None:
     assert other.exit_code == 2
     assert "another scenario" in stderr_of(other)
     assert_no_traceback(other)
+
+
+def test_simulate_a_rescheduled_plan(plan_file: Path, tmp_path: Path) -> None:
+    """After an emergency at 10:40 and an absence, the new plan is carried out from 10:40:
+    completed tickets are done (they count in no tier and never breach), and every ticket
+    still open is reported once per tier total, as the plan's KPIs count them."""
+    after = tmp_path / "after.json"
+    emergency = NORTHSIDE.parent / "emergency.yaml"
+    result = run(
+        "reschedule", NORTHSIDE, "--plan", plan_file, "--now", "2026-11-30T10:40",
+        "--add", emergency, "--unavailable", "ruth@2026-11-30T13:00/2026-11-30T15:00",
+        "-o", after, "--time-limit", "2", "--workers", "1",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output + stderr_of(result)
+    simulated = run("simulate", NORTHSIDE, after, "--runs", "200", "--json")
+    assert simulated.exit_code == 0, simulated.output + stderr_of(simulated)
+    data = json.loads(simulated.output)
+    plan = json.loads(after.read_text(encoding="utf-8"))
+    completed = {entry["ticket"] for entry in plan["completed"]}
+    assert completed, "by 10:40 some work is done"
+    assert not completed & {item["ticket"] for item in data["tickets"]}
+    for tier, kpi in plan["kpis"]["by_tier"].items():
+        assert data["by_tier"][tier]["promised"] == kpi["expected_breaches"]
+        assert data["by_tier"][tier]["p10"] <= data["by_tier"][tier]["p90"]
