@@ -14,6 +14,15 @@ plan is checked too. A run whose plan fails the check, whose planner crashes, th
 overruns its time limit by more than 10%, that ends above the rule of thumb or whose
 bound is above a known plan is reported after the table; ``--keep DIR`` keeps its
 scenario, plans and messages there.
+
+Replay (``--replay-runs R``, default 200; 0 turns it off): both plans, ours and the rule
+of thumb's, are carried out ``R`` times by ``dispatch simulate --json --seed 1`` against
+fresh random efforts. Per run it records the managed breaches that happened (mean over
+the runs: response + resolution) for each plan, the weighted breaches that happened
+over all tiers (sum over tickets of w(t) * (response + resolution probability)) for
+each plan, and our plan's promised (expected_breaches) vs happened per tier; the table
+adds the medians of the two ours / rule of thumb ratios and of the managed tier's
+promise gap, |promised - mean| / mean.
 """
 
 from __future__ import annotations
@@ -47,6 +56,9 @@ SIZES = {"S": (5, 40, 10), "M": (20, 150, 10), "L": (50, 500, 10), "XL": (200, 2
 GENERATED = "generated"
 FAMILY_NAMES = [GENERATED, *FAMILIES]
 OVERRUN = 1.10  # a wall time above this multiple of the time limit is reported
+REPLAY_RUNS = 200  # default runs of ``dispatch simulate`` per plan
+REPLAY_SEED = 1
+MANAGED = "managed"
 
 
 def run_directory(workdir: Path, family: str, size: str, seed: int) -> Path:
@@ -67,7 +79,13 @@ def write_scenario(family: str, size: str, seed: int, directory: Path) -> Path:
     return write_family(family, engineers, tickets, seed, directory)
 
 
-def run_one(size: str, seed: int, workdir: Path, family: str = GENERATED) -> dict[str, object]:
+def run_one(
+    size: str,
+    seed: int,
+    workdir: Path,
+    family: str = GENERATED,
+    replay_runs: int = REPLAY_RUNS,
+) -> dict[str, object]:
     from dispatcher.io.loader import load_scenario
     from dispatcher.semantics.evaluate import evaluate
     from dispatcher.solver.construct import reference_plan
@@ -90,6 +108,14 @@ def run_one(size: str, seed: int, workdir: Path, family: str = GENERATED) -> dic
         "peak_mb": None,
         "status": "crash",
         "checked": False,
+        "managed_ours": None,
+        "managed_reference": None,
+        "managed_ratio": None,
+        "weighted_ours": None,
+        "weighted_reference": None,
+        "weighted_ratio": None,
+        "promise_gap": None,
+        "by_tier": None,
     }
     started = time.monotonic()
     measured = subprocess.run(
@@ -141,10 +167,16 @@ def run_one(size: str, seed: int, workdir: Path, family: str = GENERATED) -> dic
     except Exception:
         notes.append(f"the rule of thumb failed:\n{traceback.format_exc()}")
         reference = None
+    reference_path: Path | None = None
     if family != GENERATED and reference is not None:
         refused = check_reference(problem, scenario)
+        reference_path = reference_plan_path(scenario)
         if refused:
             notes.append(f"the rule of thumb's own plan fails the check:\n{refused}")
+    elif reference is not None and replay_runs > 0:
+        reference_path = write_reference(problem, scenario)
+    if replay_runs > 0 and plan is not None and reference_path is not None:
+        notes.extend(replay(row, problem, scenario, plan_path, reference_path, replay_runs))
     if plan is not None:
         total = plan["objective"]["total"]
         bound = plan["solver"]["bound"]
@@ -166,11 +198,111 @@ def run_one(size: str, seed: int, workdir: Path, family: str = GENERATED) -> dic
             " ".join([*plan_command, "--time-limit", str(limit), *seed_option]),
             f"dispatch check {scenario.name} {plan_path.name}",
         ]
+        if replay_runs > 0 and reference_path is not None:
+            row["commands"].extend(  # type: ignore[attr-defined]
+                f"dispatch simulate {scenario.name} {path.name} --json "
+                f"--runs {replay_runs} --seed {REPLAY_SEED}"
+                for path in (plan_path, reference_path)
+            )
     return row
 
 
-def check_reference(problem: Problem, scenario: Path) -> str:
-    """The checker's complaints about the rule of thumb's plan (empty when it passes)."""
+def simulate(scenario: Path, plan_path: Path, runs: int) -> dict[str, object] | str:
+    """``dispatch simulate --json`` of one plan: its report, or the failure's message."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dispatcher.cli",
+            "simulate",
+            str(scenario),
+            str(plan_path),
+            "--json",
+            "--runs",
+            str(runs),
+            "--seed",
+            str(REPLAY_SEED),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        return (
+            f"dispatch simulate {plan_path.name} failed (exit {done.returncode}):\n"
+            f"{done.stdout}{done.stderr}"
+        )
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def happened_managed(report: dict[str, object]) -> float:
+    """The managed breaches that happened, mean over the runs (0 without managed tickets)."""
+    tier = report["by_tier"].get(MANAGED)  # type: ignore[attr-defined]
+    return float(tier["mean"]) if tier is not None else 0.0
+
+
+def happened_weighted(problem: Problem, report: dict[str, object]) -> float:
+    """Sum over tickets of w(t) * (response + resolution probability), all tiers.
+
+    ``dispatch simulate`` lists every ticket that breached in some run; the others
+    contribute nothing."""
+    weights = {ticket.id: ticket.weight for ticket in problem.tickets}
+    return sum(
+        weights[item["ticket"]] * (item["response_probability"] + item["resolution_probability"])
+        for item in report["tickets"]  # type: ignore[attr-defined]
+    )
+
+
+def _ratio(ours: float, reference: float) -> float | None:
+    """ours / reference; 1.0 when both are 0, None when only the reference is."""
+    if reference > 0:
+        return ours / reference
+    return 1.0 if ours == 0 else None
+
+
+def replay(
+    row: dict[str, object],
+    problem: Problem,
+    scenario: Path,
+    plan_path: Path,
+    reference_path: Path,
+    runs: int,
+) -> list[str]:
+    """Carries out both plans with ``dispatch simulate`` and fills the row's replay
+    columns; returns the problems met."""
+    ours = simulate(scenario, plan_path, runs)
+    theirs = simulate(scenario, reference_path, runs)
+    notes = [report for report in (ours, theirs) if isinstance(report, str)]
+    if isinstance(ours, dict):
+        by_tier = ours["by_tier"]
+        row["by_tier"] = by_tier
+        row["managed_ours"] = happened_managed(ours)
+        row["weighted_ours"] = happened_weighted(problem, ours)
+        managed = by_tier.get(MANAGED)  # type: ignore[attr-defined]
+        if managed is not None:
+            promised, mean = float(managed["promised"]), float(managed["mean"])
+            row["promise_gap"] = abs(promised - mean) / max(mean, 1e-9)
+    if isinstance(theirs, dict):
+        row["managed_reference"] = happened_managed(theirs)
+        row["weighted_reference"] = happened_weighted(problem, theirs)
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        row["managed_ratio"] = _ratio(
+            float(row["managed_ours"]),  # type: ignore[arg-type]
+            float(row["managed_reference"]),  # type: ignore[arg-type]
+        )
+        row["weighted_ratio"] = _ratio(
+            float(row["weighted_ours"]),  # type: ignore[arg-type]
+            float(row["weighted_reference"]),  # type: ignore[arg-type]
+        )
+    return notes
+
+
+def reference_plan_path(scenario: Path) -> Path:
+    """Where the rule of thumb's plan of ``scenario`` is written."""
+    return scenario.with_name(scenario.stem + "-reference.json")
+
+
+def write_reference(problem: Problem, scenario: Path) -> Path:
+    """Writes the rule of thumb's plan beside ``scenario``; returns its path."""
     from dispatcher.io.planfile import write_plan
     from dispatcher.semantics.evaluate import evaluate
     from dispatcher.solver.assemble import build_plan
@@ -180,8 +312,14 @@ def check_reference(problem: Problem, scenario: Path) -> str:
     plan = build_plan(
         problem, jobs, evaluate(problem, jobs), status="fallback", time_s=0.0, bound=None, seed=0
     )
-    path = scenario.with_name(scenario.stem + "-reference.json")
+    path = reference_plan_path(scenario)
     write_plan(plan, path)
+    return path
+
+
+def check_reference(problem: Problem, scenario: Path) -> str:
+    """The checker's complaints about the rule of thumb's plan (empty when it passes)."""
+    path = write_reference(problem, scenario)
     checked = subprocess.run(
         [sys.executable, "-m", "dispatcher.cli", "check", str(scenario), str(path)],
         capture_output=True,
@@ -212,6 +350,12 @@ def main() -> None:
         choices=[*FAMILY_NAMES, "all"],
         help="Where the scenarios come from (default: dispatch generate).",
     )
+    parser.add_argument(
+        "--replay-runs",
+        type=int,
+        default=REPLAY_RUNS,
+        help="Runs of dispatch simulate per plan, ours and the rule of thumb's (0: no replay).",
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
     parser.add_argument("--plot", type=Path, help="Also draw the results as a PNG here.")
     parser.add_argument(
@@ -224,16 +368,18 @@ def main() -> None:
         for family in families:
             for size in args.sizes:
                 for seed in range(args.seeds):
-                    row = run_one(size, seed, Path(tmp), family)
+                    row = run_one(size, seed, Path(tmp), family, max(args.replay_runs, 0))
                     if "problems" in row and args.keep:
                         row["kept"] = str(keep_run(row, Path(tmp), args.keep))
                     rows.append(row)
                     print(json.dumps(row), flush=True)
     print(
         "\n| family | size | runs | checked | median ratio to rule of thumb | median bound / "
-        "rule of thumb | median gap | median wall s | max peak MB | statuses |"
+        "rule of thumb | median gap | median wall s | max peak MB | statuses "
+        "| median managed happened: ours / rule of thumb "
+        "| median weighted happened: ours / rule of thumb | median promise gap (managed) |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- " * 13 + "|")
     for family in families:
         for size in args.sizes:
             mine = [r for r in rows if r["family"] == family and r["size"] == size]
@@ -244,7 +390,10 @@ def main() -> None:
                 f"| {_median_text(mine, 'bound_ratio')} | {_median_text(mine, 'gap')} "
                 f"| {_median_text(mine, 'wall_s', 1)} "
                 f"| {_max_text(mine, 'peak_mb')} "
-                f"| {', '.join(sorted({str(r['status']) for r in mine}))} |"
+                f"| {', '.join(sorted({str(r['status']) for r in mine}))} "
+                f"| {_median_text(mine, 'managed_ratio')} "
+                f"| {_median_text(mine, 'weighted_ratio')} "
+                f"| {_median_text(mine, 'promise_gap')} |"
             )
     reported = [r for r in rows if "problems" in r]
     if reported:
