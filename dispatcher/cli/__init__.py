@@ -138,10 +138,12 @@ def plan(
     """Solve the daily plan and write the plan file."""
     from dispatcher.api import solve_scenario
     from dispatcher.io.loader import load_scenario
-    from dispatcher.io.planfile import write_plan
+    from dispatcher.io.planfile import check_output_path, write_plan
     from dispatcher.solver.solve import SolveOptions
 
     started = _command_start()
+    inputs = (scenario,)
+    check_output_path(output, inputs)
     problem = load_scenario(scenario)
     with interrupt.graceful():
         if quiet:
@@ -161,7 +163,7 @@ def plan(
                     started=started,
                 )
                 result_plan = solve_scenario(problem, options=options)
-        write_plan(result_plan, output)
+        write_plan(result_plan, output, inputs)
     if not quiet:
         from dispatcher.views.report import print_summary
 
@@ -298,10 +300,13 @@ def reschedule(
 ) -> None:
     """Re-plan from NOW after events; print what changed and write the new plan."""
     from dispatcher.cli.views import load_plan_for
-    from dispatcher.io.planfile import write_plan
+    from dispatcher.io.planfile import check_output_path, write_plan
     from dispatcher.solver.reschedule.events import Events, parse_overrun, parse_unavailable
     from dispatcher.solver.reschedule.replan import reschedule as replan
 
+    # No input is replaced, the old plan included: `check --base` needs it.
+    inputs = (scenario, plan_file, *add_files)
+    check_output_path(output, inputs)
     problem, old = load_plan_for(scenario, plan_file)
     events = Events(
         add=_added(add_files),
@@ -318,7 +323,7 @@ def reschedule(
             _solve_options(time_limit, seed, workers),
             plan_name=str(plan_file),
         )
-        write_plan(result.plan, output)
+        write_plan(result.plan, output, inputs)
     if not quiet:
         from dispatcher.views.report_changes import print_changes
 
@@ -382,7 +387,9 @@ def generate(
 ) -> None:
     """Write a realistic synthetic scenario."""
     from dispatcher.io.generator import generate_scenario
-    from dispatcher.io.planfile import write_atomic
+    from dispatcher.io.planfile import check_output_path, write_atomic
+
+    check_output_path(output)
 
     text = generate_scenario(
         engineers=engineers, tickets=tickets, days=days, seed=seed, timezone=timezone

@@ -96,7 +96,7 @@ def export(
     from dispatcher.views.export import export as export_plan
 
     problem, plan = load_plan_for(scenario, plan_file)
-    for path in export_plan(problem, plan, fmt, output, engineer):
+    for path in export_plan(problem, plan, fmt, output, engineer, (scenario, plan_file)):
         click.echo(f"wrote {path}")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +25,53 @@ def plan_json(plan: Plan) -> str:
     return plan.model_dump_json(indent=2, exclude_none=False) + "\n"
 
 
-def write_plan(plan: Plan, path: str | Path) -> None:
+def write_plan(plan: Plan, path: str | Path, protected: Collection[Path] = ()) -> None:
     """Write the plan whole or not at all (temporary file, then rename)."""
-    write_atomic(Path(path), plan_json(plan))
+    write_atomic(Path(path), plan_json(plan), protected)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def check_output_path(path: Path, protected: Collection[Path] = ()) -> os.stat_result | None:
+    """Refuse (InputError) an output path that must not be replaced; its stat if it exists.
+
+    Refused: an empty path or one naming no file (``''``, ``.``, ``/``), a NUL in the
+    name, an existing target that is not a regular file (a folder, a device such as
+    /dev/null, a named pipe, a socket), and the same file as any of ``protected`` (the
+    command's input files). Called before the work, so a bad ``-o`` costs no solve.
+    """
+    if not path.name or path.name in {".", ".."}:
+        shown = str(path) if str(path) not in {"", "."} else "-o"
+        raise InputError.single(shown, "the output must name a file (it is empty or a folder)")
+    try:
+        status = os.stat(path)
+    except ValueError:  # a NUL in the name, which no file system allows
+        shown = str(path).replace("\0", "\\0")
+        raise InputError.single(shown, "cannot write: a NUL character in its name") from None
+    except OSError:
+        return None  # not there (or not reachable): the write itself says why, if it fails
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError.single(
+            str(path),
+            "exists and is not a regular file (a folder, device, pipe or socket); "
+            "refusing to replace it",
+        )
+    for other in protected:
+        try:
+            same = os.path.samefile(path, other)
+        except (OSError, ValueError):
+            continue
+        if same:
+            raise InputError.single(
+                str(path), f"is the input file {other}; refusing to replace it (write elsewhere)"
+            )
+    return status
+
+
+def write_atomic(path: Path, text: str, protected: Collection[Path] = ()) -> None:
+    """Write ``text`` to ``path`` whole or not at all, after ``check_output_path``.
+
+    An existing file keeps its mode; a new one gets a normal file's (0666 & ~umask).
+    """
+    existing = check_output_path(path, protected)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -36,10 +79,15 @@ def write_atomic(path: Path, text: str) -> None:
         raise InputError.single(str(path), f"cannot write here: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            # A temporary file is private (0600); the plan gets a normal file's mode.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(stream.fileno(), 0o666 & ~umask)
+            # A temporary file is private (0600): the target keeps its mode, a new file
+            # gets a normal file's mode.
+            if existing is not None:
+                mode = stat.S_IMODE(existing.st_mode)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            os.fchmod(stream.fileno(), mode)
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())

@@ -10,6 +10,7 @@ import csv
 import io
 import math
 import os
+import stat
 from pathlib import Path
 
 from dispatcher.errors import InputError, InputIssue
@@ -19,16 +20,24 @@ MAX_TRAVEL_MINUTES = 7 * 24 * 60
 
 
 def read_bytes(path: Path, what: str = "file") -> bytes:
-    """Read a whole file or raise InputError naming it.
+    """Read a whole regular file or raise InputError naming it.
 
-    At most the byte limit is read, whatever the file claims to be: a device or a pipe
-    that never ends is refused like a file that is too large.
+    The file is opened without blocking and refused unless it is a regular file: a
+    named pipe would wait forever for a writer, a device may never end. At most the
+    byte limit is read.
     """
     limit = MAX_BYTES.value
     try:
-        with path.open("rb") as stream:
-            # A regular file says its size; anything else is read up to the limit.
-            size = os.fstat(stream.fileno()).st_size
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if stat.S_ISDIR(status.st_mode):
+                raise InputError.single(str(path), f"{what} is a directory")
+            if not stat.S_ISREG(status.st_mode):
+                raise InputError.single(
+                    str(path), f"{what} is not a regular file (a device, pipe or socket)"
+                )
+            size = status.st_size
             data = stream.read(limit + 1) if size <= limit else b""
     except FileNotFoundError:
         raise InputError.single(str(path), f"{what} not found") from None

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -39,34 +41,69 @@ CSV_COLUMNS = (
     "summary",
 )
 PRODID = "-//msp-dispatch//dispatch plan//EN"
+UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+MAX_NAME = 64  # characters of an engineer id kept in its calendar's file name
 
 
 def export(
-    problem: Problem, plan: Plan, fmt: Format, path: Path, engineer: str | None = None
+    problem: Problem,
+    plan: Plan,
+    fmt: Format,
+    path: Path,
+    engineer: str | None = None,
+    protected: Collection[Path] = (),
 ) -> list[Path]:
     """Write ``plan`` as ``fmt`` to ``path``; returns the files written.
 
     For ``ics`` without ``engineer``, ``path`` is a directory that gets one
-    ``<engineer>.ics`` per engineer with jobs. ``engineer`` keeps that
-    engineer's jobs only (csv, ics, html); a JSON plan is always the whole plan.
+    calendar per engineer with jobs, named by ``calendar_file_names``: an
+    engineer id never chooses where a file goes (no ``/``, ``..``, absolute
+    paths, hidden or clashing names). ``engineer`` keeps that engineer's jobs
+    only (csv, ics, html); a JSON plan is always the whole plan. No file of
+    ``protected`` (the command's inputs) is ever replaced.
     """
     if fmt == "json":
         if engineer is not None:
             raise InputError.single("--engineer", "a JSON plan is the whole plan; leave it out")
-        write_atomic(path, plan_json(plan))
+        write_atomic(path, plan_json(plan), protected)
         return [path]
     view = PlanView(problem, plan)
     person = None if engineer is None else view.engineer(engineer)
     if fmt == "csv":
-        write_atomic(path, plan_csv(view, person))
+        write_atomic(path, plan_csv(view, person), protected)
         return [path]
     if fmt == "html":
-        write_atomic(path, render_board(problem, plan, engineer))
+        write_atomic(path, render_board(problem, plan, engineer), protected)
         return [path]
     if person is not None:
-        write_atomic(path, engineer_calendar(view, person))
+        write_atomic(path, engineer_calendar(view, person), protected)
         return [path]
-    return _write_calendars(view, path)
+    return _write_calendars(view, path, protected)
+
+
+def calendar_file_names(ids: Sequence[str]) -> list[str]:
+    """The calendar file name of each engineer id, in order: always one plain, distinct
+    file name, whatever the id.
+
+    Every character but ``A-Z a-z 0-9 . _ -`` becomes ``_`` (so no ``/``, no NUL, no
+    control character), a leading ``.`` becomes ``_`` (no hidden file, no ``.`` or
+    ``..``), an empty id becomes ``_``, and the result is cut to ``MAX_NAME``
+    characters. Names that then clash, compared case-insensitively (for file systems
+    that ignore case), get ``-2``, ``-3``, ... in engineer order. ``.ics`` is appended.
+    """
+    names: list[str] = []
+    taken: set[str] = set()
+    for identifier in ids:
+        base = UNSAFE.sub("_", identifier)[:MAX_NAME] or "_"
+        if base.startswith("."):
+            base = "_" + base[1:]
+        name, number = base, 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{base}-{number}"
+        taken.add(name.casefold())
+        names.append(f"{name}.ics")
+    return names
 
 
 def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
@@ -98,7 +135,9 @@ def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
     return stream.getvalue()
 
 
-def _write_calendars(view: PlanView, directory: Path) -> list[Path]:
+def _write_calendars(
+    view: PlanView, directory: Path, protected: Collection[Path] = ()
+) -> list[Path]:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -106,10 +145,11 @@ def _write_calendars(view: PlanView, directory: Path) -> list[Path]:
             str(directory), f"cannot make this folder: {exc.strerror}"
         ) from None
     written = []
-    for engineer in view.problem.engineers:
+    names = calendar_file_names([engineer.id for engineer in view.problem.engineers])
+    for engineer, name in zip(view.problem.engineers, names, strict=True):
         if view.jobs_of(engineer):
-            path = directory / f"{engineer.id}.ics"
-            write_atomic(path, engineer_calendar(view, engineer))
+            path = directory / name
+            write_atomic(path, engineer_calendar(view, engineer), protected)
             written.append(path)
     return written
 
