@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from dispatcher.errors import InputError
@@ -190,9 +191,29 @@ class PlanReader:
         if missing or len(placed) != len(set(placed)) or -1 in placed:
             raise self.fail(
                 "the plan does not list every ticket of the scenario exactly once "
-                f"(missing: {', '.join(problem.tickets[i].id for i in missing[:5]) or 'none'})"
+                f"({self._listing_faults(problem, placed, missing)})"
             )
         return assignments, completed
+
+    def _listing_faults(self, problem: Problem, placed: list[int], missing: list[int]) -> str:
+        """What is wrong with the plan's list of tickets, naming up to five of each."""
+
+        def named(ids: list[str]) -> str:
+            return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+
+        counts = Counter(placed)
+        twice = [problem.tickets[i].id for i in sorted(counts) if i >= 0 and counts[i] > 1]
+        unknown = [u.ticket for u in self.old.unassigned if u.ticket not in problem.ticket_index]
+        faults = [
+            f"{what}: {named(ids)}"
+            for what, ids in (
+                ("missing", [problem.tickets[i].id for i in missing]),
+                ("listed more than once", twice),
+                ("not in the scenario", unknown),
+            )
+            if ids
+        ]
+        return "; ".join(faults)
 
 
 def problem_of_plan(problem: Problem, plan: Plan) -> tuple[Problem, list[Job]]:

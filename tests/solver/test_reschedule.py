@@ -21,7 +21,7 @@ from dispatcher.solver.reschedule.events import AddedTickets, Events, Overrun, U
 from dispatcher.solver.reschedule.impact import impact
 from dispatcher.solver.reschedule.replan import reschedule
 from dispatcher.solver.solve import SolveOptions
-from models import Plan
+from models import Plan, Unassigned
 from models.scenario import Ticket
 from tests.scenarios import SCENARIOS, tiny
 
@@ -495,3 +495,40 @@ def test_an_overrun_survives_a_later_reschedule_of_an_engineer_with_an_absence(d
     checked(problem, second, first)
     again = next(a for a in second.assignments if a.ticket == running.ticket)
     assert (again.engineer, again.start, again.end) == (job.engineer, job.start, until)
+
+
+def test_events_that_contradict_each_other_are_refused_naming_both(day):
+    """One running job: overrun twice, overrun and done, or "overrun" to before its planned
+    end are each refused with both events (or the planned end) in the message."""
+    problem, old = day
+    now = at("2026-11-30T09:00")
+    running = job_running_at(old, now)
+    later, latest = running.end + dt.timedelta(minutes=30), running.end + dt.timedelta(hours=1)
+    twice = Events(overrun=[Overrun(running.ticket, later), Overrun(running.ticket, latest)])
+    with pytest.raises(InputError, match="two overruns") as caught:
+        reschedule(problem, old, now, twice, FAST)
+    assert later.isoformat() in str(caught.value) and latest.isoformat() in str(caught.value)
+    both = Events(done=[running.ticket], overrun=[Overrun(running.ticket, later)])
+    with pytest.raises(InputError, match=f"--done {running.ticket} and --overrun"):
+        reschedule(problem, old, now, both, FAST)
+    early = running.end - dt.timedelta(minutes=10)
+    assert early > now
+    with pytest.raises(InputError, match="before its planned end") as caught:
+        reschedule(problem, old, now, Events(overrun=[Overrun(running.ticket, early)]), FAST)
+    assert running.end.isoformat() in str(caught.value)
+
+
+def test_a_base_plan_listing_a_ticket_twice_is_named(day):
+    """A base plan whose ticket is both assigned and unassigned is refused, naming it."""
+    problem, old = day
+    first = old.assignments[0]
+    doubled = old.model_copy(
+        update={
+            "unassigned": [
+                *old.unassigned,
+                Unassigned(ticket=first.ticket, reason="deferred", detail="copied"),
+            ]
+        }
+    )
+    with pytest.raises(InputError, match=f"listed more than once: {first.ticket}"):
+        reschedule(problem, doubled, at("2026-11-30T09:00"), Events(), FAST)

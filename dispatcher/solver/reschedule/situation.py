@@ -188,12 +188,8 @@ def situation_at(
     problem, added_ids = _add_tickets(problem, events, must_assign, added_raw)
     job_of = {job.ticket: job for job in assignments}
     problem, absences = _absences(problem, events, clock, now)
-    commands = _Commands(
-        now,
-        absences,
-        _done(problem, events, job_of, old_completed, now),
-        _overruns(problem, events, job_of, clock, now),
-    )
+    done = _done(problem, events, job_of, old_completed, now)
+    commands = _Commands(now, absences, done, _overruns(problem, events, job_of, clock, now, done))
     split = _split_at_now(
         problem, before_problem, assignments, old_completed, old_pieces, clock, commands
     )
@@ -330,10 +326,18 @@ def _done(
 
 
 def _overruns(
-    problem: Problem, events: Events, job_of: dict[int, Job], clock: CommandLineClock, now: int
+    problem: Problem,
+    events: Events,
+    job_of: dict[int, Job],
+    clock: CommandLineClock,
+    now: int,
+    done: set[int],
 ) -> dict[int, int]:
-    """Running jobs that overrun: ticket -> the minute they now need until."""
+    """Running jobs that overrun: ticket -> the minute they now need until. Events that
+    contradict each other are refused, naming both: one ticket overrun twice, overrun and
+    done, or "overrun" to before its planned end."""
     overruns: dict[int, int] = {}
+    given: dict[int, str] = {}
     for overrun in events.overrun:
         index = _ticket_of(problem, overrun.ticket, "--overrun")
         job = job_of.get(index)
@@ -343,10 +347,33 @@ def _overruns(
                 f"{overrun.ticket} is not running at now, so it cannot overrun",
                 path="--overrun",
             )
+        text = f"--overrun {overrun.ticket}@{overrun.until.isoformat()}"
+        if index in given:
+            raise InputError.single(
+                COMMAND_LINE,
+                f"{given[index]} and {text}: one ticket, two overruns; give one",
+                path="--overrun",
+            )
+        if index in done:
+            raise InputError.single(
+                COMMAND_LINE,
+                f"--done {overrun.ticket} and {text}: a job cannot be both done now and "
+                "still running; give one",
+                path="--overrun",
+            )
+        given[index] = text
         until = clock.option(overrun.until, "--overrun")
         if until <= now:
             raise InputError.single(
                 COMMAND_LINE, f"{overrun.ticket}: UNTIL must be after now", path="--overrun"
+            )
+        if until < job.end:
+            planned = problem.instant(job.end).isoformat()
+            raise InputError.single(
+                COMMAND_LINE,
+                f"{text} is before its planned end {planned}: an overrun ends later; "
+                "for a job that ends early, mark it --done when it is",
+                path="--overrun",
             )
         overruns[index] = until
     return overruns
