@@ -106,8 +106,21 @@ def calendar_file_names(ids: Sequence[str]) -> list[str]:
     return names
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP's "CSV
+# injection"): text from a scenario never does, it gets a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a CSV cell that a spreadsheet shows as text, never runs as a formula:
+    a value starting with ``= + - @``, a tab or a carriage return gets a leading ``'``."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
-    """One row per assignment, in plan order, with the plan's own values."""
+    """One row per assignment, in plan order, with the plan's own values. Text that
+    comes from the scenario (ids, client, tier, priority, summary) goes through
+    ``spreadsheet_text``; times and numbers are written as they are."""
     stream = io.StringIO()
     writer = csv.writer(stream)
     writer.writerow(CSV_COLUMNS)
@@ -117,11 +130,11 @@ def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
         ticket = view.ticket(assignment.ticket)
         writer.writerow(
             [
-                assignment.ticket,
-                ticket.client,
-                ticket.tier,
-                ticket.priority,
-                assignment.engineer,
+                spreadsheet_text(assignment.ticket),
+                spreadsheet_text(ticket.client),
+                spreadsheet_text(ticket.tier),
+                spreadsheet_text(ticket.priority),
+                spreadsheet_text(assignment.engineer),
                 assignment.start.isoformat(),
                 assignment.end.isoformat(),
                 assignment.travel_minutes,
@@ -129,7 +142,7 @@ def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
                 assignment.resolution_due.isoformat(),
                 repr(assignment.response_risk),
                 repr(assignment.resolution_risk),
-                view.summary(ticket),
+                spreadsheet_text(view.summary(ticket)),
             ]
         )
     return stream.getvalue()

@@ -223,3 +223,30 @@ def test_export_command_unknown_engineer_exits_2(plan_file: Path, tmp_path: Path
     assert result.exit_code == 2
     assert "unknown engineer 'zoe'" in result.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_csv_text_from_the_scenario_never_runs_as_a_spreadsheet_formula(tmp_path: Path) -> None:
+    """Ids and summaries that start with = + - @ get a leading apostrophe (a spreadsheet
+    shows them as text); times and numbers are written as they are."""
+    from tests.scenarios import tiny
+
+    problem = tiny(
+        """
+engineers:
+  - {id: "@alice", home: alice-home, shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T17:00}]}
+tickets:
+  - {id: "-T1", client: northwind, priority: P1, opened: 2026-11-30T08:00, effort: 1h,
+     summary: '=HYPERLINK("http://example.invalid","open")'}
+  - {id: T-2, client: northwind, priority: P2, opened: 2026-11-30T08:00, effort: 1h,
+     summary: "+cmd"}
+"""
+    )
+    plan = solve_scenario(problem, time_limit=1, seed=0, workers=1)
+    path = tmp_path / "plan.csv"
+    export(problem, plan, "csv", path)
+    rows = {row["ticket"]: row for row in read_csv(path)}
+    assert set(rows) == {"'-T1", "T-2"}
+    assert rows["'-T1"]["summary"] == '\'=HYPERLINK("http://example.invalid","open")'
+    assert rows["T-2"]["summary"] == "'+cmd"
+    assert {row["engineer"] for row in rows.values()} == {"'@alice"}
+    assert all(row["start"][0].isdigit() for row in rows.values())
