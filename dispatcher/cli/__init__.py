@@ -390,7 +390,7 @@ def generate(
     from dispatcher.io.planfile import check_output_path, write_atomic
 
     check_output_path(output)
-
+    _known_time_zone(timezone)
     text = generate_scenario(
         engineers=engineers, tickets=tickets, days=days, seed=seed, timezone=timezone
     )
@@ -398,6 +398,19 @@ def generate(
     click.echo(
         f"wrote {output}: {engineers} engineers, {tickets} tickets, {days} day(s), seed {seed}"
     )
+
+
+def _known_time_zone(name: str) -> None:
+    """An IANA time zone name, or InputError (exit 2) naming the option."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        shown = name if len(name) <= 60 and name.isprintable() else repr(name[:60])
+        raise InputError.single(
+            "--timezone", f"'{shown}' is not a known IANA time zone (Europe/London, say)"
+        ) from None
 
 
 from dispatcher.cli.views import (  # noqa: E402  (the group exists first)

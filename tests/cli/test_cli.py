@@ -380,3 +380,17 @@ def test_one_worker_and_a_seed_give_byte_identical_plans(tmp_path):
         assert result.exit_code == 0, result.output
         files.append((_without_timing(plan_path), _without_timing(new_path)))
     assert files[0] == files[1]
+
+
+def test_generate_refuses_an_unknown_time_zone_as_bad_input(tmp_path: Path) -> None:
+    """`--timezone Mars/Base` is a person's mistake: exit 2 with one line naming the
+    option, and nothing written."""
+    out = tmp_path / "day.yaml"
+    for zone in ("Mars/Base", "../../etc/passwd", ""):
+        result = run(
+            "generate", "--engineers", "2", "--tickets", "3", "--timezone", zone, "-o", out
+        )
+        assert result.exit_code == 2, result.output + stderr_of(result)
+        assert_no_traceback(result)
+        assert "--timezone" in stderr_of(result) and "IANA time zone" in stderr_of(result)
+        assert not out.exists()
