@@ -165,3 +165,15 @@ tickets:
     effort: {p50: 30m, p90: 1h}
     skills: [windows]
 """
+
+
+# One engineer on the SPEC example's Monday: 08:00-12:30 and 13:00-17:00 (a lunch gap).
+ALICE_SPLIT_DAY = """
+engineers:
+  - id: alice
+    skills: [windows]
+    home: alice-home
+    shifts:
+      - {start: 2026-11-30T08:00, end: 2026-11-30T12:30}
+      - {start: 2026-11-30T13:00, end: 2026-11-30T17:00}
+"""

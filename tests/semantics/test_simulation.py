@@ -12,17 +12,9 @@ from dispatcher.semantics.simulation import (
     breaches_by_tier,
     tier_outcome,
 )
-from tests.scenarios import tiny
+from tests.scenarios import ALICE_SPLIT_DAY, tiny
 
-ALICE = """
-engineers:
-  - id: alice
-    skills: [windows]
-    home: alice-home
-    shifts:
-      - {start: 2026-11-30T08:00, end: 2026-11-30T12:30}
-      - {start: 2026-11-30T13:00, end: 2026-11-30T17:00}
-"""
+ALICE = ALICE_SPLIT_DAY
 TICKETS = """
 tickets:
   - {id: T-1, client: northwind, priority: P1, opened: 2026-11-30T07:40, effort: {p50: 1h, p90: 3h}}

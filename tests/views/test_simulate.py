@@ -9,24 +9,20 @@ from rich.console import Console
 from dispatcher.api import simulate, solve_scenario
 from dispatcher.semantics.simulation import SimulationReport
 from dispatcher.views.simulate import print_simulation, simulate_plan
-from tests.scenarios import tiny
+from tests.scenarios import ALICE_SPLIT_DAY, tiny
 
 # One day (Mon 08:00-18:00), Alice works 08:00-12:30 and 13:00-17:00 (8.5 h). Two P1
 # tickets of exactly 3 h (response due 08:30, resolution 12:00 on the office clock) and a
 # P2 of 10 h (due 09:00 and 16:00) that fits nowhere.
-FIXED = """
-engineers:
-  - id: alice
-    skills: [windows]
-    home: alice-home
-    shifts:
-      - {start: 2026-11-30T08:00, end: 2026-11-30T12:30}
-      - {start: 2026-11-30T13:00, end: 2026-11-30T17:00}
+FIXED = (
+    ALICE_SPLIT_DAY
+    + """
 tickets:
   - {id: T-1, client: northwind, priority: P1, opened: 2026-11-30T07:40, effort: 3h}
   - {id: T-2, client: northwind, priority: P1, opened: 2026-11-30T07:40, effort: 3h}
   - {id: T-3, client: northwind, priority: P2, opened: 2026-11-30T07:40, effort: 10h}
 """
+)
 
 
 def test_without_uncertainty_every_run_is_the_plan_as_planned() -> None:
