@@ -90,15 +90,17 @@ AnyJob = PlannedJob | RunningJob | FixedJob
 
 @dataclass(frozen=True)
 class TicketOutcome:
-    """A ticket's risks over the draws, with its end F_j in each draw and, for an executed
-    job, its start X_j. An unassigned ticket has no starts (its work would begin at the
-    horizon end); its ends are those of that work on its SLA clock. The arrays are shared
-    with the executor: read them, do not write to them."""
+    """A ticket's risks over the draws, with its end F_j in each draw, whether its response
+    is late in each draw, and, for an executed job, its start X_j. An unassigned ticket has
+    no starts (its work would begin at the horizon end); its ends are those of that work on
+    its SLA clock. The arrays are shared with the executor: read them, do not write to
+    them."""
 
     response_risk: float
     resolution_risk: float
     lateness_minutes: float
     ends: IntArray
+    response_late: BoolArray
     starts: IntArray | None = None
 
 
@@ -220,7 +222,7 @@ class Executor:
             ends = self._after_horizon(ticket).ends(self._efforts(ticket))
             ends.flags.writeable = False  # cached, and shared as later jobs' ready
             late = not ticket.responded and ticket.response_due <= self.problem.horizon_end
-            cached = _outcome(ticket, 1.0 if late else 0.0, ends)
+            cached = _outcome(ticket, self._every_draw(late), ends)
             self._unassigned[ticket_index] = cached
         return cached
 
@@ -270,17 +272,19 @@ class Executor:
         if len(starts) == 1:
             starts = np.full(self.draws.n, starts[0], dtype=np.int64)
         if job.response_risk is not None:
-            response = job.response_risk
+            response = self._every_draw(job.response_risk >= 1.0)
         else:
-            response = self._response_risk(ticket, starts, piece == pieces.count)
+            response = self._response_late(ticket, starts, piece == pieces.count)
         return _outcome(ticket, response, ends, starts), ends
 
     def _never_started(self, job: PlannedJob) -> tuple[TicketOutcome, IntArray]:
         """A job no piece can start in any draw: it starts at the horizon end with all of
         D_j on its SLA clock, exactly as if it were unassigned."""
         left_out = self.unassigned(job.ticket)
-        response = left_out.response_risk if job.response_risk is None else job.response_risk
-        outcome = dataclasses.replace(left_out, response_risk=response, starts=self._horizon_ends)
+        outcome = dataclasses.replace(left_out, starts=self._horizon_ends)
+        if job.response_risk is not None:
+            late = self._every_draw(job.response_risk >= 1.0)
+            outcome = dataclasses.replace(outcome, response_risk=_share(late), response_late=late)
         return outcome, left_out.ends
 
     def _running(self, job: RunningJob) -> tuple[TicketOutcome, IntArray]:
@@ -291,7 +295,7 @@ class Executor:
         position = np.full(1, pieces.position(job.start), dtype=np.int64)
         ends = np.maximum(self._work_ends(ticket, pieces, position), job.ends_no_earlier_than)
         starts = np.full(self.draws.n, job.start, dtype=np.int64)
-        return _outcome(ticket, self._response_risk(ticket, starts, None), ends, starts), ends
+        return _outcome(ticket, self._response_late(ticket, starts, None), ends, starts), ends
 
     def _work_ends(self, ticket: TicketData, pieces: Pieces, positions: IntArray) -> IntArray:
         """F per draw: D_j shift minutes from shift position ``positions``; the minutes past
@@ -308,18 +312,21 @@ class Executor:
                 ends[spilled] = after.ends(targets[spilled] - pieces.total)
         return ends
 
-    def _response_risk(
+    def _response_late(
         self, ticket: TicketData, starts: IntArray, never_started: BoolArray | None
-    ) -> float:
-        """Share of draws with X > response_due (0 when responded). A draw in which the job
+    ) -> BoolArray:
+        """Per draw, X > response_due (never when responded). A draw in which the job
         could not start breaches iff response_due <= horizon end, as an unassigned ticket
         does (its X is the horizon end, so only response_due == horizon end needs care)."""
         if ticket.responded:
-            return 0.0
-        late = starts > ticket.response_due
+            return self._every_draw(False)
+        late: BoolArray = starts > ticket.response_due
         if never_started is not None and ticket.response_due == self.problem.horizon_end:
             late |= never_started
-        return float(np.count_nonzero(late)) / self.draws.n
+        return late
+
+    def _every_draw(self, late: bool) -> BoolArray:
+        return np.full(self.draws.n, late, dtype=np.bool_)
 
     # -- caches --------------------------------------------------------------------------
 
@@ -360,23 +367,28 @@ class Executor:
         return cached
 
 
+def _share(draws: BoolArray) -> float:
+    return float(np.count_nonzero(draws)) / len(draws)
+
+
 def _outcome(
     ticket: TicketData,
-    response: float,
+    response_late: BoolArray,
     ends: IntArray,
     starts: IntArray | None = None,
 ) -> TicketOutcome:
-    """Resolution risk (share of F_j > resolution_due) and lateness (mean of
-    max(0, F_j - resolution_due)) of a ticket's ends."""
+    """Response risk (share of draws with ``response_late``), resolution risk (share of
+    F_j > resolution_due) and lateness (mean of max(0, F_j - resolution_due))."""
     overdue = ends - ticket.resolution_due
     late = overdue > 0
     late_draws = int(np.count_nonzero(late))
     lateness = float(overdue.sum(where=late)) / len(ends) if late_draws else 0.0
     return TicketOutcome(
-        response_risk=response,
+        response_risk=_share(response_late),
         resolution_risk=late_draws / len(ends),
         lateness_minutes=lateness,
         ends=ends,
+        response_late=response_late,
         starts=starts,
     )
 

@@ -66,40 +66,16 @@ class Breaches:
         return total
 
 
-def breaches_of(
-    problem: Problem,
-    ticket: TicketData,
-    outcome: TicketOutcome,
-    response_override: float | None = None,
-) -> Breaches:
-    """Per run: X > response_due (not responded; a job no piece could start, or an
-    unassigned ticket, has X = horizon end) and F > resolution_due. ``response_override``
-    is a cut job's remainder's fixed response risk (0 or 1)."""
-    runs = len(outcome.ends)
-    resolution: BoolArray = outcome.ends > ticket.resolution_due
-    if ticket.responded:
-        response: BoolArray = np.zeros(runs, dtype=np.bool_)
-    elif response_override is not None:
-        response = np.full(runs, response_override >= 1.0, dtype=np.bool_)
-    elif outcome.starts is None:  # unassigned: starts at the horizon end in every run
-        response = np.full(runs, ticket.response_due <= problem.horizon_end, dtype=np.bool_)
-    else:
-        never_started = outcome.starts >= problem.horizon_end
-        response = (outcome.starts > ticket.response_due) | (
-            never_started & (ticket.response_due <= problem.horizon_end)
-        )
-    return Breaches(response, resolution)
+def breaches_of(ticket: TicketData, outcome: TicketOutcome) -> Breaches:
+    """Per run: response late as the execution found it (X > response_due, not
+    responded; see ``TicketOutcome.response_late``) and F > resolution_due."""
+    return Breaches(outcome.response_late, outcome.ends > ticket.resolution_due)
 
 
-def breaches_by_ticket(
-    problem: Problem,
-    execution: Execution,
-    response_overrides: Mapping[int, float] | None = None,
-) -> dict[int, Breaches]:
+def breaches_by_ticket(problem: Problem, execution: Execution) -> dict[int, Breaches]:
     """Every executed (or unassigned) ticket's breaches per run, by ticket index."""
-    overrides = response_overrides or {}
     return {
-        index: breaches_of(problem, problem.tickets[index], outcome, overrides.get(index))
+        index: breaches_of(problem.tickets[index], outcome)
         for index, outcome in execution.outcomes.items()
     }
 

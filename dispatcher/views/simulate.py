@@ -46,12 +46,12 @@ SHOWN = 10  # tickets the terminal summary lists
 
 @dataclass(frozen=True)
 class PlanJobs:
-    """A plan as the executor's jobs; ``response_overrides``: cut jobs' remainders."""
+    """A plan as the executor's jobs (cut jobs' remainders carry their fixed response
+    risk in ``PlannedJob.response_risk``)."""
 
     planned: list[PlannedJob]
     running: list[RunningJob]
     fixed: list[FixedJob]
-    response_overrides: dict[int, float]
 
 
 def _crew(view: PlanView, assignment: Assignment) -> list[tuple[int, int]]:
@@ -104,7 +104,7 @@ def plan_jobs(view: PlanView) -> PlanJobs:
         else j
         for j in planned
     ]
-    return PlanJobs(planned, running, fixed, overrides)
+    return PlanJobs(planned, running, fixed)
 
 
 def simulate_plan(
@@ -119,7 +119,7 @@ def simulate_plan(
     draws = FreshDraws([ticket.id for ticket in problem.tickets], runs, seed)
     executor = Executor(problem, draws, now=view.now)
     execution = executor.run(jobs.planned, running=jobs.running, fixed=jobs.fixed)
-    breaches = breaches_by_ticket(problem, execution, jobs.response_overrides)
+    breaches = breaches_by_ticket(problem, execution)
     counts = breaches_by_tier(problem, breaches, runs)
     promised = plan.kpis.by_tier
     by_tier = {
@@ -157,14 +157,13 @@ def _ticket_breach(
 def _alone(problem: Problem, executor: Executor, jobs: PlanJobs, index: int) -> Breaches:
     """The ticket's breaches when its job is the only one carried out (same draws)."""
     ticket = problem.tickets[index]
-    override = jobs.response_overrides.get(index)
     planned: Sequence[PlannedJob] = [job for job in jobs.planned if job.ticket == index]
     running: Sequence[RunningJob] = [job for job in jobs.running if job.ticket == index]
     if not planned and not running:
-        return breaches_of(problem, ticket, executor.unassigned(index), override)
+        return breaches_of(ticket, executor.unassigned(index))
     lead = (planned[0].engineers if planned else running[0].engineers)[0]
     execution: Execution = executor.run(planned, running=running, engineers=[lead])
-    return breaches_of(problem, ticket, execution.outcomes[index], override)
+    return breaches_of(ticket, execution.outcomes[index])
 
 
 def _percent(share: float) -> str:
