@@ -11,7 +11,6 @@ it), so a reader sees what its own effort explains and what the jobs before it a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,8 +125,10 @@ def simulate_plan(
         tier: tier_outcome(promised[tier].expected_breaches if tier in promised else 0.0, count)
         for tier, count in sorted(counts.items())
     }
+    job_of: dict[int, PlannedJob | RunningJob] = {job.ticket: job for job in jobs.running}
+    job_of.update((job.ticket, job) for job in jobs.planned)
     tickets = [
-        _ticket_breach(problem, executor, jobs, index, outcome_breaches)
+        _ticket_breach(problem, executor, job_of.get(index), index, outcome_breaches)
         for index, outcome_breaches in breaches.items()
         if outcome_breaches.any.any()
     ]
@@ -136,13 +137,16 @@ def simulate_plan(
 
 
 def _ticket_breach(
-    problem: Problem, executor: Executor, jobs: PlanJobs, index: int, breaches: Breaches
+    problem: Problem,
+    executor: Executor,
+    job: PlannedJob | RunningJob | None,
+    index: int,
+    breaches: Breaches,
 ) -> TicketBreach:
+    """A breaching ticket's shares of runs, in the plan and with ``job`` (its job, None
+    when unassigned) carried out alone."""
     ticket = problem.tickets[index]
-    alone = _alone(problem, executor, jobs, index)
-    assigned = any(job.ticket == index for job in jobs.planned) or any(
-        job.ticket == index for job in jobs.running
-    )
+    alone = _alone(problem, executor, job, index)
     return TicketBreach(
         ticket=ticket.id,
         breach_probability=float(breaches.any.mean()),
@@ -150,19 +154,20 @@ def _ticket_breach(
         response_probability=float(breaches.response.mean()),
         resolution_probability=float(breaches.resolution.mean()),
         alone=float(alone.any.mean()),
-        assigned=assigned,
+        assigned=job is not None,
     )
 
 
-def _alone(problem: Problem, executor: Executor, jobs: PlanJobs, index: int) -> Breaches:
+def _alone(
+    problem: Problem, executor: Executor, job: PlannedJob | RunningJob | None, index: int
+) -> Breaches:
     """The ticket's breaches when its job is the only one carried out (same draws)."""
     ticket = problem.tickets[index]
-    planned: Sequence[PlannedJob] = [job for job in jobs.planned if job.ticket == index]
-    running: Sequence[RunningJob] = [job for job in jobs.running if job.ticket == index]
-    if not planned and not running:
+    if job is None:
         return breaches_of(ticket, executor.unassigned(index))
-    lead = (planned[0].engineers if planned else running[0].engineers)[0]
-    execution: Execution = executor.run(planned, running=running, engineers=[lead])
+    planned = [job] if isinstance(job, PlannedJob) else []
+    running = [job] if isinstance(job, RunningJob) else []
+    execution: Execution = executor.run(planned, running=running, engineers=[job.engineers[0]])
     return breaches_of(ticket, execution.outcomes[index])
 
 
