@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.families import FAMILIES, write_family
 
 if TYPE_CHECKING:
+    from dispatcher.semantics.evaluate import Job
     from dispatcher.semantics.problem import Problem
 
 # Runs a command and prints its peak resident memory (KiB): one process per measurement.
@@ -162,19 +163,20 @@ def run_one(
         notes.append(f"wall time {wall:.1f} s for a time limit of {limit} s")
     try:
         problem = load_scenario(scenario)
-        reference = evaluate(problem, reference_plan(problem)).total
+        reference_jobs = reference_plan(problem)
+        reference = evaluate(problem, reference_jobs).total
         row["reference"] = reference
     except Exception:
         notes.append(f"the rule of thumb failed:\n{traceback.format_exc()}")
         reference = None
     reference_path: Path | None = None
     if family != GENERATED and reference is not None:
-        refused = check_reference(problem, scenario)
+        refused = check_reference(problem, scenario, reference_jobs)
         reference_path = reference_plan_path(scenario)
         if refused:
             notes.append(f"the rule of thumb's own plan fails the check:\n{refused}")
     elif reference is not None and replay_runs > 0:
-        reference_path = write_reference(problem, scenario)
+        reference_path = write_reference(problem, scenario, reference_jobs)
     if replay_runs > 0 and plan is not None and reference_path is not None:
         notes.extend(replay(row, problem, scenario, plan_path, reference_path, replay_runs))
     if plan is not None:
@@ -301,14 +303,12 @@ def reference_plan_path(scenario: Path) -> Path:
     return scenario.with_name(scenario.stem + "-reference.json")
 
 
-def write_reference(problem: Problem, scenario: Path) -> Path:
-    """Writes the rule of thumb's plan beside ``scenario``; returns its path."""
+def write_reference(problem: Problem, scenario: Path, jobs: list[Job]) -> Path:
+    """Writes the rule of thumb's plan (its ``jobs``) beside ``scenario``; returns its path."""
     from dispatcher.io.planfile import write_plan
     from dispatcher.semantics.evaluate import evaluate
     from dispatcher.solver.assemble import build_plan
-    from dispatcher.solver.construct import reference_plan
 
-    jobs = reference_plan(problem)
     plan = build_plan(
         problem, jobs, evaluate(problem, jobs), status="fallback", time_s=0.0, bound=None, seed=0
     )
@@ -317,9 +317,9 @@ def write_reference(problem: Problem, scenario: Path) -> Path:
     return path
 
 
-def check_reference(problem: Problem, scenario: Path) -> str:
+def check_reference(problem: Problem, scenario: Path, jobs: list[Job]) -> str:
     """The checker's complaints about the rule of thumb's plan (empty when it passes)."""
-    path = write_reference(problem, scenario)
+    path = write_reference(problem, scenario, jobs)
     checked = subprocess.run(
         [sys.executable, "-m", "dispatcher.cli", "check", str(scenario), str(path)],
         capture_output=True,
