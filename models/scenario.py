@@ -139,6 +139,10 @@ class Policy(Strict):
     tier_caps: dict[str, Annotated[int, Field(ge=1)]] = Field(
         default_factory=lambda: {"break_fix": 1}
     )
+    # Draws of every ticket's effort used to measure risk (SPEC "Execution and breach risk").
+    risk_samples: int = Field(500, ge=50, le=100000)
+    # A job whose p50 is shorter than this is not split overnight (SPEC "Work").
+    split_overnight_from: DurationField = Field(default_factory=lambda: Duration(240))
 
 
 class Site(Strict):
@@ -196,6 +200,7 @@ class Ticket(Strict):
     response_due: DateTimeField | None = None
     resolution_due: DateTimeField | None = None
     must_assign: bool = False
+    crew: int = Field(1, ge=1, le=4)  # engineers needed together on the job
 
 
 class Scenario(Strict):

@@ -125,6 +125,8 @@ class Validator:
             site_ids=site_ids,
             travel=travel,
             tier_caps=dict(sc.policy.tier_caps),
+            risk_samples=sc.policy.risk_samples,
+            split_overnight_from=sc.policy.split_overnight_from.minutes,
         )
         check_appointments(problem, self.error)
         if self.issues:
@@ -366,6 +368,7 @@ class Validator:
             must_assign=ticket.must_assign or fixed is not None,
             preferred=preferred,
             clock=clock,
+            crew=ticket.crew,
         )
 
     def _ticket_site(

@@ -55,6 +55,7 @@ class TicketData:
     must_assign: bool
     preferred: frozenset[int]  # engineer indices the client prefers (empty: no preference)
     clock: Clock = field(repr=False, compare=False)
+    crew: int = 1  # engineers needed together on the job (SPEC "Crews")
 
     @cached_property
     def earliest_start(self) -> int:
@@ -89,6 +90,8 @@ class Problem:
     site_ids: list[str]
     travel: TravelTable
     tier_caps: dict[str, int]
+    risk_samples: int = 500  # policy.risk_samples: N, the draws that measure risk
+    split_overnight_from: int = 240  # policy.split_overnight_from, in minutes
 
     @cached_property
     def engineer_index(self) -> dict[str, int]:
