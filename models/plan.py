@@ -19,7 +19,7 @@ from typing_extensions import TypedDict
 
 from .durations import parse_datetime
 
-PLAN_FORMAT: Final = "dispatch-plan/1"
+PLAN_FORMAT: Final = "dispatch-plan/2"
 
 # Written with the UTC offset spelled out ("+00:00", never "Z"), as the SPEC shows;
 # read from ISO text only (a bare number is not taken as seconds since 1970).
@@ -172,8 +172,19 @@ def _reschedule_block(block: dict[str, Any] | None) -> dict[str, Any] | None:
     return block
 
 
+def _known_format(value: Any) -> Any:
+    """Only this format is read: a plan of another (``dispatch-plan/1``, whose risks meant
+    each job alone) would be misread, so it is refused with what to do instead."""
+    if isinstance(value, str) and value.startswith("dispatch-plan/") and value != PLAN_FORMAT:
+        raise ValueError(
+            f"this plan is in format '{value}'; this version reads '{PLAN_FORMAT}' only "
+            "(risks are now measured by carrying the plan out): plan the day again"
+        )
+    return value
+
+
 class Plan(Open):
-    format: Literal["dispatch-plan/1"] = PLAN_FORMAT
+    format: Annotated[Literal["dispatch-plan/2"], BeforeValidator(_known_format)] = PLAN_FORMAT
     scenario: ScenarioRef
     solver: SolverInfo
     objective: Objective

@@ -69,12 +69,22 @@ def engineer_without(engineer: EngineerData, start: int, end: int) -> EngineerDa
     return dataclasses.replace(engineer, calendar=calendar, shift_days=days)
 
 
-def rest_of(ticket: TicketData, worked: int) -> TicketData:
-    """The rest of a cut job: effort less the shift minutes worked; window and booking past."""
+def rest_of(ticket: TicketData, worked: int, started: int) -> TicketData:
+    """The rest of a cut job that started at ``started``: effort less the shift minutes
+    worked; window and booking past. SPEC: its response risk is 0 when the cut work
+    started by response_due, else 1; a response given counts as ``responded`` (a remainder
+    starts after the cut work, so past a missed response_due it is late in every draw)."""
     p50 = max(1, ticket.p50 - worked)
     p90 = max(p50, ticket.p90 - worked)
+    responded = ticket.responded or started <= ticket.response_due
     return dataclasses.replace(
-        ticket, p50=p50, p90=p90, sigma=sigma_of(p50, p90), window=None, fixed_start=None
+        ticket,
+        p50=p50,
+        p90=p90,
+        sigma=sigma_of(p50, p90),
+        window=None,
+        fixed_start=None,
+        responded=responded,
     )
 
 
@@ -82,7 +92,10 @@ def replace_problem(problem: Problem, **changes: Any) -> Problem:
     """A copy of the problem (cached eligibility recomputed)."""
     fields = {f.name: getattr(problem, f.name) for f in dataclasses.fields(problem)}
     fields.update(changes)
-    return Problem(**fields)
+    copy = Problem(**fields)
+    if "draws" in problem.__dict__ and copy.risk_samples == problem.risk_samples:
+        copy.__dict__["draws"] = problem.draws  # the same draws: keep those computed
+    return copy
 
 
 def with_tickets(problem: Problem, compiled: list[TicketData], models: list[Ticket]) -> Problem:
@@ -159,7 +172,7 @@ class PlanReader:
                             "a cut of an earlier reschedule is unreadable", "reschedule"
                         )
                     worked = engineers[index].calendar.minutes_between(start, end)
-                    tickets[ticket_index] = rest_of(tickets[ticket_index], worked)
+                    tickets[ticket_index] = rest_of(tickets[ticket_index], worked, start)
                     pieces.append(Job(ticket_index, index, start, end))
         return replace_problem(problem, engineers=engineers, tickets=tickets), pieces
 

@@ -1,13 +1,24 @@
 """The exact objective of a schedule (SPEC "Objective"), computed from the schedule itself.
 
-The solver may approximate inside its model; every plan reports these values.
+Risks and lateness are SPEC v2's: the schedule carried out against the problem's fixed
+effort draws (``Problem.executor``), a late job delaying the later jobs of its engineer.
+The solver may approximate inside its model (``sla_cost`` below, each job alone: the
+model's and the construction's surrogate); every plan reports the exact values.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from dispatcher.semantics.execution import (
+    FixedJob,
+    PlannedJob,
+    RunningJob,
+    TicketOutcome,
+    planned_job,
+)
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.semantics.risk import overrun_probability
 from dispatcher.semantics.walk import walk
@@ -28,6 +39,7 @@ class JobCost:
     travel: int
     response_risk: float
     resolution_risk: float
+    lateness_minutes: float = 0.0
 
 
 @dataclass
@@ -55,6 +67,9 @@ class Evaluation:
         }
 
 
+# -- the surrogate: each job alone, its effort's lognormal tail (the v1 risk) --------------
+
+
 def response_risk(ticket: TicketData, start: int) -> float:
     return 1.0 if start > ticket.response_due and not ticket.responded else 0.0
 
@@ -79,7 +94,8 @@ def resolution_risk(
 
 
 def sla_cost(problem: Problem, ticket: TicketData, engineer: EngineerData, start: int) -> float:
-    """Weighted response and resolution risk of starting ``ticket`` on ``engineer`` at ``start``."""
+    """Weighted response and resolution risk of starting ``ticket`` on ``engineer`` at
+    ``start``, the job alone (a surrogate: the exact risk also counts the jobs before it)."""
     weights = problem.weights
     return ticket.weight * (
         weights.response * response_risk(ticket, start)
@@ -87,16 +103,20 @@ def sla_cost(problem: Problem, ticket: TicketData, engineer: EngineerData, start
     )
 
 
+def unassigned_outcome(problem: Problem, ticket: TicketData) -> TicketOutcome:
+    """SPEC v2: an unassigned ticket's work starts at the horizon end, all of D_j on its
+    SLA clock (its risks and lateness over the fixed draws)."""
+    return problem.executor().unassigned(ticket.index)
+
+
 def unassigned_risks(problem: Problem, ticket: TicketData) -> tuple[float, float]:
-    end = problem.horizon_end
-    response = 1.0 if ticket.response_due <= end and not ticket.responded else 0.0
-    resolution = 1.0 if ticket.resolution_due <= end else 0.0
-    return response, resolution
+    outcome = unassigned_outcome(problem, ticket)
+    return outcome.response_risk, outcome.resolution_risk
 
 
 def unassigned_cost(problem: Problem, ticket: TicketData) -> float:
-    """What leaving a ticket unassigned adds to the objective: its risks, its deferral and
-    its lateness up to the horizon's end."""
+    """What leaving a ticket unassigned adds to the objective: its risks and lateness (its
+    work done after the horizon, on its SLA clock) and its deferral."""
     _, _, sla, late, defer = _unassigned_terms(problem, ticket)
     return sla + late + defer
 
@@ -105,48 +125,81 @@ def _unassigned_terms(
     problem: Problem, ticket: TicketData
 ) -> tuple[float, float, float, float, float]:
     """(response risk, resolution risk, SLA cost, lateness, deferral) of leaving it out."""
-    weights = problem.weights
-    respond, resolve = unassigned_risks(problem, ticket)
-    sla = ticket.weight * (weights.response * respond + weights.resolution * resolve)
-    late = max(0, problem.horizon_end - ticket.resolution_due)
-    lateness = ticket.weight * weights.late_per_hour * late / 60
-    return respond, resolve, sla, lateness, ticket.weight * weights.deferral
+    outcome = unassigned_outcome(problem, ticket)
+    sla, late = _outcome_costs(problem, ticket, outcome)
+    deferral = ticket.weight * problem.weights.deferral
+    return outcome.response_risk, outcome.resolution_risk, sla, late, deferral
 
 
-def _assigned_terms(problem: Problem, job: Job) -> tuple[float, float, float, float, float]:
-    """(response risk, resolution risk, SLA cost, lateness, preference) of one job."""
+def outcome_cost(problem: Problem, ticket: TicketData, outcome: TicketOutcome) -> float:
+    """The SLA cost plus the lateness cost of a ticket's outcome over the draws."""
+    sla, late = _outcome_costs(problem, ticket, outcome)
+    return sla + late
+
+
+def _outcome_costs(
+    problem: Problem, ticket: TicketData, outcome: TicketOutcome
+) -> tuple[float, float]:
+    """(SLA cost, lateness cost) of a ticket's outcome over the draws."""
     weights = problem.weights
-    ticket = problem.tickets[job.ticket]
-    respond = response_risk(ticket, job.start)
-    resolve = resolution_risk(problem, ticket, problem.engineers[job.engineer], job.start)
-    sla = ticket.weight * (weights.response * respond + weights.resolution * resolve)
-    late = ticket.weight * weights.late_per_hour * max(0, job.end - ticket.resolution_due) / 60
-    prefer = (
-        weights.preference if ticket.preferred and job.engineer not in ticket.preferred else 0.0
+    sla = ticket.weight * (
+        weights.response * outcome.response_risk + weights.resolution * outcome.resolution_risk
     )
-    return respond, resolve, sla, late, prefer
+    late = ticket.weight * weights.late_per_hour * outcome.lateness_minutes / 60
+    return sla, late
+
+
+def preference_cost(problem: Problem, ticket: TicketData, engineers: Collection[int]) -> float:
+    """``weights.preference`` when the ticket's client prefers engineers and none of the
+    job's engineers is one of them."""
+    if ticket.preferred and not any(engineer in ticket.preferred for engineer in engineers):
+        return problem.weights.preference
+    return 0.0
+
+
+def _travel_of(
+    problem: Problem, jobs: Iterable[Job], background: Iterable[Job] = ()
+) -> dict[tuple[int, int], int]:
+    """The planned travel of each job of ``jobs`` (keyed by (ticket, start)), walking each
+    engineer's day through ``jobs`` and ``background`` (completed work, worked parts of cut
+    jobs: they set locations only)."""
+    by_engineer: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    planned: set[tuple[int, int]] = set()
+    for job in jobs:
+        by_engineer[job.engineer].append((job.ticket, job.start, job.end))
+        planned.add((job.ticket, job.start))
+    for job in background:
+        if job.end > job.start:  # a future job marked done at now did no work
+            by_engineer[job.engineer].append((job.ticket, job.start, job.end))
+    travel: dict[tuple[int, int], int] = {}
+    for engineer_index, engineer_jobs in by_engineer.items():
+        for step in walk(problem, problem.engineers[engineer_index], engineer_jobs):
+            if (step.ticket, step.start) in planned:
+                travel[(step.ticket, step.start)] = step.travel
+    return travel
+
+
+def _planned(problem: Problem, job: Job, travel: int) -> PlannedJob:
+    return planned_job(problem, job.ticket, (job.engineer,), job.start, (travel,))
 
 
 def partial_total(problem: Problem, jobs: list[Job], tickets: set[int]) -> float:
     """The objective's share of a few engineers: ``jobs`` must be every job of their
-    engineers (travel is walked per engineer), and ``tickets`` not among them count as
-    unassigned. Two schedules that differ only on those engineers and tickets differ in
-    ``evaluate(...).total`` by the difference of this (daily plans: no disruption)."""
-    weights = problem.weights
-    by_engineer: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    total = 0.0
+    engineers (travel is walked and the plan carried out per engineer), and ``tickets``
+    not among them count as unassigned. Two daily schedules that differ only on those
+    engineers and tickets differ in ``evaluate(...).total`` by the difference of this."""
+    travel = _travel_of(problem, jobs)
+    planned = [_planned(problem, job, travel.get((job.ticket, job.start), 0)) for job in jobs]
+    engineers = {job.engineer for job in jobs}
+    execution = problem.executor().run(planned, engineers=engineers)
+    total = problem.weights.travel_per_hour * sum(travel.values()) / 60
     for job in jobs:
-        by_engineer[job.engineer].append((job.ticket, job.start, job.end))
-        _, _, sla, late, prefer = _assigned_terms(problem, job)
-        total += sla + late + prefer
-    minutes = sum(
-        step.travel
-        for engineer_index, engineer_jobs in by_engineer.items()
-        for step in walk(problem, problem.engineers[engineer_index], engineer_jobs)
-    )
+        ticket = problem.tickets[job.ticket]
+        sla, late = _outcome_costs(problem, ticket, execution.outcomes[job.ticket])
+        total += sla + late + preference_cost(problem, ticket, (job.engineer,))
     placed = {job.ticket for job in jobs}
     total += sum(unassigned_cost(problem, problem.tickets[t]) for t in tickets - placed)
-    return total + weights.travel_per_hour * minutes / 60
+    return total
 
 
 def evaluate(
@@ -156,38 +209,54 @@ def evaluate(
     completed: list[Job] | None = None,
     history: list[Job] | None = None,
     disruption: float = 0.0,
+    now: int | None = None,
+    running: Mapping[int, int] | None = None,
 ) -> Evaluation:
-    """Exact objective of ``jobs``; tickets in none of the lists count as unassigned.
+    """Exact objective of ``jobs`` (SPEC v2: the plan carried out against the fixed
+    draws); tickets in none of the lists count as unassigned.
 
-    Rescheduling: ``completed`` jobs set locations in the travel walk but add nothing;
-    ``history`` pieces (the worked part of a cut job) only set locations.
+    Rescheduling: ``now`` is the instant of the reschedule (no job starts before it);
+    ``running`` maps the tickets of ``jobs`` that are running at now to the instant they
+    end no earlier than (now, or their overrun's end); ``completed`` jobs keep their
+    recorded times and add nothing; ``history`` pieces (the worked part of a cut job) are
+    completed work too, setting their engineer's location and ready time.
     """
     weights = problem.weights
     completed = completed or []
-    done = {job.ticket for job in completed}
-    by_engineer: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for job in [*jobs, *completed, *(history or [])]:
-        if job.end > job.start:  # a future job marked done at now did no work
-            by_engineer[job.engineer].append((job.ticket, job.start, job.end))
-    planned = {(job.ticket, job.start) for job in jobs}
-    travel_of: dict[int, int] = {}
-    for engineer_index, engineer_jobs in by_engineer.items():
-        for step in walk(problem, problem.engineers[engineer_index], engineer_jobs):
-            if (step.ticket, step.start) in planned:
-                travel_of[step.ticket] = step.travel
+    running = running or {}
+    background = [*completed, *(history or [])]
+    travel = _travel_of(problem, jobs, background)
+    planned: list[PlannedJob] = []
+    live: list[RunningJob] = []
+    for job in jobs:
+        if job.ticket in running:
+            live.append(RunningJob(job.ticket, (job.engineer,), job.start, running[job.ticket]))
+        else:
+            planned.append(_planned(problem, job, travel.get((job.ticket, job.start), 0)))
+    fixed = [
+        FixedJob(job.ticket, (job.engineer,), job.start, job.end)
+        for job in background
+        if job.end > job.start
+    ]
+    execution = problem.executor(now).run(planned, running=live, fixed=fixed)
 
     sla = lateness = deferral = preference = 0.0
     travel_minutes = 0
     costs: dict[int, JobCost] = {}
-    assigned: set[int] = set()
     for job in jobs:
-        assigned.add(job.ticket)
-        respond, resolve, job_sla, late, prefer = _assigned_terms(problem, job)
-        costs[job.ticket] = JobCost(travel_of.get(job.ticket, 0), respond, resolve)
-        travel_minutes += travel_of.get(job.ticket, 0)
+        ticket = problem.tickets[job.ticket]
+        outcome = execution.outcomes[job.ticket]
+        job_travel = 0 if job.ticket in running else travel.get((job.ticket, job.start), 0)
+        costs[job.ticket] = JobCost(
+            job_travel, outcome.response_risk, outcome.resolution_risk, outcome.lateness_minutes
+        )
+        travel_minutes += job_travel
+        job_sla, late = _outcome_costs(problem, ticket, outcome)
         sla += job_sla
         lateness += late
-        preference += prefer
+        preference += preference_cost(problem, ticket, (job.engineer,))
+    assigned = set(costs)
+    done = {job.ticket for job in completed}
     unassigned: dict[int, tuple[float, float]] = {}
     for ticket in problem.tickets:
         if ticket.index in assigned or ticket.index in done:
@@ -197,14 +266,14 @@ def evaluate(
         sla += ticket_sla
         lateness += late
         deferral += defer
-    travel = weights.travel_per_hour * travel_minutes / 60
-    total = sla + lateness + deferral + travel + preference + disruption
+    travel_cost = weights.travel_per_hour * travel_minutes / 60
+    total = sla + lateness + deferral + travel_cost + preference + disruption
     return Evaluation(
         total,
         sla,
         lateness,
         deferral,
-        travel,
+        travel_cost,
         preference,
         disruption,
         travel_minutes,

@@ -9,13 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from dispatcher.semantics.clock import Clock
+from dispatcher.semantics.draws import Draws
 from dispatcher.semantics.shifts import ShiftCalendar
 from dispatcher.semantics.travel import TravelTable
 from models import Scenario
 from models.scenario import Weights
+
+if TYPE_CHECKING:
+    from dispatcher.semantics.execution import Executor
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,29 @@ class Problem:
             [engineer.index for engineer in self.engineers if is_eligible(ticket, engineer)]
             for ticket in self.tickets
         ]
+
+    @cached_property
+    def draws(self) -> Draws:
+        """The SPEC's fixed effort draws (N = policy.risk_samples), computed once per
+        ticket; copies of the problem made by ``replace`` share them."""
+        return Draws(self.risk_samples)
+
+    @cached_property
+    def _executors(self) -> dict[int | None, Executor]:
+        return {}
+
+    def executor(self, now: int | None = None) -> Executor:
+        """The problem's executor (SPEC v2 "Execution and breach risk") for plans made at
+        ``now`` (None: a daily plan), built once and kept with its caches."""
+        cached = self._executors.get(now)
+        if cached is None:
+            from dispatcher.semantics.execution import Executor
+
+            cached = Executor(
+                self, self.draws, split_overnight_from=self.split_overnight_from, now=now
+            )
+            self._executors[now] = cached
+        return cached
 
     @property
     def weights(self) -> Weights:

@@ -1,29 +1,33 @@
-"""A lower bound on the exact objective that holds at any size: each ticket alone.
+"""A lower bound on the exact (SPEC v2) objective that holds at any size: each ticket alone.
 
-Every part of a ticket's cost (SLA risk, lateness, travel, preference) only grows
-with its start on a given engineer, so no plan can give a ticket less than the
-cheapest of: leaving it unassigned, or starting it on some eligible engineer at
-the earliest instant the rules allow with nobody else around (shift start plus
-the shortest way in from anywhere the engineer could be). Summed over tickets,
-this ignores every interaction (one job at a time, tier caps, real travel), so
-it is weak when the day is crowded, but it is a proven bound on
-``objective.total`` and it costs one pass over the (ticket, engineer) pairs.
+Every part of a ticket's cost only grows with its start X on a given engineer in every
+draw: the response is late when X > response_due, and its end F_j (D_j shift minutes from
+X, the rest after the horizon on its SLA clock) and so its resolution breach and lateness
+never come earlier for a later X. In any execution of any plan, a job on engineer e starts
+no earlier than the first instant of e's shift pieces at or after the ticket's earliest
+start (opened, window start, fixed start): travel only adds to X, and a job the plan put
+after idle time cannot start before its own piece. A job that no piece can start ends with
+all its work after the horizon, which is never earlier. So no plan gives a ticket less
+than the cheapest of: leaving it unassigned (its risks, lateness and deferral), or its job
+on some eligible engineer starting at that first instant with nothing before it
+(``Executor.alone``), plus that engineer's preference cost; travel, never negative, is
+left out. Draw by draw these are lower bounds, and the objective is linear in the per-draw
+indicators, so the sum over tickets is a proven bound on ``objective.total`` of a daily
+plan. It ignores every interaction (one job at a time, tier caps, real travel), so it is
+weak when the day is crowded. Engineers with the same shifts share the computation.
 """
 
 from __future__ import annotations
 
-from dispatcher.semantics.evaluate import unassigned_cost
+from dispatcher.semantics.evaluate import outcome_cost, preference_cost, unassigned_cost
 from dispatcher.semantics.problem import Problem, TicketData
-from dispatcher.solver.construct import ticket_cost
-from dispatcher.solver.model import ModelBuilder
 
 SAFETY = 1e-9  # relative: float sums may round either way
 
 
 def least_costs(problem: Problem) -> list[float]:
-    """Per ticket (by index), the least it could cost in any plan."""
-    shortest = ModelBuilder(problem, "lower")  # its travel_buffer: the shortest way in
-    return [_least(problem, ticket, shortest) for ticket in problem.tickets]
+    """Per ticket (by index), the least it could cost in any daily plan."""
+    return [_least(problem, ticket) for ticket in problem.tickets]
 
 
 def relaxation_bound(problem: Problem, least: list[float] | None = None) -> float:
@@ -33,23 +37,18 @@ def relaxation_bound(problem: Problem, least: list[float] | None = None) -> floa
     return total * (1 - SAFETY) if total > 0 else total
 
 
-def _least(problem: Problem, ticket: TicketData, shortest: ModelBuilder) -> float:
+def _least(problem: Problem, ticket: TicketData) -> float:
     best = unassigned_cost(problem, ticket)
-    latest = ticket.latest_start
+    executor = problem.executor()
+    by_shifts: dict[tuple[tuple[int, int], ...], float] = {}
     for engineer_index in problem.eligible[ticket.index]:
-        engineer = problem.engineers[engineer_index]
-        calendar = engineer.calendar
-        travel = shortest.travel_buffer(ticket, engineer)
-        for shift_start, shift_end in calendar.shifts:
-            start = max(ticket.earliest_start, shift_start + travel)
-            if start >= shift_end:
-                continue
-            if latest is not None and start > latest:
-                break
-            end = calendar.finish(start, ticket.p50)
-            if end is not None:
-                best = min(best, ticket_cost(problem, ticket, engineer, start, end, travel))
-            break  # a later start costs no less on this engineer
+        shifts = problem.engineers[engineer_index].calendar.shifts
+        alone = by_shifts.get(shifts)
+        if alone is None:
+            outcome = executor.alone(ticket.index, (engineer_index,), ticket.earliest_start)
+            alone = outcome_cost(problem, ticket, outcome)
+            by_shifts[shifts] = alone
+        best = min(best, alone + preference_cost(problem, ticket, (engineer_index,)))
     return best
 
 

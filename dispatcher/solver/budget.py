@@ -35,17 +35,12 @@ SMALL_PATIENCE = 60
 FULL_SHARE = 0.45
 # One worker: deterministic seconds for the plan, as a share of the limit.
 MAIN_SHARE = 0.7
-# One worker: deterministic seconds for the lower bound, as a share of the limit.
-BOUND_SHARE = 0.2
-# The lower twin is not tried with less of the limit left than this share.
-TWIN_MIN_SHARE = 0.1
 # (ticket, engineer) pairs the full model can take on 2 cores in seconds; above it, a
 # day is big and only the neighbourhood search runs.
 PAIR_BUDGET = 800
-# Relative: the model rounds each cost to 1/SCALE, so a gap this small is rounding.
-OPTIMALITY_SLACK = 1e-5
-# The lower twin is not built above this many alternatives (every pair is at least one).
-MAX_BOUND_ALTERNATIVES = 4000
+# Relative: a plan is optimal when the bound is this close to its objective (float sums
+# and the bound's own safety margin of 1e-9).
+OPTIMALITY_SLACK = 1e-8
 
 
 def workers_for(requested: int | None) -> int:
@@ -107,12 +102,10 @@ class Budget:
 
 
 __all__ = [
-    "BOUND_SHARE",
     "FILL_SHARE",
     "FULL_SHARE",
     "GREEDY_SHARE",
     "MAIN_SHARE",
-    "MAX_BOUND_ALTERNATIVES",
     "OPTIMALITY_SLACK",
     "ORDERS_SHARE",
     "OUTPUT_SECONDS",
@@ -120,7 +113,6 @@ __all__ = [
     "OUTPUT_SHARE",
     "PAIR_BUDGET",
     "SMALL_PATIENCE",
-    "TWIN_MIN_SHARE",
     "Budget",
     "workers_for",
 ]

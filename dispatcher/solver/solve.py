@@ -24,17 +24,14 @@ from dispatcher.semantics.evaluate import Evaluation, Job, evaluate, partial_tot
 from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.solver.bound import least_costs, relaxation_bound
 from dispatcher.solver.budget import (
-    BOUND_SHARE,
     FILL_SHARE,
     FULL_SHARE,
     GREEDY_SHARE,
     MAIN_SHARE,
-    MAX_BOUND_ALTERNATIVES,
     OPTIMALITY_SLACK,
     ORDERS_SHARE,
     PAIR_BUDGET,
     SMALL_PATIENCE,
-    TWIN_MIN_SHARE,
     Budget,
 )
 from dispatcher.solver.construct import Schedule, fill_unassigned, greedy_plan, reference_order
@@ -137,9 +134,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         best_jobs, best = fill_unassigned(
             problem, best_jobs, best, exact, valid=valid, deadline=budget.deadline - 0.05
         )
-    twin = None if budget.stop_requested() else _lower_bound(problem, options, budget, pairs)
-    bound = alone if twin is None else max(twin, alone)
-    status, bound = _proven(status, bound, best)
+    status, bound = _proven(status, alone, best)
     return SolveResult(
         jobs=sorted(best_jobs, key=lambda j: (j.start, problem.tickets[j.ticket].id)),
         evaluation=best,
@@ -229,7 +224,7 @@ def _search(
 ) -> tuple[list[Job], Evaluation] | None:
     """Neighbourhoods around the best plan, starting from it (every accepted one is
     re-checked), if there is time left for them; the plan they end with."""
-    search_deadline = budget.deadline - budget.share(BOUND_SHARE if small else FILL_SHARE)
+    search_deadline = budget.deadline - budget.share(FILL_SHARE)
     if time.monotonic() + 0.3 >= search_deadline:
         return None
     locked = {t.index for t in problem.tickets if t.fixed_start is not None}
@@ -271,29 +266,9 @@ def _improvement_reporter(
     return report
 
 
-def _lower_bound(
-    problem: Problem, options: SolveOptions, budget: Budget, pairs: int
-) -> float | None:
-    """A proven lower bound on the exact objective from the relaxed twin, if it fits in time."""
-    remaining = budget.left()
-    if remaining < max(0.2, budget.share(TWIN_MIN_SHARE)):
-        return None  # building the twin alone would run past the limit for no bound
-    if budget.one_worker:
-        remaining = budget.share(BOUND_SHARE)
-    if pairs > MAX_BOUND_ALTERNATIVES:  # every pair is at least one alternative
-        return None
-    built = ModelBuilder(problem, "lower").build()
-    if len(built.alternatives) > MAX_BOUND_ALTERNATIVES:
-        return None
-    outcome = solve_model(
-        built, remaining, workers=budget.workers, seed=options.seed, deadline=budget.deadline
-    )
-    return outcome.bound
-
-
 def _proven(status: SolverStatus, bound: float, best: Evaluation) -> tuple[SolverStatus, float]:
-    """``optimal`` when the bound meets the plan's objective (the bound then capped at it)."""
-    # Costs are rounded to 1/SCALE per term in the model: that much slack is rounding, not a gap.
+    """``optimal`` when the bound meets the plan's objective (the bound then capped at it);
+    the slack is that of float sums, the bound being exact up to its own safety margin."""
     if status == "feasible" and bound >= best.total - OPTIMALITY_SLACK * max(1.0, abs(best.total)):
         return "optimal", min(bound, best.total)
     return status, bound

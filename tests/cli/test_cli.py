@@ -157,7 +157,7 @@ def test_validate_missing_file_exits_2(tmp_path: Path) -> None:
 def test_plan_writes_a_complete_plan_file(northside_plan: Path) -> None:
     """Every scenario ticket appears exactly once, assigned or unassigned (none lost, none doubled)."""
     data = read_json(northside_plan)
-    assert data["format"] == "dispatch-plan/1"
+    assert data["format"] == "dispatch-plan/2"
     problem = load_scenario(NORTHSIDE)
     assert data["scenario"]["sha256"] == problem.sha256
     assert data["scenario"]["name"] == problem.name

@@ -46,9 +46,16 @@ COMMAND_CASES = [
         {"s.yaml": BASE, "p.json": "null"},
     ),
     plan_file(
-        "plan-format-2",
-        changed(("dispatch-plan/1", "dispatch-plan/2"), text=SMALL_PLAN),
-        "error: p.json:2: format: Input should be 'dispatch-plan/1' (got 'dispatch-plan/2')",
+        "plan-format-1",
+        changed(("dispatch-plan/2", "dispatch-plan/1"), text=SMALL_PLAN),
+        "error: p.json:2: format: this plan is in format 'dispatch-plan/1'; this version "
+        "reads 'dispatch-plan/2' only (risks are now measured by carrying the plan out): "
+        "plan the day again",
+    ),
+    plan_file(
+        "plan-format-unknown",
+        changed(("dispatch-plan/2", "other-plan/7"), text=SMALL_PLAN),
+        "error: p.json:2: format: Input should be 'dispatch-plan/2' (got 'other-plan/7')",
     ),
     plan_file(
         "plan-without-kpis",
@@ -80,7 +87,7 @@ COMMAND_CASES = [
     plan_file(
         "plan-duplicate-key",
         changed(
-            ('"format": "dispatch-plan/1",', '"format": "dispatch-plan/1", "format": "x",'),
+            ("\"format\": \"dispatch-plan/2\",", "\"format\": \"dispatch-plan/2\", \"format\": \"x\","),
             text=SMALL_PLAN,
         ),
         "error: p.json:2: format: duplicate key",

@@ -16,7 +16,7 @@ SHA = BASE_SHA256[:12]
 # A hand-written plan file of BASE, with every line's content known (read_plan cases).
 SMALL_PLAN = f"""\
 {{
-  "format": "dispatch-plan/1",
+  "format": "dispatch-plan/2",
   "scenario": {{"name": "bad-inputs base", "sha256": "{BASE_SHA256}"}},
   "solver": {{"status": "feasible", "time_s": 0.1, "bound": null, "seed": 0}},
   "objective": {{"total": 0.0, "sla_risk": 0.0, "lateness": 0.0, "deferral": 0.0,

@@ -94,6 +94,15 @@ class Situation:
             than[1].total - 1e-9,
         )
 
+    overruns: frozenset[int] = frozenset()  # running tickets whose end was overrun
+
+    def ends_no_earlier_than(self) -> dict[int, int]:
+        """SPEC: a running job ends at the later of its drawn end and now, an overrun one
+        at the later of its drawn end and its overrun end (its F in the plan)."""
+        return {
+            job.ticket: job.end if job.ticket in self.overruns else self.now for job in self.running
+        }
+
     def evaluate(self, free_jobs: list[Job]) -> Evaluation:
         cost, _, _ = self.disruption(free_jobs)
         return evaluate(
@@ -102,6 +111,8 @@ class Situation:
             completed=self.completed,
             history=self.history,
             disruption=cost,
+            now=self.now,
+            running=self.ends_no_earlier_than(),
         )
 
     def broken(self, free_jobs: list[Job]) -> set[int]:
@@ -218,6 +229,7 @@ def situation_at(
         focus=sorted(focus),
         events=recorded,
         added=added_raw,
+        overruns=frozenset(commands.overruns),
     )
     live = [job for job in assignments]
     return situation, before_problem, live, old_completed, old_pieces
@@ -422,7 +434,7 @@ def _running_at_now(
     end = _running_end(job, engineer, before_problem, commands.overruns)
     if absent or end < 0:
         worked = engineer.calendar.minutes_between(job.start, now)
-        split.tickets[job.ticket] = rest_of(split.tickets[job.ticket], worked)
+        split.tickets[job.ticket] = rest_of(split.tickets[job.ticket], worked, job.start)
         split.history.append(Job(job.ticket, job.engineer, job.start, now))
         split.cut.add(job.ticket)
         split.cuts_of[job.engineer].append(
