@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dispatcher.semantics.execution import (
+    Execution,
     FixedJob,
     PlannedJob,
     RunningJob,
@@ -202,6 +203,51 @@ def partial_total(problem: Problem, jobs: list[Job], tickets: set[int]) -> float
     return total
 
 
+def _carry_out(
+    problem: Problem,
+    jobs: list[Job],
+    background: list[Job],
+    now: int | None,
+    running: Mapping[int, int],
+    engineers: Collection[int] | None = None,
+) -> tuple[dict[tuple[int, int], int], Execution]:
+    """The planned travel of ``jobs`` and their execution (``evaluate``'s arguments;
+    ``engineers``: only their days, see ``Executor.run``)."""
+    travel = _travel_of(problem, jobs, background)
+    planned: list[PlannedJob] = []
+    live: list[RunningJob] = []
+    for job in jobs:
+        if job.ticket in running:
+            live.append(RunningJob(job.ticket, (job.engineer,), job.start, running[job.ticket]))
+        else:
+            planned.append(_planned(problem, job, travel.get((job.ticket, job.start), 0)))
+    fixed = [
+        FixedJob(job.ticket, (job.engineer,), job.start, job.end)
+        for job in background
+        if job.end > job.start
+    ]
+    run = problem.executor(now).run(planned, running=live, fixed=fixed, engineers=engineers)
+    return travel, run
+
+
+def outcome_in(
+    problem: Problem,
+    jobs: list[Job],
+    ticket: int,
+    *,
+    completed: list[Job] | None = None,
+    now: int | None = None,
+    running: Mapping[int, int] | None = None,
+) -> TicketOutcome:
+    """The outcome of ``ticket``'s job among ``jobs`` (which must hold every job of its
+    engineer), carried out as ``evaluate`` would, only its engineer's day executed."""
+    engineer = next(job.engineer for job in jobs if job.ticket == ticket)
+    _, execution = _carry_out(
+        problem, jobs, completed or [], now, running or {}, engineers=(engineer,)
+    )
+    return execution.outcomes[ticket]
+
+
 def evaluate(
     problem: Problem,
     jobs: list[Job],
@@ -224,21 +270,7 @@ def evaluate(
     weights = problem.weights
     completed = completed or []
     running = running or {}
-    background = [*completed, *(history or [])]
-    travel = _travel_of(problem, jobs, background)
-    planned: list[PlannedJob] = []
-    live: list[RunningJob] = []
-    for job in jobs:
-        if job.ticket in running:
-            live.append(RunningJob(job.ticket, (job.engineer,), job.start, running[job.ticket]))
-        else:
-            planned.append(_planned(problem, job, travel.get((job.ticket, job.start), 0)))
-    fixed = [
-        FixedJob(job.ticket, (job.engineer,), job.start, job.end)
-        for job in background
-        if job.end > job.start
-    ]
-    execution = problem.executor(now).run(planned, running=live, fixed=fixed)
+    travel, execution = _carry_out(problem, jobs, [*completed, *(history or [])], now, running)
 
     sla = lateness = deferral = preference = 0.0
     travel_minutes = 0

@@ -29,6 +29,10 @@ OUTPUT_SECONDS_PER_TICKET = 0.00025
 OUTPUT_SHARE = 0.1
 # Big days: share of the limit kept for placing left-out tickets at the end.
 FILL_SHARE = 0.03
+# Share of the limit for reordering engineers' days against the exact objective, after
+# the neighbourhood search; with one worker, moves tried per second of that share.
+REORDER_SHARE = 0.25
+REORDER_MOVES_PER_SECOND = 300
 # Small days: neighbourhoods in a row without gain before the search stops.
 SMALL_PATIENCE = 60
 # Small days: share of the limit for the full model (then the search).
@@ -112,6 +116,8 @@ __all__ = [
     "OUTPUT_SECONDS_PER_TICKET",
     "OUTPUT_SHARE",
     "PAIR_BUDGET",
+    "REORDER_MOVES_PER_SECOND",
+    "REORDER_SHARE",
     "SMALL_PATIENCE",
     "Budget",
     "workers_for",

@@ -39,6 +39,13 @@ class TierLoad:
             self.counts[i] += 1
         insort(self.by_end, (end, start))
 
+    def remove(self, start: int, end: int) -> None:
+        """Take out a job added with ``add`` (its breakpoints stay: they do no harm)."""
+        first, last = self._split(start), self._split(end)
+        for i in range(first, last):
+            self.counts[i] -= 1
+        self.by_end.remove((end, start))
+
     def peak(self, start: int, end: int) -> int:
         """Most jobs running at one minute of [start, end)."""
         first = max(0, bisect_right(self.points, start) - 1)  # the piece holding ``start``
@@ -81,6 +88,13 @@ class Schedule:
         tier = self.problem.tickets[job.ticket].tier
         if tier in self.problem.tier_caps:
             self.by_tier[tier].add(job.start, job.end)
+
+    def remove(self, job: Job) -> None:
+        """Take out a job held by the schedule."""
+        self.by_engineer[job.engineer].remove(job)
+        tier = self.problem.tickets[job.ticket].tier
+        if tier in self.problem.tier_caps:
+            self.by_tier[tier].remove(job.start, job.end)
 
     def jobs(self) -> list[Job]:
         return [job for jobs in self.by_engineer for job in jobs]

@@ -31,6 +31,8 @@ from dispatcher.solver.budget import (
     OPTIMALITY_SLACK,
     ORDERS_SHARE,
     PAIR_BUDGET,
+    REORDER_MOVES_PER_SECOND,
+    REORDER_SHARE,
     SMALL_PATIENCE,
     Budget,
 )
@@ -39,6 +41,7 @@ from dispatcher.solver.cpsat import solve_model
 from dispatcher.solver.feasibility import broken_tickets
 from dispatcher.solver.lns import improve
 from dispatcher.solver.model import SCALE, ModelBuilder, hint_model
+from dispatcher.solver.reorder import ReorderBudget, reorder_days
 from dispatcher.solver.scopes import SearchBudget, SearchScope
 from models.plan import SolverStatus
 
@@ -129,6 +132,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         if searched[1].total <= best.total + 1e-9:
             best_jobs, best = searched
 
+    if not budget.stop_requested():
+        # Late jobs delay the later ones of their day: try better orders of each day.
+        best_jobs, best = reorder_days(
+            problem, best_jobs, best, exact, valid, _reorder_budget(options, budget)
+        )
     if not budget.stop_requested():
         # Tickets the search left out may fit a gap it opened: place them where that pays.
         best_jobs, best = fill_unassigned(
@@ -224,7 +232,7 @@ def _search(
 ) -> tuple[list[Job], Evaluation] | None:
     """Neighbourhoods around the best plan, starting from it (every accepted one is
     re-checked), if there is time left for them; the plan they end with."""
-    search_deadline = budget.deadline - budget.share(FILL_SHARE)
+    search_deadline = budget.deadline - budget.share(FILL_SHARE + REORDER_SHARE)
     if time.monotonic() + 0.3 >= search_deadline:
         return None
     locked = {t.index for t in problem.tickets if t.fixed_start is not None}
@@ -251,6 +259,14 @@ def _search(
         # Small days polish the full model's plan: pairs alone did best there.
         adaptive=not small,
     )
+
+
+def _reorder_budget(options: SolveOptions, budget: Budget) -> ReorderBudget:
+    """Until the fill's share of the limit; with one worker, a count of moves instead."""
+    moves = None
+    if budget.one_worker:
+        moves = max(1, int(REORDER_MOVES_PER_SECOND * REORDER_SHARE * options.time_limit))
+    return ReorderBudget(budget.deadline - budget.share(FILL_SHARE), moves)
 
 
 def _improvement_reporter(

@@ -1,10 +1,11 @@
 """Why a ticket is where the plan put it, in plain words (``dispatch explain``).
 
-Everything said is computed, not guessed: the risks are the plan's; "free
-from" is the earliest start the scheduling rules allow around the plan's
-other jobs (``construct.find_slot``); a what-if re-evaluates this ticket's own
-risk at that start with the solver's risk functions, all other jobs staying
-where they are.
+Everything said is computed, not guessed: the risks are the plan's, split into
+what the ticket's own effort causes (its job alone at its planned start) and
+what the jobs before it on its engineer's day add (the rest, SPEC v2: a late job
+delays the later ones); "free from" is the earliest start the scheduling rules
+allow around the plan's other jobs (``construct.find_slot``); a what-if carries
+the plan out with the job moved there, all other jobs staying where they are.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from dispatcher.errors import InputError
-from dispatcher.semantics.evaluate import Job, available_minutes, resolution_risk, response_risk
+from dispatcher.io.history import replace_problem
+from dispatcher.semantics.evaluate import Job, available_minutes, outcome_in
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.solver.construct import Schedule, find_slot
 from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView, day_part
@@ -80,6 +82,18 @@ class _Explainer:
         self.current_risk = placed.risk if placed else 0.0
         self.others = self._schedule([j for j in view.jobs if j.ticket.index != ticket.index])
         self.empty = self._schedule([])
+        self.other_jobs = [
+            Job(j.ticket.index, j.engineer.index, j.start, j.end)
+            for j in view.jobs
+            if not j.completed and j.ticket.index != ticket.index
+        ]
+        self.completed = [
+            Job(j.ticket.index, j.engineer.index, j.start, j.end) for j in view.jobs if j.completed
+        ]
+        now = view.now
+        self.running = {
+            job.ticket: now for job in self.other_jobs if now is not None and job.start < now
+        }
 
     def _schedule(self, jobs: list[JobView]) -> Schedule:
         """A schedule of these jobs, with room for one extra engineer at the end."""
@@ -168,7 +182,7 @@ class _Explainer:
         response = (
             "already responded"
             if ticket.responded
-            else "starts after its response due"
+            else "starts after its response due in some runs"
             if job.response_risk
             else "starts before its response due"
         )
@@ -178,10 +192,39 @@ class _Explainer:
             late = f"; it finishes {_minutes(job.end - ticket.resolution_due)} after its due time"
         return (
             f"risk{flag}: response {job.response_risk:.2f} ({response}), resolution "
-            f"{job.resolution_risk:.2f} (the chance that its effort, median "
-            f"{_minutes(ticket.p50)}, needs more than the {_minutes(window)} of shift time "
-            f"it has before its due time){late}"
+            f"{job.resolution_risk:.2f}; {self._risk_sources(job)} (its effort, median "
+            f"{_minutes(ticket.p50)}, has {_minutes(window)} of shift time before its due "
+            f"time when it starts as planned){late}"
         )
+
+    def _risk_sources(self, job: JobView) -> str:
+        """'0.31: 0.09 from its own effort, 0.22 from the 2 jobs before it on dan's day'."""
+        now = self.view.now
+        if now is not None and job.start < now:
+            return f"{job.risk:.2f}, running since {self.view.clock(job.start)}"
+        executor = self.problem.executor(now)
+        alone = executor.alone(self.ticket.index, (job.engineer.index,), job.start)
+        own = alone.response_risk + alone.resolution_risk
+        before = [
+            other
+            for other in self.view.jobs
+            if other.engineer.index == job.engineer.index
+            and not other.completed
+            and other.start < job.start
+            and other.ticket.index != self.ticket.index
+            and self.view.local(other.start).date() == self.view.local(job.start).date()
+        ]
+        rest = job.risk - own
+        text = f"{job.risk:.2f}: {own:.2f} from its own effort"
+        if abs(rest) < 0.005:
+            return text
+        where = f"on {job.engineer.id}'s day"
+        jobs = f"the {len(before)} job{'s' if len(before) != 1 else ''} before it {where}"
+        if not before:
+            jobs = f"the jobs of earlier days {where}"
+        if rest > 0:
+            return f"{text}, {rest:.2f} from {jobs}"
+        return f"{text}, {-rest:.2f} less as it starts early when {jobs} finish early"
 
     # --- the engineers --------------------------------------------------------------------
 
@@ -304,11 +347,26 @@ class _Explainer:
         slot = find_slot(schedule, self.ticket, engineer, gaps=True)
         if slot is None:
             return None
-        start = slot[0]
-        risk = response_risk(self.ticket, start) + resolution_risk(
-            self.problem, self.ticket, engineer, start
+        start, end, _ = slot
+        return _Slot(engineer, start, self._risk_at(engineer, start, end))
+
+    def _risk_at(self, engineer: EngineerData, start: int, end: int) -> float:
+        """The ticket's risk when its job is on ``engineer`` at ``start``, the plan's other
+        jobs staying where they are, carried out against the draws (an engineer not in the
+        scenario, the 'one more engineer' what-if, joins a copy of it)."""
+        problem = self.problem
+        if engineer.index >= len(problem.engineers):
+            problem = replace_problem(problem, engineers=[*problem.engineers, engineer])
+        jobs = [*self.other_jobs, Job(self.ticket.index, engineer.index, start, end)]
+        outcome = outcome_in(
+            problem,
+            jobs,
+            self.ticket.index,
+            completed=self.completed,
+            now=self.view.now,
+            running=self.running,
         )
-        return _Slot(engineer, start, risk)
+        return outcome.response_risk + outcome.resolution_risk
 
     # --- what would help ------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ COMMAND_CASES = [
     plan_file(
         "plan-duplicate-key",
         changed(
-            ("\"format\": \"dispatch-plan/2\",", "\"format\": \"dispatch-plan/2\", \"format\": \"x\","),
+            ('"format": "dispatch-plan/2",', '"format": "dispatch-plan/2", "format": "x",'),
             text=SMALL_PLAN,
         ),
         "error: p.json:2: format: duplicate key",

@@ -1,0 +1,166 @@
+"""Reordering engineers' days against the exact (SPEC v2) objective.
+
+When a plan is carried out, a job that runs late delays every later job of its
+engineer's day, so the same jobs cost less in a better order: weighty jobs with tight due
+times early, long uncertain ones after them. The CP-SAT model prices each job alone (its
+surrogate cannot see that chain), so this pass looks at each day directly: it moves a job
+that carries risk to an earlier place in its engineer's day, re-times the jobs from there
+on (each at the earliest start the rules allow after the previous one, the rest of the
+plan staying as it is: ``construct.find_slot``), prices the day by carrying it out
+(``evaluate.partial_total``) and keeps the move when the exact objective falls.
+
+Days are independent except through tier caps (handled by the schedule) and crews, so a
+move is priced on its engineer alone and re-checked in full only when it is kept. With a
+``work`` limit (one worker) the pass is bounded by a count of tried moves, so it stays
+reproducible; otherwise by the deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dispatcher import interrupt
+from dispatcher.semantics.evaluate import Evaluation, Job, partial_total
+from dispatcher.semantics.problem import Problem
+from dispatcher.solver.construct import Schedule, find_slot
+
+log = logging.getLogger(__name__)
+
+RISKY = 0.01  # a job whose response + resolution risk is below this is not moved earlier
+REACH = 4  # places a job may move earlier in one move
+
+
+@dataclass(frozen=True)
+class ReorderBudget:
+    """When the pass stops: the wall-clock ``deadline``, and (one worker) at most ``moves``
+    tried moves."""
+
+    deadline: float
+    moves: int | None = None
+
+
+def reorder_days(
+    problem: Problem,
+    jobs: list[Job],
+    evaluation: Evaluation,
+    evaluate: Callable[[list[Job]], Evaluation],
+    valid: Callable[[list[Job]], bool],
+    budget: ReorderBudget,
+) -> tuple[list[Job], Evaluation]:
+    """Better orders of each engineer's jobs, until no move helps or the budget ends."""
+    tried = kept = 0
+    started, before = time.monotonic(), evaluation.total
+    improved = True
+    while improved and not _spent(budget, tried):
+        improved = False
+        for engineer in _by_risk(problem, jobs, evaluation):
+            day = sorted((j for j in jobs if j.engineer == engineer), key=_order_key(problem))
+            others = [j for j in jobs if j.engineer != engineer]
+            found, count = _better_day(problem, day, others, evaluation, budget, tried)
+            tried += count
+            if found is not None:
+                candidate = [*others, *found]
+                if valid(candidate):
+                    trial = evaluate(candidate)
+                    if trial.total < evaluation.total - 1e-9:
+                        jobs, evaluation, improved = candidate, trial, True
+                        kept += 1
+            if _spent(budget, tried):
+                break
+    log.info(
+        "reorder: %d moves tried in %.2fs, %d kept: %.4f -> %.4f",
+        tried,
+        time.monotonic() - started,
+        kept,
+        before,
+        evaluation.total,
+    )
+    return jobs, evaluation
+
+
+def _spent(budget: ReorderBudget, tried: int) -> bool:
+    if budget.moves is not None:
+        return tried >= budget.moves or interrupt.stop_requested()
+    return time.monotonic() >= budget.deadline or interrupt.stop_requested()
+
+
+def _order_key(problem: Problem) -> Callable[[Job], tuple[int, str]]:
+    return lambda job: (job.start, problem.tickets[job.ticket].id)
+
+
+def _by_risk(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> list[int]:
+    """Engineers whose days carry risk, most weighted risk first."""
+    risk: dict[int, float] = {}
+    for job in jobs:
+        cost = evaluation.jobs.get(job.ticket)
+        if cost is not None:
+            weight = problem.tickets[job.ticket].weight
+            share = weight * (cost.response_risk + cost.resolution_risk)
+            risk[job.engineer] = risk.get(job.engineer, 0.0) + share
+    return sorted((e for e, r in risk.items() if r > 0), key=lambda e: (-risk[e], e))
+
+
+def _better_day(
+    problem: Problem,
+    day: list[Job],
+    others: list[Job],
+    evaluation: Evaluation,
+    budget: ReorderBudget,
+    tried: int,
+) -> tuple[list[Job] | None, int]:
+    """The best reordering of ``day`` found by moving one risky job earlier (None: none
+    beats it), and how many moves were tried."""
+    base = partial_total(problem, day, set())
+    schedule = Schedule.of(problem, others)
+    for job in day:
+        schedule.add(job)
+    best: tuple[float, list[Job]] | None = None
+    count = 0
+    for index, job in enumerate(day):
+        cost = evaluation.jobs.get(job.ticket)
+        if cost is None or cost.response_risk + cost.resolution_risk < RISKY:
+            continue
+        for place in range(index - 1, max(-1, index - 1 - REACH), -1):
+            if _spent(budget, tried + count):
+                return (best[1] if best else None), count
+            count += 1
+            order = [*day[:place], job, *day[place:index], *day[index + 1 :]]
+            new_day = _retimed(schedule, day, order, place)
+            if new_day is None:
+                continue
+            total = partial_total(problem, new_day, set())
+            if total < base - 1e-9 and (best is None or total < best[0]):
+                best = (total, new_day)
+    return (best[1] if best else None), count
+
+
+def _retimed(schedule: Schedule, day: list[Job], order: list[Job], place: int) -> list[Job] | None:
+    """The day in ``order``: the jobs before ``place`` as they were, each later one at the
+    earliest start the rules allow after the one before it (None if one does not fit).
+    ``schedule`` holds the whole plan and is left as it was."""
+    problem = schedule.problem
+    moved = day[place:]
+    for job in moved:
+        schedule.remove(job)
+    placed: list[Job] = []
+    try:
+        for job in order[place:]:
+            ticket = problem.tickets[job.ticket]
+            slot = find_slot(schedule, ticket, problem.engineers[job.engineer], gaps=False)
+            if slot is None:
+                return None
+            new_job = Job(job.ticket, job.engineer, slot[0], slot[1])
+            schedule.add(new_job)
+            placed.append(new_job)
+        return [*order[:place], *placed]
+    finally:
+        for job in placed:
+            schedule.remove(job)
+        for job in moved:
+            schedule.add(job)
+
+
+__all__ = ["ReorderBudget", "reorder_days"]
