@@ -52,4 +52,27 @@ def _least(problem: Problem, ticket: TicketData) -> float:
     return best
 
 
-__all__ = ["least_costs", "relaxation_bound"]
+def breach_floor(problem: Problem) -> dict[str, float]:
+    """Per tier, the fewest expected breaches (response + resolution risk, as
+    ``expected_breaches`` counts them) that any daily plan can have: each ticket's least
+    breach risk, unassigned or alone on an eligible engineer from its first instant (the
+    argument of the module docstring, for the breach count instead of the cost). What a
+    plan has above it is what planning can still save."""
+    executor = problem.executor()
+    floor: dict[str, float] = {}
+    for ticket in problem.tickets:
+        left_out = executor.unassigned(ticket.index)
+        least = left_out.response_risk + left_out.resolution_risk
+        seen: set[tuple[tuple[int, int], ...]] = set()
+        for engineer_index in problem.eligible[ticket.index]:
+            shifts = problem.engineers[engineer_index].calendar.shifts
+            if least == 0.0 or shifts in seen:
+                continue
+            seen.add(shifts)
+            alone = executor.alone(ticket.index, (engineer_index,), ticket.earliest_start)
+            least = min(least, alone.response_risk + alone.resolution_risk)
+        floor[ticket.tier] = floor.get(ticket.tier, 0.0) + least
+    return floor
+
+
+__all__ = ["breach_floor", "least_costs", "relaxation_bound"]

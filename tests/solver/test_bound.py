@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from dispatcher.io.generator import generate_scenario
 from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.evaluate import Job, evaluate
-from dispatcher.solver.bound import least_costs, relaxation_bound
+from dispatcher.solver.bound import breach_floor, least_costs, relaxation_bound
 from dispatcher.solver.construct import greedy_plan, reference_plan
 from tests.scenarios import tiny
 
@@ -55,3 +55,23 @@ tickets:
     assert planned.sla_risk > 0  # the P1's 4 h resolution is missed in some draws
     assert least_costs(problem)[0] == pytest.approx(planned.total, abs=1e-12)
     assert relaxation_bound(problem) <= planned.total
+
+
+def test_no_plan_has_fewer_expected_breaches_than_the_floor() -> None:
+    text = generate_scenario(3, 30, days=2, seed=11)
+    problem = load_scenario_text(text, "f.yaml")
+    floor = breach_floor(problem)
+    for jobs in (reference_plan(problem), greedy_plan(problem), []):
+        evaluation = evaluate(problem, jobs)
+        expected: dict[str, float] = {}
+        for ticket in problem.tickets:
+            cost = evaluation.jobs.get(ticket.index)
+            risks = (
+                (cost.response_risk, cost.resolution_risk)
+                if cost is not None
+                else evaluation.unassigned_risk[ticket.index]
+            )
+            expected[ticket.tier] = expected.get(ticket.tier, 0.0) + sum(risks)
+        for tier, least in floor.items():
+            assert least <= expected[tier] + 1e-9
+    assert floor["managed"] > 0  # a generated day has managed work it cannot save
