@@ -189,6 +189,15 @@ def partial_total(problem: Problem, jobs: list[Job], tickets: set[int]) -> float
     engineers (travel is walked and the plan carried out per engineer), and ``tickets``
     not among them count as unassigned. Two daily schedules that differ only on those
     engineers and tickets differ in ``evaluate(...).total`` by the difference of this."""
+    total, _ = share_of(problem, jobs)
+    placed = {job.ticket for job in jobs}
+    total += sum(unassigned_cost(problem, problem.tickets[t]) for t in tickets - placed)
+    return total
+
+
+def share_of(problem: Problem, jobs: list[Job]) -> tuple[float, dict[int, TicketOutcome]]:
+    """The objective's share of ``jobs`` (every job of their engineers, daily plans) and
+    each job's outcome: ``partial_total`` without unassigned tickets."""
     travel = _travel_of(problem, jobs)
     planned = [_planned(problem, job, travel.get((job.ticket, job.start), 0)) for job in jobs]
     engineers = {job.engineer for job in jobs}
@@ -198,9 +207,7 @@ def partial_total(problem: Problem, jobs: list[Job], tickets: set[int]) -> float
         ticket = problem.tickets[job.ticket]
         sla, late = _outcome_costs(problem, ticket, execution.outcomes[job.ticket])
         total += sla + late + preference_cost(problem, ticket, (job.engineer,))
-    placed = {job.ticket for job in jobs}
-    total += sum(unassigned_cost(problem, problem.tickets[t]) for t in tickets - placed)
-    return total
+    return total, execution.outcomes
 
 
 def _carry_out(

@@ -33,6 +33,8 @@ FILL_SHARE = 0.03
 # the neighbourhood search; with one worker, moves tried per second of that share.
 REORDER_SHARE = 0.25
 REORDER_MOVES_PER_SECOND = 300
+# Reordering moves tried on the days of each neighbourhood, after its sub-solve.
+POLISH_MOVES = 30
 # Small days: neighbourhoods in a row without gain before the search stops.
 SMALL_PATIENCE = 60
 # Small days: share of the limit for the full model (then the search).
@@ -116,6 +118,7 @@ __all__ = [
     "OUTPUT_SECONDS_PER_TICKET",
     "OUTPUT_SHARE",
     "PAIR_BUDGET",
+    "POLISH_MOVES",
     "REORDER_MOVES_PER_SECOND",
     "REORDER_SHARE",
     "SMALL_PATIENCE",

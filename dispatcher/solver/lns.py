@@ -178,6 +178,9 @@ def _candidate(
     evaluating and passes the checks; and what it gains on the best plan."""
     if built_jobs is None:
         return None, 0.0
+    new_jobs = [*piece.kept, *built_jobs]
+    if scope.polish is not None:
+        new_jobs = scope.polish(new_jobs, chosen)
     gain = 0.0
     partial = scope.partial
     if partial is not None:
@@ -185,11 +188,10 @@ def _candidate(
         # (and check) the whole plan only when it gains.
         around = set(chosen)
         before = partial([j for j in state.best_jobs if j.engineer in around], piece.free)
-        after = partial([*(j for j in piece.kept if j.engineer in around), *built_jobs], piece.free)
+        after = partial([j for j in new_jobs if j.engineer in around], piece.free)
         gain = max(0.0, before - after)
         if gain <= 1e-9:
             return None, gain
-    new_jobs = [*piece.kept, *built_jobs]
     candidate = evaluate(new_jobs) if scope.valid is None or scope.valid(new_jobs) else None
     if candidate is None:
         return None, 0.0

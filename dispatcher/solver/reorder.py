@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dispatcher import interrupt
-from dispatcher.semantics.evaluate import Evaluation, Job, partial_total
+from dispatcher.semantics.evaluate import Evaluation, Job, share_of
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.construct import Schedule, find_slot
 
@@ -53,13 +53,17 @@ def reorder_days(
     """Better orders of each engineer's jobs, until no move helps or the budget ends."""
     tried = kept = 0
     started, before = time.monotonic(), evaluation.total
+    schedule = Schedule.of(problem, jobs)
     improved = True
     while improved and not _spent(budget, tried):
         improved = False
         for engineer in _by_risk(problem, jobs, evaluation):
-            day = sorted((j for j in jobs if j.engineer == engineer), key=_order_key(problem))
             others = [j for j in jobs if j.engineer != engineer]
-            found, count = _better_day(problem, day, others, evaluation, budget, tried)
+            day = [j for j in jobs if j.engineer == engineer]
+            limit = ReorderBudget(
+                budget.deadline, None if budget.moves is None else budget.moves - tried
+            )
+            found, count = better_day(problem, day, schedule, limit)
             tried += count
             if found is not None:
                 candidate = [*others, *found]
@@ -68,6 +72,10 @@ def reorder_days(
                     if trial.total < evaluation.total - 1e-9:
                         jobs, evaluation, improved = candidate, trial, True
                         kept += 1
+                        for job in day:
+                            schedule.remove(job)
+                        for job in found:
+                            schedule.add(job)
             if _spent(budget, tried):
                 break
     log.info(
@@ -81,14 +89,33 @@ def reorder_days(
     return jobs, evaluation
 
 
+def polish_days(
+    problem: Problem, jobs: list[Job], engineers: Iterable[int], moves: int
+) -> list[Job]:
+    """``jobs`` (a whole plan) with the days of ``engineers`` reordered where their share
+    of the exact objective falls, at most ``moves`` moves tried in all (for the
+    neighbourhood search: it re-checks and re-prices what it keeps)."""
+    schedule = Schedule.of(problem, jobs)
+    left = moves
+    for engineer in sorted(set(engineers)):
+        if left <= 0:
+            break
+        day = [j for j in jobs if j.engineer == engineer]
+        found, count = better_day(problem, day, schedule, ReorderBudget(float("inf"), left))
+        left -= count
+        if found is not None:
+            for job in day:
+                schedule.remove(job)
+            for job in found:
+                schedule.add(job)
+            jobs = [*(j for j in jobs if j.engineer != engineer), *found]
+    return jobs
+
+
 def _spent(budget: ReorderBudget, tried: int) -> bool:
     if budget.moves is not None:
         return tried >= budget.moves or interrupt.stop_requested()
     return time.monotonic() >= budget.deadline or interrupt.stop_requested()
-
-
-def _order_key(problem: Problem) -> Callable[[Job], tuple[int, str]]:
-    return lambda job: (job.start, problem.tickets[job.ticket].id)
 
 
 def _by_risk(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> list[int]:
@@ -103,35 +130,30 @@ def _by_risk(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> list[
     return sorted((e for e, r in risk.items() if r > 0), key=lambda e: (-risk[e], e))
 
 
-def _better_day(
-    problem: Problem,
-    day: list[Job],
-    others: list[Job],
-    evaluation: Evaluation,
-    budget: ReorderBudget,
-    tried: int,
+def better_day(
+    problem: Problem, day: list[Job], schedule: Schedule, budget: ReorderBudget
 ) -> tuple[list[Job] | None, int]:
-    """The best reordering of ``day`` found by moving one risky job earlier (None: none
-    beats it), and how many moves were tried."""
-    base = partial_total(problem, day, set())
-    schedule = Schedule.of(problem, others)
-    for job in day:
-        schedule.add(job)
+    """The best reordering of one engineer's ``day`` found by moving one risky job
+    earlier, re-timing the jobs after it (None: none lowers the day's share of the exact
+    objective), and how many moves were tried. ``schedule`` holds the whole plan, ``day``
+    included, and is left as it was."""
+    day = sorted(day, key=lambda job: (job.start, problem.tickets[job.ticket].id))
+    base, outcomes = share_of(problem, day)
     best: tuple[float, list[Job]] | None = None
     count = 0
     for index, job in enumerate(day):
-        cost = evaluation.jobs.get(job.ticket)
-        if cost is None or cost.response_risk + cost.resolution_risk < RISKY:
+        outcome = outcomes[job.ticket]
+        if outcome.response_risk + outcome.resolution_risk < RISKY:
             continue
         for place in range(index - 1, max(-1, index - 1 - REACH), -1):
-            if _spent(budget, tried + count):
+            if _spent(budget, count):
                 return (best[1] if best else None), count
             count += 1
             order = [*day[:place], job, *day[place:index], *day[index + 1 :]]
             new_day = _retimed(schedule, day, order, place)
             if new_day is None:
                 continue
-            total = partial_total(problem, new_day, set())
+            total, _ = share_of(problem, new_day)
             if total < base - 1e-9 and (best is None or total < best[0]):
                 best = (total, new_day)
     return (best[1] if best else None), count
@@ -163,4 +185,4 @@ def _retimed(schedule: Schedule, day: list[Job], order: list[Job], place: int) -
             schedule.add(job)
 
 
-__all__ = ["ReorderBudget", "reorder_days"]
+__all__ = ["ReorderBudget", "better_day", "polish_days", "reorder_days"]

@@ -71,6 +71,10 @@ class SearchScope:
     # ``evaluate.partial_total``): a neighbourhood is then evaluated in full only when its
     # share gains (daily plans; rescheduling's disruption is not in it).
     partial: Callable[[list[Job], set[int]], float] | None = None
+    # Re-sequences the days of the given engineers in a whole plan against the exact
+    # objective (``reorder.polish_days``), after each sub-solve and before pricing: the
+    # model chooses who does what, the exact execution the order (daily plans).
+    polish: Callable[[list[Job], list[int]], list[Job]] | None = None
 
 
 @dataclass(frozen=True)
