@@ -107,12 +107,20 @@ class Problem:
         return {ticket.id: ticket.index for ticket in self.tickets}
 
     @cached_property
-    def eligible(self) -> list[list[int]]:
-        """Per ticket, the engineers with its skills, on-site flag and assigned_to."""
+    def capable(self) -> list[list[int]]:
+        """Per ticket, the engineers with its skills, on-site flag and assigned_to (SPEC
+        "Eligibility"; for a crew job, the engineers who could lead it)."""
         return [
             [engineer.index for engineer in self.engineers if is_eligible(ticket, engineer)]
             for ticket in self.tickets
         ]
+
+    @cached_property
+    def eligible(self) -> list[list[int]]:
+        """Per ticket, the engineers the planner may give it to: the ``capable`` ones, and
+        nobody for a crew job (``crew`` > 1), which this version leaves for the dispatcher
+        to staff by hand."""
+        return [[] if ticket.crew > 1 else self.capable[ticket.index] for ticket in self.tickets]
 
     @cached_property
     def draws(self) -> Draws:

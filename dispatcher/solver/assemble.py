@@ -110,7 +110,11 @@ def _deferred_details(
     """Replace the deferred tickets' empty-day detail with what the plan shows, costliest
     to leave first, within a fixed amount of work (so a plan file stays reproducible)."""
     deferred = sorted(
-        (t for t, (reason, _) in reasons_of.items() if reason == "deferred"),
+        (
+            t
+            for t, (reason, _) in reasons_of.items()
+            if reason == "deferred" and problem.tickets[t].crew == 1
+        ),
         key=lambda t: (-unassigned_cost(problem, problem.tickets[t]), problem.tickets[t].id),
     )
     probes = DETAIL_PROBES

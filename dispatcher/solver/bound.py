@@ -41,7 +41,7 @@ def _least(problem: Problem, ticket: TicketData) -> float:
     best = unassigned_cost(problem, ticket)
     executor = problem.executor()
     by_shifts: dict[tuple[tuple[int, int], ...], float] = {}
-    for engineer_index in problem.eligible[ticket.index]:
+    for engineer_index in problem.capable[ticket.index]:
         shifts = problem.engineers[engineer_index].calendar.shifts
         alone = by_shifts.get(shifts)
         if alone is None:
@@ -64,7 +64,7 @@ def breach_floor(problem: Problem) -> dict[str, float]:
         left_out = executor.unassigned(ticket.index)
         least = left_out.response_risk + left_out.resolution_risk
         seen: set[tuple[tuple[int, int], ...]] = set()
-        for engineer_index in problem.eligible[ticket.index]:
+        for engineer_index in problem.capable[ticket.index]:
             shifts = problem.engineers[engineer_index].calendar.shifts
             if least == 0.0 or shifts in seen:
                 continue

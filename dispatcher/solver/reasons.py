@@ -67,6 +67,8 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
 
     ``not_before`` (rescheduling): nobody sets off for it before then.
     """
+    if ticket.crew > 1:
+        return _crew_reason(problem, ticket)
     eligible = problem.eligible[ticket.index]
     if not eligible:
         return "no_eligible_engineer", _missing_requirements(problem, ticket)
@@ -100,6 +102,35 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
         "no_capacity",
         f"needs {_hours(ticket.p50)} of shift time, the horizon has {_hours(most)}"
         + (" left" if not_before else ""),
+    )
+
+
+def _crew_reason(problem: Problem, ticket: TicketData) -> tuple[str, str]:
+    """A crew job: too few engineers with what it needs, or (this version plans
+    one-engineer jobs only) left for the dispatcher to staff."""
+    needs = ", ".join(f"{skill}>={level}" for skill, level in sorted(ticket.skills.items()))
+    what = f" with {needs}" if needs else ""
+    where = " on site" if ticket.onsite else ""
+    able = [
+        engineer
+        for engineer in problem.engineers
+        if (engineer.onsite or not ticket.onsite)
+        and all(engineer.skills.get(skill, 0) >= level for skill, level in ticket.skills.items())
+    ]
+    lead_ok = ticket.assigned_to is None or ticket.assigned_to in problem.capable[ticket.index]
+    names = ", ".join(engineer.id for engineer in able[:5]) + (" ..." if len(able) > 5 else "")
+    if len(able) < ticket.crew or not lead_ok:
+        has = f"only {names} {'has' if len(able) == 1 else 'have'} it" if able else "nobody has it"
+        if not lead_ok and ticket.assigned_to is not None:
+            has = f"its lead {problem.engineers[ticket.assigned_to].id} lacks it"
+        return (
+            "no_eligible_engineer",
+            f"needs {ticket.crew} engineers{what}{where} together; {has}",
+        )
+    return (
+        "deferred",
+        f"needs {ticket.crew} engineers{what}{where} together ({names} could go); "
+        "this version does not plan crew jobs yet: staff it by hand",
     )
 
 
