@@ -227,22 +227,28 @@ class Executor:
         return cached
 
     def alone(
-        self, ticket_index: int, engineers: tuple[int, ...], not_before: int
+        self, ticket_index: int, engineers: tuple[int, ...], not_before: int, travel: int = 0
     ) -> TicketOutcome:
         """The ticket's outcome if its job, on these members, started in every draw at the
-        first instant of their shift pieces at or after ``not_before``, with no travel and
-        nothing before it; all its work after the horizon if no piece is left.
+        first instant X = max(a + ``travel``, ``not_before``) of their shift pieces [a, b)
+        with X < b, with nothing before it; all its work after the horizon if no piece is
+        left.
 
         No execution of any plan gives the job an earlier start on these members when
-        ``not_before`` is no later than its opened, held and now floors, and every end,
-        risk and lateness only grows with the start: so this outcome costs no more than the
-        job in any plan (the bound's per-ticket term)."""
+        ``not_before`` is no later than its opened, held and now floors and ``travel`` no
+        more than its planned travel (X >= max(ready, a) + travel in every piece), and
+        every end, risk and lateness only grows with the start: so this outcome costs no
+        more than the job in any plan (the bound's per-ticket term)."""
         ticket = self.problem.tickets[ticket_index]
         pieces = self._pieces_of(engineers)
         index = int(np.searchsorted(pieces.ends[: pieces.count], not_before, side="right"))
-        if index >= pieces.count:
+        while index < pieces.count:
+            start = max(int(pieces.starts[index]) + travel, not_before)
+            if start < int(pieces.ends[index]):
+                break
+            index += 1
+        else:
             return self.unassigned(ticket_index)
-        start = max(int(pieces.starts[index]), not_before)
         position = np.full(1, pieces.position(start), dtype=np.int64)
         ends = self._work_ends(ticket, pieces, position)
         starts = np.full(self.draws.n, start, dtype=np.int64)

@@ -3,21 +3,30 @@
 Every part of a ticket's cost only grows with its start X on a given engineer in every
 draw: the response is late when X > response_due, and its end F_j (D_j shift minutes from
 X, the rest after the horizon on its SLA clock) and so its resolution breach and lateness
-never come earlier for a later X. In any execution of any plan, a job on engineer e starts
-no earlier than the first instant of e's shift pieces at or after the ticket's earliest
-start (opened, window start, fixed start): travel only adds to X, and a job the plan put
-after idle time cannot start before its own piece. A job that no piece can start ends with
-all its work after the horizon, which is never earlier. So no plan gives a ticket less
-than the cheapest of: leaving it unassigned (its risks, lateness and deferral), or its job
-on some eligible engineer starting at that first instant with nothing before it
-(``Executor.alone``), plus that engineer's preference cost; travel, never negative, is
-left out. Draw by draw these are lower bounds, and the objective is linear in the per-draw
-indicators, so the sum over tickets is a proven bound on ``objective.total`` of a daily
-plan. It ignores every interaction (one job at a time, tier caps, real travel), so it is
-weak when the day is crowded. Engineers with the same shifts share the computation.
+never come earlier for a later X.
+
+The planned travel of an on-site job is the drive from where its engineer is: home, or the
+site of another on-site job, so it is at least the *shortest way in*, the least of the
+drive from the engineer's home and from any other on-site ticket's site (0 when another
+ticket shares the site). In any execution of any plan, X = max(max(ready, a) + travel,
+opened, hold) in one of the engineer's shift pieces [a, b) (the first piece giving X < b
+from there on): so X is no earlier than the first instant a + shortest way in, at or
+after the ticket's earliest start (opened, window start, fixed start), that is inside a
+piece. A job that no piece can start ends with all its work after the horizon, which is
+never earlier. So no plan gives a ticket less than the cheapest of: leaving it unassigned
+(its risks, lateness and deferral), or its job on some engineer who could lead it,
+starting at that instant with nothing before it (``Executor.alone``), plus that
+engineer's preference cost and the shortest way in as travel. Draw by draw these are
+lower bounds, and the objective is linear in the per-draw indicators, so the sum over
+tickets is a proven bound on ``objective.total`` of a daily plan (a crew job's joint time
+lies inside its lead's shifts, so the lead's pieces bound it too). It ignores every
+interaction (one job at a time, tier caps, the real route), so it is weak when the day is
+crowded. Engineers with the same shifts and way in share the computation.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from dispatcher.semantics.evaluate import outcome_cost, preference_cost, unassigned_cost
 from dispatcher.semantics.problem import Problem, TicketData
@@ -27,7 +36,46 @@ SAFETY = 1e-9  # relative: float sums may round either way
 
 def least_costs(problem: Problem) -> list[float]:
     """Per ticket (by index), the least it could cost in any daily plan."""
-    return [_least(problem, ticket) for ticket in problem.tickets]
+    ways_in = WaysIn(problem)
+    return [_least(problem, ticket, ways_in) for ticket in problem.tickets]
+
+
+class WaysIn:
+    """The shortest way in to an on-site ticket for an engineer: the least of the drive
+    from their home and from the site of any other on-site ticket (0 when one shares it)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self._from_sites: dict[int, int] = {}  # site -> least drive from another ticket's
+        self._visits = Counter(
+            ticket.site for ticket in problem.tickets if ticket.onsite and ticket.site is not None
+        )
+
+    def __call__(self, ticket: TicketData, engineer_index: int) -> int:
+        if not ticket.onsite or ticket.site is None:
+            return 0
+        nearest = self._from_other_sites(ticket.site)
+        home = self.problem.engineers[engineer_index].home
+        if home is None:
+            return nearest
+        return min(nearest, self.problem.travel(home, ticket.site))
+
+    def _from_other_sites(self, site: int) -> int:
+        cached = self._from_sites.get(site)
+        if cached is None:
+            if self._visits[site] > 1:
+                cached = 0  # another ticket at this very site: no drive between them
+            else:
+                travel = self.problem.travel
+                cached = min(
+                    (travel(other, site) for other in self._visits if other != site),
+                    default=NO_WAY,
+                )
+            self._from_sites[site] = cached
+        return cached
+
+
+NO_WAY = 10**9  # no other on-site ticket: the way in is from home only
 
 
 def relaxation_bound(problem: Problem, least: list[float] | None = None) -> float:
@@ -37,17 +85,21 @@ def relaxation_bound(problem: Problem, least: list[float] | None = None) -> floa
     return total * (1 - SAFETY) if total > 0 else total
 
 
-def _least(problem: Problem, ticket: TicketData) -> float:
+def _least(problem: Problem, ticket: TicketData, ways_in: WaysIn) -> float:
     best = unassigned_cost(problem, ticket)
     executor = problem.executor()
-    by_shifts: dict[tuple[tuple[int, int], ...], float] = {}
+    travel_rate = problem.weights.travel_per_hour / 60
+    by_shifts: dict[tuple[tuple[tuple[int, int], ...], int], float] = {}
     for engineer_index in problem.capable[ticket.index]:
-        shifts = problem.engineers[engineer_index].calendar.shifts
-        alone = by_shifts.get(shifts)
+        travel = ways_in(ticket, engineer_index)
+        key = (problem.engineers[engineer_index].calendar.shifts, travel)
+        alone = by_shifts.get(key)
         if alone is None:
-            outcome = executor.alone(ticket.index, (engineer_index,), ticket.earliest_start)
-            alone = outcome_cost(problem, ticket, outcome)
-            by_shifts[shifts] = alone
+            outcome = executor.alone(
+                ticket.index, (engineer_index,), ticket.earliest_start, min(travel, 24 * 60)
+            )
+            alone = outcome_cost(problem, ticket, outcome) + travel_rate * travel
+            by_shifts[key] = alone
         best = min(best, alone + preference_cost(problem, ticket, (engineer_index,)))
     return best
 

@@ -31,8 +31,10 @@ def minute(problem, text: str) -> int:
 
 
 def test_spec_example_t1001_costs_eight_point_zero_two():
-    """SPEC's T-1001: booked 09:00, 14 min from Alice's home, responded; W = 180 = p90,
-    so resolution risk 0.1; weight 10*8 = 80 -> 8.0 plus 14 min travel at 0.1/h."""
+    """SPEC's T-1001: booked 09:00, 14 min from Alice's home, responded, Alice's first job:
+    it starts at 09:00 in every draw and misses 12:00 in the 47 of 500 draws whose effort
+    exceeds the 180 shift minutes before it (SPEC: 0.094); weight 10*8 = 80, plus the mean
+    lateness of those draws and 14 min travel at 0.1/h. Nothing can do better: optimal."""
     problem = tiny(
         ALICE
         + """
@@ -47,8 +49,28 @@ tickets:
     plan = solve_scenario(problem, time_limit=2, workers=1)
     (job,) = plan.assignments
     assert job.travel_minutes == 14
-    assert job.resolution_risk == pytest.approx(0.1, abs=1e-6)
-    assert plan.objective.total == pytest.approx(80 * 0.1 + 0.1 * 14 / 60, abs=1e-5)
+    assert job.resolution_risk == 0.094
+    # Past 12:00 by the minutes of work left after 180: in the 30 minutes to lunch, then
+    # after lunch (13:00-17:00, 30 minutes more), then from Tuesday 08:00 (20 h after).
+    late = []
+    for effort in problem.draws.efforts("T-1001", 60, 180).tolist():
+        left = effort - 180
+        assert left <= 270 + 540  # every draw ends inside the horizon
+        late.append(
+            0
+            if left <= 0
+            else left
+            if left <= 30
+            else left + 30
+            if left <= 270
+            else 1200 + left - 270
+        )
+    assert sum(1 for minutes in late if minutes > 0) == 47
+    lateness = sum(late) / 500
+    assert plan.objective.lateness == pytest.approx(80 * 0.05 * lateness / 60)
+    assert plan.objective.total == pytest.approx(
+        80 * 0.094 + 80 * 0.05 * lateness / 60 + 0.1 * 14 / 60, abs=1e-9
+    )
     assert plan.solver.status == "optimal"
     assert check(problem, plan).ok
 
@@ -158,7 +180,9 @@ tickets:
 
 def test_unassigned_ticket_costs_its_breaches_and_deferral():
     """Nobody has firewall: response and resolution both due inside the horizon -> 2 breaches,
-    weight 80, plus deferral 0.05*80 and lateness to the horizon end."""
+    weight 80, plus deferral 0.05*80 and (SPEC v2) lateness until its hour of work is done
+    after the horizon on its office clock: the horizon ends Tue 18:00, so the work runs
+    Wed 08:00-09:00, 45 h after its resolution due (Mon 12:00)."""
     problem = tiny(
         ALICE
         + """
@@ -173,8 +197,7 @@ tickets:
     assert "firewall>=3" in item.detail
     evaluation = evaluate(problem, [])
     assert plan.objective.total == pytest.approx(evaluation.total)
-    late_hours = (problem.horizon_end - problem.tickets[0].resolution_due) / 60
-    assert evaluation.total == pytest.approx(80 * 2 + 80 * 0.05 + 80 * 0.05 * late_hours)
+    assert evaluation.total == pytest.approx(80 * 2 + 80 * 0.05 + 80 * 0.05 * 45)
 
 
 def test_evaluate_counts_preference_when_client_prefers_someone_else():
