@@ -98,7 +98,11 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
                 "deferred",
                 "it would fit, but weightier work took the time of its eligible engineers",
             )
-    if not overnight:
+    if not overnight and any(
+        problem.engineers[e].calendar.finish(s, ticket.p50) is not None
+        for e, starts in can_start.items()
+        for s in starts
+    ):  # it fits only by pausing overnight, which a short job does not
         return "no_capacity", _no_night_capacity(problem, ticket, can_start, not_before)
     most = max(
         problem.engineers[e].calendar.minutes_between(min(s), problem.horizon_end)
