@@ -286,7 +286,9 @@ def _construct(
 
 def reference_plan(problem: Problem) -> list[Job]:
     """SPEC's rule of thumb: appointments first, then weightiest first onto the
-    engineer on whom the ticket would finish earliest, appended after their last job."""
+    engineer on whom the ticket would finish earliest, appended after their last job at
+    the earliest start the rules allow (``find_slot``: travel, window, tier cap, and a job
+    shorter than ``split_overnight_from`` not pausing overnight, SPEC "Work")."""
     return _construct(
         problem,
         Schedule(problem),
