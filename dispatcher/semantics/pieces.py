@@ -21,9 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from dispatcher.semantics.shifts import night_free_through
+
 IntArray = NDArray[np.int64]
 
-OVERNIGHT_GAP = 180  # minutes: a gap this long between two pieces is a night, not lunch
 NEVER = 1 << 60  # later than any instant of a plan
 
 
@@ -98,12 +99,9 @@ class Pieces:
         before = np.concatenate([np.zeros(1, np.int64), through]).astype(np.int64)
         starts = np.array([start for start, _ in intervals] + [horizon_end], dtype=np.int64)
         ends = np.array([end for _, end in intervals] + [NEVER], dtype=np.int64)
-        night_free = np.zeros(count, dtype=np.int64)
-        for index in range(count - 1, -1, -1):
-            joins_next = (
-                index + 1 < count and intervals[index + 1][0] - intervals[index][1] < OVERNIGHT_GAP
-            )
-            night_free[index] = night_free[index + 1] if joins_next else through[index]
+        night_free = np.array(
+            night_free_through(intervals, [int(value) for value in through]), dtype=np.int64
+        )
         return cls(
             starts=starts,
             ends=ends,

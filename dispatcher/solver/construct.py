@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from dispatcher.semantics.evaluate import Evaluation, Job, sla_cost, unassigned_cost
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.shifts import pauses_overnight
 from dispatcher.semantics.walk import days_touched, walk
 from models.scenario import Weights
 
@@ -124,7 +125,8 @@ def _location_by_day(problem: Problem, engineer: EngineerData, jobs: list[Job]) 
 def find_slot(
     schedule: Schedule, ticket: TicketData, engineer: EngineerData, *, gaps: bool
 ) -> tuple[int, int, int] | None:
-    """Earliest (start, end, travel) for ``ticket`` on ``engineer`` that keeps every rule.
+    """Earliest (start, end, travel) for ``ticket`` on ``engineer`` that keeps every rule
+    (SPEC "Work": a job shorter than ``split_overnight_from`` does not pause overnight).
 
     With ``gaps`` the job may go between existing jobs; otherwise only after the last one.
     """
@@ -162,6 +164,7 @@ def _earliest_in_gap(
     previous = timeline[position - 1] if position > 0 else None
     following = timeline[position] if position < len(timeline) else None
     latest = ticket.latest_start
+    overnight = pauses_overnight(ticket.p50, problem.split_overnight_from)
     candidate = max(ticket.earliest_start, previous.end if previous else 0)
     candidate = max(candidate, schedule.not_before.get(ticket.index, candidate))
     locations = None
@@ -169,6 +172,8 @@ def _earliest_in_gap(
         shift = bisect_right(calendar.ends, candidate)
         if shift >= len(calendar.shifts):
             return None
+        # A later start in this shift only ends later: past its last start, try the next.
+        last_here = calendar.latest_start(shift, ticket.p50, overnight=overnight)
         start = max(candidate, calendar.starts[shift])
         travel = 0
         if ticket.onsite:
@@ -184,14 +189,16 @@ def _earliest_in_gap(
             elif location is not None and ticket.site is not None:
                 travel = problem.travel(location, ticket.site)
             start = max(start, ready + travel)
-            if start >= calendar.ends[shift]:
-                candidate = calendar.ends[shift]
-                continue
+        if start > last_here:
+            if overnight and start < calendar.ends[shift]:
+                return None  # its work runs past the last shift, from any later start too
+            candidate = calendar.ends[shift]  # a short job waits for the next day
+            continue
         if latest is not None and start > latest:
             return None
         if ticket.fixed_start is not None and start != ticket.fixed_start:
             return None
-        end = calendar.finish(start, ticket.p50)
+        end = calendar.finish(start, ticket.p50, overnight=overnight)
         if end is None:
             return None
         if following is not None and end > following.start - _reserved(schedule, following):
@@ -293,7 +300,9 @@ def _construct(
 
 def reference_plan(problem: Problem) -> list[Job]:
     """SPEC's rule of thumb: appointments first, then weightiest first onto the
-    engineer on whom the ticket would finish earliest, appended after their last job."""
+    engineer on whom the ticket would finish earliest, appended after their last job at
+    the earliest start the rules allow (``find_slot``: travel, window, tier cap, and a job
+    shorter than ``split_overnight_from`` not pausing overnight, SPEC "Work")."""
     return _construct(
         problem,
         Schedule(problem),

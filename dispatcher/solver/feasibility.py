@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from dispatcher.semantics.evaluate import Job
 from dispatcher.semantics.problem import Problem
+from dispatcher.semantics.shifts import pauses_overnight
 from dispatcher.semantics.walk import walk
 
 
@@ -21,7 +22,8 @@ def broken_tickets(
     background: list[Job] | None = None,
     not_before: dict[int, int] | None = None,
 ) -> set[int]:
-    """Tickets of ``jobs`` whose job breaks a rule.
+    """Tickets of ``jobs`` whose job breaks a rule (among them a job shorter than
+    ``split_overnight_from`` that pauses overnight, SPEC "Work").
 
     ``given`` tickets (running work) are taken as they are: only overlaps are judged.
     ``background`` jobs (completed work, cut parts) take part in overlaps, the walk and
@@ -41,7 +43,12 @@ def broken_tickets(
             or (latest is not None and job.start > latest)
             or job.start < (not_before or {}).get(job.ticket, job.start)
             or calendar.shift_of_start(job.start) is None
-            or calendar.finish(job.start, ticket.p50) != job.end
+            or calendar.finish(
+                job.start,
+                ticket.p50,
+                overnight=pauses_overnight(ticket.p50, problem.split_overnight_from),
+            )
+            != job.end
         ):
             broken.add(job.ticket)
 

@@ -2,7 +2,9 @@
 
 Each (ticket, engineer) pair has one optional fixed-size interval per *start
 piece*: a range of starts inside one shift whose work crosses the same shift
-gaps, so its wall-clock length is constant. On-site intervals reserve a travel
+gaps, so its wall-clock length is constant. A job shorter than
+``split_overnight_from`` gets only pieces whose work ends before the next
+overnight gap (SPEC "Work"; ``ShiftCalendar.start_pieces``). On-site intervals reserve a travel
 buffer before the start (see ``buffers``). The breach risk, a function of the
 start, becomes a few threshold literals.
 
@@ -34,6 +36,7 @@ from dispatcher.semantics.evaluate import (
     unassigned_cost,
 )
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.shifts import pauses_overnight
 from dispatcher.solver.buffers import Mode, TravelBuffers
 from dispatcher.solver.scopes import WHOLE_DAY, ModelScope
 
@@ -162,8 +165,13 @@ class ModelBuilder:
         )
         return Built(model, self.alternatives, self.unassigned, self.constant)
 
+    def overnight(self, ticket: TicketData) -> bool:
+        """May this ticket's work pause overnight (SPEC "Work")?"""
+        return pauses_overnight(ticket.p50, self.problem.split_overnight_from)
+
     def _ticket_alternatives(self, ticket: TicketData) -> None:
-        """One optional interval per engineer and start piece."""
+        """One optional interval per engineer and start piece (a short job's pieces end
+        before the next overnight gap)."""
         if ticket.index in self.frozen:
             job = self.frozen[ticket.index]
             if job is not None and not self.frozen_as_fixed:
@@ -185,7 +193,8 @@ class ModelBuilder:
             calendar = engineer.calendar
             buffer = (self.buffer_of or self.travel_buffer)(ticket, engineer)
             top = self.problem.horizon_end if high is None else high
-            for piece in calendar.start_pieces(low, top, ticket.p50):
+            pieces = calendar.start_pieces(low, top, ticket.p50, overnight=self.overnight(ticket))
+            for piece in pieces:
                 shift = calendar.shift_of_start(piece.first)
                 assert shift is not None
                 first = max(
@@ -202,7 +211,7 @@ class ModelBuilder:
         if ticket.index in self.keep and ticket.index not in self.frozen:
             engineer_index, start, travel = self.keep[ticket.index]
             engineer = self.problem.engineers[engineer_index]
-            end = engineer.calendar.finish(start, ticket.p50)
+            end = engineer.calendar.finish(start, ticket.p50, overnight=self.overnight(ticket))
             if end is not None:
                 self._add_alternative(ticket, engineer, start, start, end - start, travel)
             return
@@ -220,7 +229,11 @@ class ModelBuilder:
         engineer = self.problem.engineers[engineer_index]
         calendar = engineer.calendar
         shift = calendar.shift_of_start(start)
-        end = calendar.finish(start, ticket.p50) if shift is not None else None
+        end = (
+            calendar.finish(start, ticket.p50, overnight=self.overnight(ticket))
+            if shift is not None
+            else None
+        )
         buffer = (self.buffer_of or self.travel_buffer)(ticket, engineer)
         if shift is None or end is None or start < calendar.starts[shift] + buffer:
             return

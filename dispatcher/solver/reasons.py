@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dispatcher.semantics.evaluate import unassigned_cost
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.shifts import pauses_overnight
 from dispatcher.solver.construct import Schedule, cheapest_slot
 
 
 def _hours(minutes: int) -> str:
     hours = minutes / 60
     return f"{hours:.0f} h" if hours == int(hours) else f"{hours:.1f} h"
+
+
+def _duration(minutes: int) -> str:
+    """Minutes under an hour as minutes, longer ones in hours."""
+    return f"{minutes} min" if minutes < 60 else _hours(minutes)
 
 
 def _missing_requirements(problem: Problem, ticket: TicketData) -> str:
@@ -86,13 +92,20 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
             "window_unreachable",
             f"no eligible engineer ({names}) is on shift, with travel, in {where}",
         )
+    overnight = pauses_overnight(ticket.p50, problem.split_overnight_from)
     for engineer_index, starts in can_start.items():
         calendar = problem.engineers[engineer_index].calendar
-        if any(calendar.finish(start, ticket.p50) is not None for start in starts):
+        if any(calendar.finish(s, ticket.p50, overnight=overnight) is not None for s in starts):
             return (
                 "deferred",
                 "it would fit, but weightier work took the time of its eligible engineers",
             )
+    if not overnight and any(
+        problem.engineers[e].calendar.finish(s, ticket.p50) is not None
+        for e, starts in can_start.items()
+        for s in starts
+    ):  # it fits only by pausing overnight, which a short job does not
+        return "no_capacity", _no_night_capacity(problem, ticket, can_start, not_before)
     most = max(
         problem.engineers[e].calendar.minutes_between(min(s), problem.horizon_end)
         for e, s in can_start.items()
@@ -131,6 +144,28 @@ def _crew_reason(problem: Problem, ticket: TicketData) -> tuple[str, str]:
         "deferred",
         f"needs {ticket.crew} engineers{what}{where} together ({names} could go); "
         "this version does not plan crew jobs yet: staff it by hand",
+    )
+
+
+def _no_night_capacity(
+    problem: Problem, ticket: TicketData, can_start: dict[int, list[int]], not_before: int
+) -> str:
+    """The detail of a short job nobody can do without pausing overnight (SPEC "Work"):
+    how much it needs in one stretch, and the longest stretch anyone has from a start."""
+    longest = 0
+    for engineer_index, starts in can_start.items():
+        calendar = problem.engineers[engineer_index].calendar
+        for start in starts:
+            shift = calendar.shift_of_start(start)
+            if shift is not None:
+                stretch = calendar.night_free_through[shift] - calendar.position(start)
+                longest = max(longest, stretch)
+    left = " left" if not_before else ""
+    return (
+        f"needs {_duration(ticket.p50)} of shift time without pausing overnight (it is "
+        f"shorter than split_overnight_from, {_duration(problem.split_overnight_from)}); "
+        f"the longest stretch of shift time between nights the horizon has{left} is "
+        f"{_duration(longest)}"
     )
 
 

@@ -532,3 +532,37 @@ def test_a_base_plan_listing_a_ticket_twice_is_named(day):
     )
     with pytest.raises(InputError, match=f"listed more than once: {first.ticket}"):
         reschedule(problem, doubled, at("2026-11-30T09:00"), Events(), FAST)
+
+
+CUT_SHORT = """
+engineers:
+  - {id: alice, home: alice-home,
+     shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T17:00},
+              {start: 2026-12-01T08:00, end: 2026-12-01T17:00}]}
+  - {id: bob, home: bob-home,
+     shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T17:00},
+              {start: 2026-12-01T08:00, end: 2026-12-01T17:00}]}
+tickets:
+  - {id: T-1, client: northwind, priority: P2, opened: 2026-11-30T07:00, effort: 5h}
+  - {id: T-2, client: northwind, priority: P3, opened: 2026-11-30T07:00, effort: 530m,
+     assigned_to: bob, fixed_start: 2026-11-30T08:00}
+"""
+
+
+def test_a_cut_jobs_short_remainder_does_not_pause_overnight():
+    """SPEC "Work" with the cut job's reduced p50: 15 minutes of a 5-hour job are left
+    when alice goes home; bob has 10 minutes left on Monday, so the rest waits for Tuesday
+    morning instead of running 10 minutes tonight and 5 tomorrow."""
+    problem = tiny(CUT_SHORT)
+    old = solve_scenario(problem, time_limit=1.0, workers=1, seed=0)
+    first = next(a for a in old.assignments if a.ticket == "T-1")
+    assert (first.engineer, first.start) == ("alice", at("2026-11-30T08:00"))
+    now = at("2026-11-30T12:45")
+    result = reschedule(problem, old, now, Events(unavailable=[Unavailable("alice")]), FAST)
+    checked(problem, result.plan, old)
+    rest = next(a for a in result.plan.assignments if a.ticket == "T-1")
+    assert (rest.engineer, rest.start, rest.end) == (
+        "bob",
+        at("2026-12-01T08:00"),
+        at("2026-12-01T08:15"),
+    )

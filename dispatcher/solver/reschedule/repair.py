@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dispatcher import interrupt
 from dispatcher.semantics.evaluate import Evaluation, Job
 from dispatcher.semantics.problem import Problem, TicketData
+from dispatcher.semantics.shifts import pauses_overnight
 from dispatcher.semantics.walk import walk
 from dispatcher.solver.construct import (
     Schedule,
@@ -38,10 +39,15 @@ def repair(sit: Situation) -> list[Job]:
 
 
 def _end_on(problem: Problem, ticket: int, engineer: int, start: int) -> int | None:
+    """Where the job ends from its old start, if it still may start there (a short job,
+    a cut job's remainder with its reduced p50 included, must not pause overnight)."""
     calendar = problem.engineers[engineer].calendar
     if calendar.shift_of_start(start) is None:
         return None
-    return calendar.finish(start, problem.tickets[ticket].p50)
+    p50 = problem.tickets[ticket].p50
+    return calendar.finish(
+        start, p50, overnight=pauses_overnight(p50, problem.split_overnight_from)
+    )
 
 
 def _fill(sit: Situation, placed: list[Job], first: Iterable[int] = ()) -> list[Job]:
