@@ -39,9 +39,11 @@ def test_bundled_example_plan_passes_the_checker(northside):
     assert {u.ticket for u in plan.unassigned} >= {"T-1008"}  # nobody has azure>=3
 
 
-def test_small_day_is_proven_optimal_and_no_worse_than_the_heuristic():
-    """2 engineers, 6 remote tickets of certain effort (p50 = p90): risk is a step, travel 0,
-    so the relaxed twin is exact and its bound proves the plan optimal."""
+def test_small_day_is_no_worse_than_the_heuristic_and_its_bound_holds():
+    """2 engineers, 6 remote tickets of certain effort (p50 = p90). The SPEC v2 objective
+    has no proven model bound (a job the plan left after idle time starts earlier when
+    carried out, so the planned starts bound nothing): only the each-ticket-alone bound is
+    reported, and it cannot prove this crowded day optimal."""
     problem = tiny(
         """
 engineers:
@@ -59,8 +61,8 @@ tickets:
     )
     result = solve(problem, SolveOptions(time_limit=8, workers=1, seed=0))
     assert result.evaluation.total <= result.heuristic_objective + 1e-9
-    assert result.status == "optimal", (result.evaluation.total, result.bound)
-    assert result.bound is not None and result.bound <= result.evaluation.total + 1e-9
+    assert result.status == "feasible", (result.evaluation.total, result.bound)
+    assert result.bound is not None and 0 <= result.bound <= result.evaluation.total + 1e-9
 
 
 def test_greedy_is_no_worse_than_the_rule_of_thumb_on_a_busy_day():
