@@ -3,7 +3,9 @@
 Generates a day (``dispatch generate``'s generator), builds a plan with the greedy
 construction, then times: the draws of every ticket's effort (once per scenario), the
 first full execution (it fills the executor's caches), warm full executions, and one
-engineer's jobs alone (what a local search move re-executes).
+engineer's jobs alone (what a local search move re-executes); then the solver's exact
+objective (``evaluate``: the travel walk, the execution and the sums) of the whole plan
+and of one engineer's share (``partial_total``), as the search calls them.
 
     python benchmarks/execution.py --engineers 200 --tickets 2000 --draws 500
 
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dispatcher.io.generator import generate_scenario
 from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.draws import Draws
+from dispatcher.semantics.evaluate import Job, evaluate, partial_total
 from dispatcher.semantics.execution import Executor, PlannedJob, planned_job
 from dispatcher.semantics.problem import Problem
 from dispatcher.semantics.walk import walk
@@ -107,6 +110,26 @@ def main() -> None:
                 f"{label}, {what}: median {median * 1000:.2f} ms, min {best * 1000:.2f} ms "
                 "(target one day <= 2 ms)"
             )
+    objective(problem, args.repeat)
+
+
+def objective(problem: Problem, repeat: int) -> None:
+    """The exact objective as the solver computes it, whole plan and one engineer's share
+    (the problem's own executor and draws, warmed by a first call)."""
+    plan = greedy_plan(problem)
+    evaluate(problem, plan)
+    median, best = timed(lambda: evaluate(problem, plan), repeat)
+    print(f"evaluate, whole plan: median {median:.3f} s, min {best:.3f} s (target <= 0.5 s)")
+    by_engineer: dict[int, list[Job]] = defaultdict(list)
+    for job in plan:
+        by_engineer[job.engineer].append(job)
+    typical = sorted(by_engineer, key=lambda engineer: len(by_engineer[engineer]))
+    day = by_engineer[typical[len(typical) // 2]]
+    median, best = timed(lambda: partial_total(problem, day, set()), 30 * repeat)
+    print(
+        f"partial_total, median engineer ({len(day)} jobs): median {median * 1000:.2f} ms, "
+        f"min {best * 1000:.2f} ms"
+    )
 
 
 if __name__ == "__main__":
