@@ -1,5 +1,5 @@
 """Python API for tools that embed the solver: load, solve, reschedule, price a job, check,
-simulate.
+simulate (and plot a simulation).
 
 Every input and output is a pydantic model (``models.Scenario``, ``models.Plan``)
 that round-trips through JSON.
@@ -157,6 +157,20 @@ def simulate(
     return simulate_plan(problem, plan, runs=runs, seed=seed)
 
 
+def plot_simulation(
+    report: SimulationReport, path: str | Path | None = None, plan_name: str = ""
+) -> bytes:
+    """A ``simulate`` report as a PNG chart (each tier's breaches per run, the promise,
+    the mean and the p10-p90 band); written to ``path`` (whole or not at all) when given.
+    Returns the PNG bytes. Needs matplotlib (``pip install 'msp-dispatch[plot]'``);
+    without it raises ``PlotUnavailable``, an ImportError saying so."""
+    from dispatcher.views.simulate_plot import simulation_png, write_simulation_plot
+
+    if path is None:
+        return simulation_png(report, plan_name)
+    return write_simulation_plot(report, Path(path), plan_name)
+
+
 __all__ = [
     "Plan",
     "Problem",
@@ -164,6 +178,7 @@ __all__ = [
     "impact_of",
     "load_scenario",
     "load_scenario_text",
+    "plot_simulation",
     "reschedule_plan",
     "simulate",
     "solve_scenario",

@@ -108,16 +108,39 @@ def export(
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random efforts.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def simulate(scenario: Path, plan_file: Path, runs: int, seed: int, as_json: bool) -> None:
+@click.option(
+    "--plot",
+    metavar="FILE.png",
+    type=click.Path(path_type=Path),
+    help="Also write a PNG chart of each tier's breaches per run (needs matplotlib).",
+)
+def simulate(
+    scenario: Path, plan_file: Path, runs: int, seed: int, as_json: bool, plot: Path | None
+) -> None:
     """Carry the plan out against fresh random efforts: breaches promised vs happened."""
     from dispatcher.views.simulate import print_simulation, simulate_plan
 
+    if plot is not None:  # before the work: a bad --plot costs no simulation
+        from dispatcher.io.planfile import check_output_path
+        from dispatcher.views.simulate_plot import INSTALL, PlotUnavailable, require_matplotlib
+
+        try:
+            require_matplotlib()
+        except PlotUnavailable:
+            raise InputError.single("--plot", f"needs matplotlib: {INSTALL}") from None
+        check_output_path(plot, (scenario, plan_file))
     problem, plan = load_plan_for(scenario, plan_file)
     report = simulate_plan(problem, plan, runs=runs, seed=seed)
+    if plot is not None:
+        from dispatcher.views.simulate_plot import write_simulation_plot
+
+        write_simulation_plot(report, plot, plan_file.name, (scenario, plan_file))
     if as_json:
         click.echo(report.model_dump_json())
     else:
         print_simulation(_console(), report, plan_file.name)
+        if plot is not None:
+            click.echo(f"wrote {plot}")
 
 
 @click.command()

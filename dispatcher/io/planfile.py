@@ -67,10 +67,15 @@ def check_output_path(path: Path, protected: Collection[Path] = ()) -> os.stat_r
 
 
 def write_atomic(path: Path, text: str, protected: Collection[Path] = ()) -> None:
-    """Write ``text`` to ``path`` whole or not at all, after ``check_output_path``.
+    """Write ``text`` (UTF-8) to ``path`` whole or not at all, after ``check_output_path``.
 
     An existing file keeps its mode; a new one gets a normal file's (0666 & ~umask).
     """
+    write_atomic_bytes(path, text.encode("utf-8"), protected)
+
+
+def write_atomic_bytes(path: Path, data: bytes, protected: Collection[Path] = ()) -> None:
+    """``write_atomic`` for bytes (a PNG): whole or not at all, the same refusals."""
     existing = check_output_path(path, protected)
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -78,7 +83,7 @@ def write_atomic(path: Path, text: str, protected: Collection[Path] = ()) -> Non
     except OSError as exc:
         raise InputError.single(str(path), f"cannot write here: {exc.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with os.fdopen(handle, "wb") as stream:
             # A temporary file is private (0600): the target keeps its mode, a new file
             # gets a normal file's mode.
             if existing is not None:
@@ -88,7 +93,7 @@ def write_atomic(path: Path, text: str, protected: Collection[Path] = ()) -> Non
                 os.umask(umask)
                 mode = 0o666 & ~umask
             os.fchmod(stream.fileno(), mode)
-            stream.write(text)
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

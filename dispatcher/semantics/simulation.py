@@ -94,12 +94,16 @@ def breaches_by_tier(
 
 class TierOutcome(BaseModel):
     """A tier's breaches: promised by the plan (its ``expected_breaches``) and counted over
-    the runs (mean, 10th and 90th percentile)."""
+    the runs (mean, 10th and 90th percentile). ``runs_by_breaches[k]``: the number of
+    runs with exactly k breaches (the per-run counts as a histogram, k = 0 up to the most
+    in any run; what ``dispatch simulate --plot`` draws; empty in reports made before it
+    existed)."""
 
     promised: float
     mean: float
     p10: float
     p90: float
+    runs_by_breaches: list[int] = Field(default_factory=list)
 
 
 class TicketBreach(BaseModel):
@@ -126,10 +130,12 @@ class SimulationReport(BaseModel):
 
 
 def tier_outcome(promised: float, counts: IntArray) -> TierOutcome:
-    """Mean and numpy's 10th and 90th percentiles of the per-run breach counts."""
+    """Mean and numpy's 10th and 90th percentiles of the per-run breach counts, and the
+    counts as a histogram (runs with 0, 1, 2, ... breaches)."""
     return TierOutcome(
         promised=promised,
         mean=float(counts.mean()),
         p10=float(np.percentile(counts, 10)),
         p90=float(np.percentile(counts, 90)),
+        runs_by_breaches=[int(runs) for runs in np.bincount(counts)],
     )
