@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from dispatcher.checker.arithmetic import finish, shift_minutes, shift_of_end, shift_of_start
 from dispatcher.checker.context import CheckContext
 from dispatcher.checker.execution import joint_pieces, pauses_overnight
-from dispatcher.checker.facts import EngineerFacts, Job, TicketFacts, ineligibility_reasons
+from dispatcher.checker.facts import (
+    EngineerFacts,
+    Job,
+    TicketFacts,
+    crew_of,
+    ineligibility_reasons,
+)
 from models import Assignment
 
 RISK_TOLERANCE = 1e-6
@@ -232,9 +238,7 @@ def check_short_job_not_split(context: CheckContext, placed: Placed) -> None:
     if placed.running or facts.p50 >= limit or placed.end <= placed.start:
         return
     members = [placed.assignment.engineer]
-    for item in getattr(placed.assignment, "crew", None) or []:
-        if isinstance(item, dict) and item.get("engineer") in context.engineers:
-            members.append(item["engineer"])
+    members += [m for m, _ in crew_of(placed.assignment) if m in context.engineers]
     pieces = joint_pieces(
         [[(s.start, s.end) for s in context.engineers[m].shifts] for m in members]
     )

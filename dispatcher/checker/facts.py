@@ -7,6 +7,7 @@ facts alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from dispatcher.checker.arithmetic import Shift
 from dispatcher.checker.clock import SlaClock
@@ -88,3 +89,15 @@ def ineligibility_reasons(facts: TicketFacts, engineer: Engineer) -> list[str]:
         if has < level:
             reasons.append(f"needs {skill}>={level}, has {skill}={has}")
     return reasons
+
+
+def crew_of(entry: Any) -> list[tuple[str, int]]:
+    """The members other than the lead (the plan's optional ``crew`` list) with their
+    travel minutes; entries that are not {"engineer": ..., "travel_minutes": ...} are
+    ignored."""
+    members: list[tuple[str, int]] = []
+    for item in getattr(entry, "crew", None) or []:
+        if isinstance(item, dict) and isinstance(item.get("engineer"), str):
+            travel = item.get("travel_minutes", 0)
+            members.append((item["engineer"], travel if isinstance(travel, int) else 0))
+    return members

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from dispatcher.checker.arithmetic import is_close
 from dispatcher.checker.context import CheckContext
+from dispatcher.checker.facts import crew_of
 
 OBJECTIVE_PARTS = ("sla_risk", "lateness", "deferral", "travel", "preference", "disruption")
 
@@ -65,7 +66,8 @@ def _count_assigned(
         late = outcome.lateness_minutes
         parts["lateness"] += facts.weight * weights.late_per_hour * late / 60
         preferred = facts.client.preferred_engineers
-        if preferred and assignment.engineer not in preferred:
+        members = {assignment.engineer, *(m for m, _ in crew_of(assignment))}
+        if preferred and not members & set(preferred):
             parts["preference"] += weights.preference
         tally.travel_total += context.travel_of_assignment.get(index, 0)
         tally.breaches[facts.tier] = tally.breaches.get(facts.tier, 0.0) + response + resolution

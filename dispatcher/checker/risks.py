@@ -12,8 +12,6 @@ response risk is 0 when the cut work started by response_due, else 1. A ticket i
 
 from __future__ import annotations
 
-from typing import Any
-
 from dispatcher.checker.arithmetic import Shift
 from dispatcher.checker.context import CheckContext
 from dispatcher.checker.draws import EffortDraws
@@ -26,7 +24,7 @@ from dispatcher.checker.execution import (
     joint_pieces,
     unassigned,
 )
-from dispatcher.checker.facts import TicketFacts
+from dispatcher.checker.facts import TicketFacts, crew_of
 from models import Assignment
 
 
@@ -52,18 +50,6 @@ def is_held(context: CheckContext, facts: TicketFacts) -> bool:
         or ticket.fixed_start is not None
         or facts.tier in context.scenario.policy.tier_caps
     )
-
-
-def crew_of(entry: Any) -> list[tuple[str, int]]:
-    """The members other than the lead (the plan's optional ``crew`` list) with their
-    travel minutes; entries that are not {"engineer": ..., "travel_minutes": ...} are
-    ignored."""
-    members: list[tuple[str, int]] = []
-    for item in getattr(entry, "crew", None) or []:
-        if isinstance(item, dict) and isinstance(item.get("engineer"), str):
-            travel = item.get("travel_minutes", 0)
-            members.append((item["engineer"], travel if isinstance(travel, int) else 0))
-    return members
 
 
 def job_pieces(context: CheckContext, members: list[str]) -> tuple[Piece, ...]:
