@@ -9,15 +9,12 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 
 from models.scenario import Scenario
 
-Z90 = 1.2815516  # Phi^-1(0.9): p90 sits this many sigmas above the median
 RELATIVE_TOLERANCE = 1e-4
 ABSOLUTE_TOLERANCE = 1e-6
 EARTH_RADIUS_KM = 6371.0
-_NORMAL = NormalDist()
 
 # --------------------------------------------------------------------------- shifts
 
@@ -79,17 +76,7 @@ def shifts_without(shifts: list[Shift], cut_from: int, cut_to: int) -> list[Shif
     return pieces
 
 
-# --------------------------------------------------------------------------- risk, travel
-
-
-def overrun_probability(p50: int, p90: int, available: int) -> float:
-    """P(D > available), D lognormal with median p50 and 90th percentile p90."""
-    sigma = math.log(p90 / p50) / Z90 if p90 > p50 else 0.0
-    if sigma == 0.0:
-        return 1.0 if available < p50 else 0.0
-    if available <= 0:
-        return 1.0
-    return 1.0 - _NORMAL.cdf((math.log(available) - math.log(p50)) / sigma)
+# --------------------------------------------------------------------------- travel
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

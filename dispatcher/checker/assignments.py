@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from dispatcher.checker.arithmetic import finish, shift_minutes, shift_of_end, shift_of_start
 from dispatcher.checker.context import CheckContext
+from dispatcher.checker.execution import joint_pieces, pauses_overnight
 from dispatcher.checker.facts import (
     EngineerFacts,
     Job,
     TicketFacts,
-    assigned_risks,
+    crew_of,
     ineligibility_reasons,
 )
 from models import Assignment
@@ -60,6 +61,7 @@ def check_assignments(context: CheckContext, first_assignment: dict[str, int]) -
         check_inside_horizon(context, placed)
         check_inside_shifts(context, placed)
         check_end(context, placed)
+        check_short_job_not_split(context, placed)
         context.jobs.append(
             Job(
                 ticket=ticket_id,
@@ -226,15 +228,39 @@ def check_reported_due(context: CheckContext, placed: Placed) -> None:
             )
 
 
-def check_reported_risk(context: CheckContext, placed: Placed) -> None:
-    """risk: the response and resolution risks reported are the recomputed ones."""
-    assignment = placed.assignment
-    response, resolution = assigned_risks(
-        placed.facts, placed.engineer, placed.start, context.time.end
+def check_short_job_not_split(context: CheckContext, placed: Placed) -> None:
+    """short_job_split_overnight: a job whose p50 is shorter than
+    policy.split_overnight_from does not pause overnight: no gap of 3 hours or more
+    between two consecutive shifts of its engineer (of a crew's joint shift time) lies
+    inside [S, F]. A running job is not judged: an overrun may carry it over."""
+    t, facts = context.time, placed.facts
+    limit = context.scenario.policy.split_overnight_from.minutes
+    if placed.running or facts.p50 >= limit or placed.end <= placed.start:
+        return
+    members = [placed.assignment.engineer]
+    members += [m for m, _ in crew_of(placed.assignment) if m in context.engineers]
+    pieces = joint_pieces(
+        [[(s.start, s.end) for s in context.engineers[m].shifts] for m in members]
     )
+    if pauses_overnight(pieces, placed.start, placed.end):
+        context.flag(
+            "short_job_split_overnight",
+            placed.assignment.ticket,
+            f"a {facts.p50}-minute job (shorter than split_overnight_from, {limit} minutes) "
+            f"runs {t.text(placed.start)} to {t.text(placed.end)}, pausing overnight",
+        )
+
+
+def check_reported_risk(context: CheckContext, placed: Placed) -> None:
+    """risk: the response and resolution risks reported are those of the plan carried out
+    against the scenario's fixed draws (SPEC v2 "Execution and breach risk")."""
+    assignment = placed.assignment
+    outcome = context.outcomes.get(assignment.ticket)
+    if outcome is None:
+        return
     for label, reported_risk, expected_risk in (
-        ("response_risk", assignment.response_risk, response),
-        ("resolution_risk", assignment.resolution_risk, resolution),
+        ("response_risk", assignment.response_risk, outcome.response_risk),
+        ("resolution_risk", assignment.resolution_risk, outcome.resolution_risk),
     ):
         if abs(reported_risk - expected_risk) > RISK_TOLERANCE:
             context.flag(

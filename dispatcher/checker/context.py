@@ -11,6 +11,7 @@ from typing import Protocol
 
 from dispatcher.checker.arithmetic import TravelTimes
 from dispatcher.checker.clock import SlaClock, Timeline
+from dispatcher.checker.execution import Outcome
 from dispatcher.checker.facts import EngineerFacts, Job, Reschedule, TicketFacts
 from dispatcher.checker.findings import RuleName, Violation
 from models import Assignment, Plan
@@ -71,6 +72,8 @@ class CheckContext:
     engineers: dict[str, EngineerFacts] = field(default_factory=dict)
     jobs: list[Job] = field(default_factory=list)
     travel_of_assignment: dict[int, int] = field(default_factory=dict)
+    # ticket -> its risks and lateness over the draws (SPEC v2), assigned and unassigned
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
     # None: not recomputable without the old plan, so taken as the plan reports it
     disruption: float | None = 0.0
 

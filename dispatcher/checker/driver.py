@@ -24,6 +24,7 @@ from dispatcher.checker.reschedule_rules import (
     check_completed_without_reschedule,
     check_reschedule_rules,
 )
+from dispatcher.checker.risks import compute_outcomes
 from dispatcher.checker.scenario_facts import build_engineer_facts, build_ticket_facts
 from dispatcher.checker.tier_caps import check_tier_caps
 from dispatcher.checker.unassigned import check_unassigned
@@ -39,8 +40,10 @@ def check_plan(problem: CheckInput, plan: Plan, base: Plan | None = None) -> Che
     build_engineer_facts(context)  # unknown_engineer
     build_ticket_facts(context)  # bad_added_ticket
     first_assignment = check_accounting(context)  # missing_ticket, duplicate_ticket, unknown_ticket
+    compute_outcomes(context, first_assignment)  # the plan carried out against the draws
     # unknown_engineer, not_whole_minute, ineligible, before_opened, window, fixed_start,
-    # outside_horizon, outside_shift, overrun, wrong_end; on a ticket's first: due, risk
+    # outside_horizon, outside_shift, overrun, wrong_end, short_job_split_overnight;
+    # on a ticket's first: due, risk
     check_assignments(context, first_assignment)
     add_history_jobs(context)  # unknown_engineer
     for engineer_id, jobs in jobs_by_engineer(context).items():
@@ -63,4 +66,5 @@ def check_plan(problem: CheckInput, plan: Plan, base: Plan | None = None) -> Che
         objective=tally.objective,
         expected_breaches_by_tier=tally.breaches,
         travel_minutes=tally.travel_total,
+        outcomes=context.outcomes,
     )

@@ -1,14 +1,15 @@
 """The facts the checker judges by: per ticket (client, tier, weight, effort, SLA due
 times and clock), per engineer (shifts after any absence), each job walked through, and
-what a reschedule block says happened. Also who may take a ticket and the risks an
-assignment runs, computed from these facts alone.
+what a reschedule block says happened. Also who may take a ticket, judged from these
+facts alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from dispatcher.checker.arithmetic import Shift, overrun_probability, shift_minutes
+from dispatcher.checker.arithmetic import Shift
 from dispatcher.checker.clock import SlaClock
 from models.scenario import Client, Engineer, Ticket
 
@@ -30,6 +31,7 @@ class TicketFacts:
     clock: SlaClock
     added: bool = False
     resumed: bool = False  # the rest of a cut job: its window or booking lay in the past
+    cut_started: int | None = None  # a cut job: when its cut work started (the earliest)
 
 
 @dataclass
@@ -89,23 +91,13 @@ def ineligibility_reasons(facts: TicketFacts, engineer: Engineer) -> list[str]:
     return reasons
 
 
-def resolution_window(
-    facts: TicketFacts, engineer: EngineerFacts, start: int, horizon_end: int
-) -> int:
-    """W: the time the job can get before its resolution is due."""
-    due = facts.resolution_due
-    if due <= start:
-        return 0
-    within = shift_minutes(engineer.shifts, start, min(due, horizon_end))
-    after = facts.clock.count(horizon_end, due) if due > horizon_end else 0
-    return within + after
-
-
-def assigned_risks(
-    facts: TicketFacts, engineer: EngineerFacts, start: int, horizon_end: int
-) -> tuple[float, float]:
-    """The response and resolution risks of the ticket assigned to start at ``start``."""
-    responded = facts.ticket.responded is not None
-    response = 1.0 if start > facts.response_due and not responded else 0.0
-    available = resolution_window(facts, engineer, start, horizon_end)
-    return response, overrun_probability(facts.p50, facts.p90, available)
+def crew_of(entry: Any) -> list[tuple[str, int]]:
+    """The members other than the lead (the plan's optional ``crew`` list) with their
+    travel minutes; entries that are not {"engineer": ..., "travel_minutes": ...} are
+    ignored."""
+    members: list[tuple[str, int]] = []
+    for item in getattr(entry, "crew", None) or []:
+        if isinstance(item, dict) and isinstance(item.get("engineer"), str):
+            travel = item.get("travel_minutes", 0)
+            members.append((item["engineer"], travel if isinstance(travel, int) else 0))
+    return members

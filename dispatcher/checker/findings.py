@@ -6,8 +6,10 @@ A rule name is one of the ``RuleName`` literals, so a misspelt rule is a type er
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from dispatcher.checker.execution import Outcome
 
 RuleName = Literal[
     # the plan as a whole
@@ -30,6 +32,7 @@ RuleName = Literal[
     "wrong_end",
     "due",
     "risk",
+    "short_job_split_overnight",
     # each engineer's day
     "overlap",
     "travel",
@@ -74,6 +77,8 @@ class CheckReport:
     objective: dict[str, float]
     expected_breaches_by_tier: dict[str, float]
     travel_minutes: int
+    # ticket -> its recomputed risks and lateness over the draws (SPEC v2)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

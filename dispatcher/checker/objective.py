@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from dispatcher.checker.arithmetic import is_close
 from dispatcher.checker.context import CheckContext
-from dispatcher.checker.facts import assigned_risks
+from dispatcher.checker.facts import crew_of
 
 OBJECTIVE_PARTS = ("sla_risk", "lateness", "deferral", "travel", "preference", "disruption")
 
@@ -52,21 +52,22 @@ def _count_assigned(
     context: CheckContext, first_assignment: dict[str, int], tally: Recount
 ) -> None:
     """The risks, lateness, preference and travel of each ticket's first assignment."""
-    t, weights, parts = context.time, context.scenario.weights, tally.parts
+    weights, parts = context.scenario.weights, tally.parts
     for index, assignment in enumerate(context.plan.assignments):
         facts = context.tickets.get(assignment.ticket)
         engineer = context.engineers.get(assignment.engineer)
         if facts is None or engineer is None or first_assignment.get(assignment.ticket) != index:
             continue
-        start, end = t.minute(assignment.start), t.minute(assignment.end)
-        response, resolution = assigned_risks(facts, engineer, start, t.end)
+        outcome = context.outcomes[assignment.ticket]
+        response, resolution = outcome.response_risk, outcome.resolution_risk
         parts["sla_risk"] += facts.weight * (
             weights.response * response + weights.resolution * resolution
         )
-        late = max(0, end - facts.resolution_due)
+        late = outcome.lateness_minutes
         parts["lateness"] += facts.weight * weights.late_per_hour * late / 60
         preferred = facts.client.preferred_engineers
-        if preferred and assignment.engineer not in preferred:
+        members = {assignment.engineer, *(m for m, _ in crew_of(assignment))}
+        if preferred and not members & set(preferred):
             parts["preference"] += weights.preference
         tally.travel_total += context.travel_of_assignment.get(index, 0)
         tally.breaches[facts.tier] = tally.breaches.get(facts.tier, 0.0) + response + resolution
@@ -74,20 +75,20 @@ def _count_assigned(
 
 
 def _count_unassigned(context: CheckContext, placed: set[str], tally: Recount) -> None:
-    """The breaches, lateness to the horizon's end and deferral of each unassigned ticket."""
-    t, weights, parts = context.time, context.scenario.weights, tally.parts
+    """The risks, lateness and deferral of each unassigned ticket: its work done after the
+    horizon on its SLA clock, in every draw (SPEC v2)."""
+    weights, parts = context.scenario.weights, tally.parts
     for entry in context.plan.unassigned:
         facts = context.tickets.get(entry.ticket)
         if facts is None or entry.ticket in placed:
             continue
         placed.add(entry.ticket)
-        responded = facts.ticket.responded is not None
-        response = 1.0 if facts.response_due <= t.end and not responded else 0.0
-        resolution = 1.0 if facts.resolution_due <= t.end else 0.0
+        outcome = context.outcomes[entry.ticket]
+        response, resolution = outcome.response_risk, outcome.resolution_risk
         parts["sla_risk"] += facts.weight * (
             weights.response * response + weights.resolution * resolution
         )
-        late = max(0, t.end - facts.resolution_due)
+        late = outcome.lateness_minutes
         parts["lateness"] += facts.weight * weights.late_per_hour * late / 60
         parts["deferral"] += facts.weight * weights.deferral
         tally.breaches[facts.tier] = tally.breaches.get(facts.tier, 0.0) + response + resolution

@@ -68,6 +68,8 @@ def build_ticket_facts(context: CheckContext) -> None:
         if facts is None or engineer is None:
             continue
         facts.resumed = True
+        if facts.cut_started is None or start < facts.cut_started:
+            facts.cut_started = start
         # The rest of a cut job needs its effort less the shift minutes already worked.
         worked = shift_minutes(engineer.shifts, start, end)
         facts.p50 = max(1, facts.p50 - worked)

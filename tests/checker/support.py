@@ -1,5 +1,5 @@
-"""Shared by the checker's tests: plan and assignment builders, a hand-written lognormal
-risk, and the small "board" scenario with one valid day of jobs.
+"""Shared by the checker's tests: plan and assignment builders, and the small "board"
+scenario with one valid day of jobs.
 
 Most violation tests start from that valid plan, break exactly one rule, and expect
 exactly that rule to be reported, which shows both that the rule is caught and that
@@ -8,22 +8,12 @@ nothing else is wrongly flagged.
 
 from __future__ import annotations
 
-import math
-from statistics import NormalDist
 from typing import Any
 
 import pytest
 
 from dispatcher.checker import CheckReport, check_plan
 from models import Plan
-
-Z90 = 1.2815516
-
-
-def lognormal_risk(p50: int, p90: int, available: int) -> float:
-    """P(D > W) written out once here, so the tests state W and the efforts by hand."""
-    sigma = math.log(p90 / p50) / Z90
-    return 1 - NormalDist().cdf((math.log(available) - math.log(p50)) / sigma)
 
 
 def job(
