@@ -197,13 +197,14 @@ def _outcome(
 # --------------------------------------------------------------------------- the plan
 
 
-def unassigned(ticket: ExecTicket, setting: Setting) -> Outcome:
+def unassigned(ticket: ExecTicket, setting: Setting, response_risk: float | None = None) -> Outcome:
     """An unassigned ticket: work from the horizon end, all of D_j on its SLA clock; its
-    response is late iff response_due <= horizon end (and it was not responded)."""
+    response is late iff response_due <= horizon end (and it was not responded), unless
+    ``response_risk`` fixes it (a cut job's remainder)."""
     efforts = setting.draws.efforts(ticket.id, ticket.p50, ticket.p90)
     ends = [ticket.clock.due(setting.horizon_end, effort) for effort in efforts]
     late = ticket.response_due <= setting.horizon_end
-    return _outcome(ticket, [late] * len(ends), ends, None)
+    return _outcome(ticket, [late] * len(ends), ends, None, response_risk)
 
 
 def execute(jobs: Sequence[ExecJob], setting: Setting) -> dict[str, Outcome]:
@@ -215,8 +216,9 @@ def execute(jobs: Sequence[ExecJob], setting: Setting) -> dict[str, Outcome]:
         for member in job.members:
             ready.setdefault(member, [START_OF_TIME] * n)
         if job.kind == "done":
-            for member in job.members:
-                ready[member] = [job.end_floor] * n
+            if job.end_floor > job.start:  # a future job marked done at now did no work
+                for member in job.members:
+                    ready[member] = [job.end_floor] * n
             continue
         starts, ends = _carry_out(job, [ready[m] for m in job.members], setting)
         for member in job.members:

@@ -73,12 +73,10 @@ def planned_job(context: CheckContext, assignment: Assignment, facts: TicketFact
         floor = rs.now
         overrun = rs.overrun.get(assignment.ticket)
         if overrun is not None and start < overrun[1]:
-            floor = max(floor, overrun[0])
+            # The overrun end is the job's end as the plan has it after the overrun (its
+            # UNTIL, or the end of the shift minutes it then needs).
+            floor = max(floor, t.minute(assignment.end))
         return ExecJob(ticket, tuple(members), start, pieces, kind="running", end_floor=floor)
-    response: float | None = None
-    if facts.cut_started is not None:
-        late = facts.cut_started > facts.response_due and facts.ticket.responded is None
-        response = 1.0 if late else 0.0
     return ExecJob(
         ticket,
         tuple(members),
@@ -86,8 +84,17 @@ def planned_job(context: CheckContext, assignment: Assignment, facts: TicketFact
         pieces,
         travel=(assignment.travel_minutes, *(travel for _, travel in crew)),
         held=is_held(context, facts),
-        response_risk=response,
+        response_risk=cut_response(facts),
     )
+
+
+def cut_response(facts: TicketFacts) -> float | None:
+    """A cut job's remainder, assigned or not: response risk 0 when the cut work started
+    by response_due (or the ticket was responded), else 1; None for other tickets."""
+    if facts.cut_started is None:
+        return None
+    late = facts.cut_started > facts.response_due and facts.ticket.responded is None
+    return 1.0 if late else 0.0
 
 
 def history_jobs(context: CheckContext) -> list[ExecJob]:
@@ -132,4 +139,5 @@ def compute_outcomes(context: CheckContext, first_assignment: dict[str, int]) ->
     for entry in context.plan.unassigned:  # a ticket counts once: its assignment first
         facts = context.tickets.get(entry.ticket)
         if facts is not None and entry.ticket not in first_assignment:
-            context.outcomes.setdefault(entry.ticket, unassigned(exec_ticket(facts), setting))
+            outcome = unassigned(exec_ticket(facts), setting, cut_response(facts))
+            context.outcomes.setdefault(entry.ticket, outcome)

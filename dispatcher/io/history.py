@@ -125,6 +125,19 @@ class PlanReader:
         rounds = [r for r in block.get("history") or [] if isinstance(r, dict)]
         return [*rounds, {"now": block.get("now"), "events": block.get("events") or []}]
 
+    def earlier_overruns(self, problem: Problem) -> dict[int, int]:
+        """Tickets whose running job an earlier reschedule overran: ticket -> that round's
+        now (the overrun is of the job that had started by then)."""
+        found: dict[int, int] = {}
+        for round_ in self.history_rounds():
+            then = self.clock.plan(round_.get("now")) or 0
+            for event in round_.get("events") or []:
+                if isinstance(event, dict) and event.get("type") == "overrun":
+                    index = problem.ticket_index.get(str(event.get("ticket")))
+                    if index is not None:
+                        found[index] = then
+        return found
+
     def added_before(self, problem: Problem) -> tuple[Problem, list[dict[str, Any]]]:
         block = self.old.reschedule or {}
         raw = [item for item in block.get("added_tickets") or [] if isinstance(item, dict)]

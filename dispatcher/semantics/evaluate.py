@@ -285,7 +285,7 @@ def evaluate(
     for job in jobs:
         ticket = problem.tickets[job.ticket]
         outcome = execution.outcomes[job.ticket]
-        job_travel = 0 if job.ticket in running else travel.get((job.ticket, job.start), 0)
+        job_travel = travel.get((job.ticket, job.start), 0)
         costs[job.ticket] = JobCost(
             job_travel, outcome.response_risk, outcome.resolution_risk, outcome.lateness_minutes
         )

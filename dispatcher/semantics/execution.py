@@ -262,6 +262,8 @@ class Executor:
         outcomes: dict[int, TicketOutcome] = {}
         for job in sorted(jobs, key=lambda job: (job.start, tickets[job.ticket].id)):
             if isinstance(job, FixedJob):
+                if job.end <= job.start:
+                    continue  # a future job marked done at now did no work
                 ends = np.full(self.draws.n, job.end, dtype=np.int64)
             else:
                 if isinstance(job, RunningJob):

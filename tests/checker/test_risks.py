@@ -101,14 +101,17 @@ RESCHEDULED = """\
 """
 
 
-def rescheduled(problem: Problem, events: list[dict[str, Any]]) -> CheckReport:
-    """now = Mon 10:00: F-1 completed 08:00-09:00, T-1001 running on Alice since 09:30,
-    N-1 (Alice) and N-2 (Bob) planned 11:00, neither held."""
+def rescheduled(
+    problem: Problem, events: list[dict[str, Any]], running_end: str = "2026-11-30T10:30"
+) -> CheckReport:
+    """now = Mon 10:00: F-1 completed 08:00-09:00, T-1001 running on Alice since 09:30
+    (until ``running_end`` in the plan), N-1 (Alice) and N-2 (Bob) planned 11:00, neither
+    held."""
     zero = dict.fromkeys(("total", "sla_risk", "lateness", "deferral", "travel"), 0.0)
     plan = make_plan(
         problem,
         [
-            job("T-1001", "alice", "2026-11-30T09:30", "2026-11-30T10:30"),
+            job("T-1001", "alice", "2026-11-30T09:30", running_end),
             job("N-1", "alice", "2026-11-30T11:00", "2026-11-30T11:30"),
             job("N-2", "bob", "2026-11-30T11:00", "2026-11-30T11:30"),
         ],
@@ -131,13 +134,15 @@ def rescheduled(problem: Problem, events: list[dict[str, Any]]) -> CheckReport:
 @pytest.mark.parametrize("overrun_until", [None, 210])
 def test_rescheduled_plans_keep_completed_and_running_work(overrun_until: int | None) -> None:
     """The running job keeps its start and ends no earlier than now (or its overrun's end,
-    11:30); Bob's job starts at now, not at his 09:00 shift start: as the semantics'
+    11:30, its end in the plan after the overrun); Bob's job starts at now, not at his 09:00 shift start: as the semantics'
     Executor carries the same plan out (FixedJob, RunningJob, PlannedJob, now = 120)."""
     problem = scenario(RESCHEDULED, ALICE + BOB)
     events = []
+    end = "2026-11-30T10:30"
     if overrun_until is not None:
         events = [{"type": "overrun", "ticket": "T-1001", "until": "2026-11-30T11:30"}]
-    report = rescheduled(problem, events)
+        end = "2026-11-30T11:30"
+    report = rescheduled(problem, events, end)
     executor = Executor(problem, Draws(N), now=120)
     expected = executor.run(
         [PlannedJob(2, (0,), 180, (0,), False), PlannedJob(3, (1,), 180, (0,), False)],
@@ -193,3 +198,45 @@ def test_a_cut_jobs_remainder_is_drawn_with_its_reduced_effort(
     assert list(outcome(report, "C").ends) == ends
     assert outcome(report, "C").resolution_risk == sum(d > 360 for d in efforts) / N
     assert outcome(report, "C").response_risk == response_risk
+
+
+def test_a_future_job_marked_done_at_now_does_not_reset_its_engineers_ready() -> None:
+    """--done of a future job records it completed at now, from now to now: it did no
+    work, so Alice's next job still waits for her running one (as the semantics' executor
+    carries it out)."""
+    problem = scenario(RESCHEDULED, ALICE + BOB)
+    zero = dict.fromkeys(("total", "sla_risk", "lateness", "deferral", "travel"), 0.0)
+    plan = make_plan(
+        problem,
+        [
+            job("T-1001", "alice", "2026-11-30T09:30", "2026-11-30T10:30"),
+            job("N-1", "alice", "2026-11-30T10:30", "2026-11-30T11:00"),
+        ],
+        {**zero, "preference": 0.0},
+        {},
+        0,
+        completed=[
+            {"ticket": t, "engineer": "alice", "start": start, "end": end}
+            for t, start, end in (
+                ("F-1", "2026-11-30T08:00", "2026-11-30T09:00"),
+                ("N-2", "2026-11-30T10:00", "2026-11-30T10:00"),
+            )
+        ],
+        reschedule={
+            "now": "2026-11-30T10:00",
+            "added_tickets": [],
+            "events": [{"type": "done", "ticket": "N-2"}],
+        },
+    )
+    report = check_plan(problem, plan)
+    expected = (
+        Executor(problem, Draws(N), now=120)
+        .run(
+            [PlannedJob(2, (0,), 150, (0,), False)],
+            running=[RunningJob(1, (0,), 90, ends_no_earlier_than=120)],
+            fixed=[FixedJob(0, (0,), 0, 60), FixedJob(3, (0,), 120, 120)],
+        )
+        .outcomes
+    )
+    assert list(outcome(report, "N-1").ends) == expected[2].ends.tolist()
+    assert max(starts(report, "N-1")) > 150  # behind T-1001's longer draws, not at now

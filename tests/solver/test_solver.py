@@ -116,6 +116,7 @@ def test_neighbourhood_search_never_loses_ground_and_keeps_the_tier_cap(priced):
     from dispatcher.solver.construct import Schedule, reference_order
     from dispatcher.solver.feasibility import broken_tickets
     from dispatcher.solver.lns import improve
+    from dispatcher.solver.reorder import polish_days
     from dispatcher.solver.scopes import SearchBudget, SearchScope
 
     problem = load_scenario_text(generate_scenario(10, 140, days=2, seed=11), "capped.yaml")
@@ -129,6 +130,7 @@ def test_neighbourhood_search_never_loses_ground_and_keeps_the_tier_cap(priced):
         scope=SearchScope(
             valid=lambda js: not broken_tickets(problem, js),
             partial=(lambda js, tickets: partial_total(problem, js, tickets)) if priced else None,
+            polish=lambda js, engineers: polish_days(problem, js, engineers, 30),
         ),
         budget=SearchBudget(deadline=time.monotonic() + 2.0, workers=2),
         seed=4,

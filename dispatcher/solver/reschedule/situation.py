@@ -94,7 +94,9 @@ class Situation:
             than[1].total - 1e-9,
         )
 
-    overruns: frozenset[int] = frozenset()  # running tickets whose end was overrun
+    # Running tickets whose end was overrun (now, or in an earlier reschedule of the job
+    # that was running then): they end no earlier than their end in the plan.
+    overruns: frozenset[int] = frozenset()
 
     def ends_no_earlier_than(self) -> dict[int, int]:
         """SPEC: a running job ends at the later of its drawn end and now, an overrun one
@@ -193,6 +195,7 @@ def situation_at(
     clock = CommandLineClock(base)
     now = _now(clock, old, now_value)
     problem, added_raw = reader.added_before(base)
+    earlier = reader.earlier_overruns(problem)
     problem, old_pieces = reader.apply_history(problem)
     before_problem = problem
     assignments, old_completed = reader.old_jobs(problem)
@@ -229,7 +232,16 @@ def situation_at(
         focus=sorted(focus),
         events=recorded,
         added=added_raw,
-        overruns=frozenset(commands.overruns),
+        overruns=frozenset(
+            [
+                *commands.overruns,
+                *(
+                    job.ticket
+                    for job in split.running
+                    if job.start < earlier.get(job.ticket, job.start)
+                ),
+            ]
+        ),
     )
     live = [job for job in assignments]
     return situation, before_problem, live, old_completed, old_pieces
