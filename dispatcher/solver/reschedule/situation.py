@@ -19,7 +19,6 @@ from typing import Any
 
 from dispatcher.errors import InputError
 from dispatcher.io.history import (
-    PlanClock,
     PlanReader,
     engineer_without,
     replace_problem,
@@ -29,8 +28,12 @@ from dispatcher.io.history import (
 from dispatcher.io.loader import compile_added_tickets
 from dispatcher.semantics.evaluate import Evaluation, Job, evaluate
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
-from dispatcher.semantics.timeconv import minutes_since, to_utc
 from dispatcher.solver.feasibility import broken_tickets
+from dispatcher.solver.reschedule.commandline import (
+    CommandLineClock,
+    engineer_named,
+    ticket_named,
+)
 from dispatcher.solver.reschedule.events import COMMAND_LINE, Events, Unavailable
 from models import Plan
 
@@ -125,35 +128,6 @@ class Situation:
             background=self.background,
             not_before=self.not_before(free_jobs),
         )
-
-
-class CommandLineClock(PlanClock):
-    """Instants of the command line and of plan files <-> minutes since the horizon start."""
-
-    def option(self, value: dt.datetime | str, option: str, clip: bool = False) -> int:
-        """Minutes of an instant given on the command line; outside the horizon it is an
-        error, or (``clip``: the ends of a period) moved to the horizon's edge."""
-        if isinstance(value, str):
-            try:
-                value = dt.datetime.fromisoformat(value)
-            except ValueError:
-                raise InputError.single(
-                    COMMAND_LINE, f"'{value}' is not an ISO 8601 datetime", path=option
-                ) from None
-        try:
-            minute = minutes_since(self.problem.origin, to_utc(value, self.problem.tz))
-        except ValueError as exc:
-            raise InputError.single(COMMAND_LINE, str(exc), path=option) from None
-        if clip:
-            return min(max(minute, 0), self.problem.horizon_end)
-        if not 0 <= minute <= self.problem.horizon_end:
-            raise InputError.single(
-                COMMAND_LINE,
-                f"{value.isoformat()} lies outside the horizon "
-                f"({self.text(0)} to {self.text(self.problem.horizon_end)})",
-                path=option,
-            )
-        return minute
 
 
 @dataclass
@@ -278,24 +252,6 @@ def _add_tickets(
     return problem, added_ids
 
 
-def _engineer_of(problem: Problem, name: str, option: str) -> int:
-    """An engineer id named on the command line."""
-    if name not in problem.engineer_index:
-        raise InputError.single(
-            COMMAND_LINE, f"unknown engineer '{name}' (not in the scenario)", path=option
-        )
-    return problem.engineer_index[name]
-
-
-def _ticket_of(problem: Problem, name: str, option: str) -> int:
-    """A ticket id named on the command line."""
-    if name not in problem.ticket_index:
-        raise InputError.single(
-            COMMAND_LINE, f"unknown ticket '{name}' (not in the plan)", path=option
-        )
-    return problem.ticket_index[name]
-
-
 def _absences(
     problem: Problem, events: Events, clock: CommandLineClock, now: int
 ) -> tuple[Problem, list[Absence]]:
@@ -303,7 +259,7 @@ def _absences(
     engineers = list(problem.engineers)
     absences: list[Absence] = []
     for absence in events.unavailable:
-        index = _engineer_of(problem, absence.engineer, "--unavailable")
+        index = engineer_named(problem, absence.engineer, "--unavailable")
         low = (
             now
             if absence.start is None
@@ -332,7 +288,7 @@ def _done(
     """Tickets marked done; only running or future jobs can be."""
     done: set[int] = set()
     for name in events.done:
-        index = _ticket_of(problem, name, "--done")
+        index = ticket_named(problem, name, "--done")
         job = job_of.get(index)
         if job is None or job.end <= now:
             state = (
@@ -363,7 +319,7 @@ def _overruns(
     overruns: dict[int, int] = {}
     given: dict[int, str] = {}
     for overrun in events.overrun:
-        index = _ticket_of(problem, overrun.ticket, "--overrun")
+        index = ticket_named(problem, overrun.ticket, "--overrun")
         job = job_of.get(index)
         if job is None or not job.start < now < job.end:
             raise InputError.single(
