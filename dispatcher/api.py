@@ -20,7 +20,7 @@ from models import Plan, Ticket
 
 if TYPE_CHECKING:  # imported inside the functions, so that loading the API stays light
     from dispatcher.checker import CheckReport
-    from dispatcher.semantics.simulation import SimulationReport
+    from dispatcher.semantics.simulation import EffortShape, SimulationReport
     from dispatcher.solver.reschedule.events import AddedTickets
     from dispatcher.solver.reschedule.results import Impact, RescheduleResult
 
@@ -143,9 +143,12 @@ def simulate(
     plan: Plan,
     runs: int = 1000,
     seed: int = 0,
+    effort_shape: EffortShape = "lognormal",
 ) -> SimulationReport:
-    """Carry ``plan`` out ``runs`` times against fresh random efforts (numpy seed ``seed``);
-    a SimulationReport: breaches per tier promised vs happened, tickets likely to breach."""
+    """Carry ``plan`` out ``runs`` times against fresh random efforts (numpy seed ``seed``,
+    shaped ``effort_shape``: lognormal, weibull or normal, each with the tickets' p50 and
+    p90); a SimulationReport: breaches per tier promised vs happened, tickets likely to
+    breach."""
     from dispatcher.errors import InputError
     from dispatcher.views.simulate import simulate_plan
 
@@ -154,7 +157,7 @@ def simulate(
         raise InputError.single(
             "plan", "this plan belongs to another scenario", path="scenario.sha256"
         )
-    return simulate_plan(problem, plan, runs=runs, seed=seed)
+    return simulate_plan(problem, plan, runs=runs, seed=seed, effort_shape=effort_shape)
 
 
 def plot_simulation(

@@ -19,6 +19,7 @@ from dispatcher.semantics.problem import Problem
 from models import Plan
 
 if TYPE_CHECKING:
+    from dispatcher.semantics.simulation import EffortShape
     from dispatcher.views.export import Format
 
 SCENARIO = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
@@ -114,8 +115,23 @@ def export(
     type=click.Path(path_type=Path),
     help="Also write a PNG chart of each tier's breaches per run (needs matplotlib).",
 )
+@click.option(
+    "--effort-shape",
+    type=click.Choice(["lognormal", "weibull", "normal"]),
+    default="lognormal",
+    show_default=True,
+    help="How real efforts spread around each ticket's p50 and p90: the SPEC's lognormal, "
+    "or another shape with the same median and 90th percentile, to see whether the plan "
+    "holds up when efforts are not lognormal.",
+)
 def simulate(
-    scenario: Path, plan_file: Path, runs: int, seed: int, as_json: bool, plot: Path | None
+    scenario: Path,
+    plan_file: Path,
+    runs: int,
+    seed: int,
+    as_json: bool,
+    plot: Path | None,
+    effort_shape: EffortShape,
 ) -> None:
     """Carry the plan out against fresh random efforts: breaches promised vs happened."""
     from dispatcher.views.simulate import print_simulation, simulate_plan
@@ -130,7 +146,7 @@ def simulate(
             raise InputError.single("--plot", f"needs matplotlib: {INSTALL}") from None
         check_output_path(plot, (scenario, plan_file))
     problem, plan = load_plan_for(scenario, plan_file)
-    report = simulate_plan(problem, plan, runs=runs, seed=seed)
+    report = simulate_plan(problem, plan, runs=runs, seed=seed, effort_shape=effort_shape)
     if plot is not None:
         from dispatcher.views.simulate_plot import write_simulation_plot
 

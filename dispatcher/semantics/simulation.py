@@ -11,8 +11,10 @@ resolution_due, counted as ``expected_breaches`` counts them (unassigned tickets
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,16 +28,39 @@ BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 
 
-class FreshDraws(Draws):
-    """``runs`` fresh draws of every ticket: one ``standard_normal(runs)`` per ticket of
-    ``ticket_ids``, in that order, from ``numpy.random.default_rng(seed)``; efforts by the
-    SPEC's lognormal formula (``Draws.efforts``). Same interface as ``Draws``."""
+EffortShape = Literal["lognormal", "weibull", "normal"]
+EFFORT_SHAPES: tuple[EffortShape, ...] = ("lognormal", "weibull", "normal")
+Z90 = 1.2815516  # the standard normal's 90th percentile, as the SPEC writes it
 
-    def __init__(self, ticket_ids: Sequence[str], runs: int, seed: int) -> None:
+
+class FreshDraws(Draws):
+    """``runs`` fresh draws of every ticket, from ``numpy.random.default_rng(seed)``: one
+    ``standard_normal(runs)`` per ticket of ``ticket_ids``, in that order. Efforts follow
+    ``shape``, each with the ticket's median p50 and 90th percentile p90 and the SPEC's
+    rounding, ``max(1, ceil(x - 1e-9))`` minutes:
+
+    - ``lognormal`` (the SPEC's model, ``Draws.efforts``): p50 * exp(sigma * z);
+    - ``weibull``: p50 * (-ln(1 - u) / ln 2) ** (1 / k) with u = ``random(runs)`` in place
+      of the normals, k chosen so that its 90th percentile is p90
+      (k = ln(ln 10 / ln 2) / ln(p90 / p50)): a lighter tail;
+    - ``normal``: p50 + (p90 - p50) / 1.2815516 * z: symmetric, an overrun as likely as
+      finishing early by as much.
+
+    Replaying a plan under each shows whether it holds up when real efforts are not
+    lognormal. Same interface as ``Draws``."""
+
+    def __init__(
+        self, ticket_ids: Sequence[str], runs: int, seed: int, shape: EffortShape = "lognormal"
+    ) -> None:
         super().__init__(runs)
+        if shape not in EFFORT_SHAPES:
+            raise ValueError(f"unknown effort shape {shape!r} (known: {', '.join(EFFORT_SHAPES)})")
+        self.shape = shape
         rng = np.random.default_rng(seed)
         for ticket_id in ticket_ids:
-            normals: FloatArray = rng.standard_normal(runs)
+            normals: FloatArray = (
+                rng.random(runs) if shape == "weibull" else rng.standard_normal(runs)
+            )
             normals.flags.writeable = False
             self._normals[ticket_id] = normals
 
@@ -44,6 +69,31 @@ class FreshDraws(Draws):
         if cached is None:
             raise KeyError(f"no fresh draws for ticket {ticket_id!r}")
         return cached
+
+    def efforts(self, ticket_id: str, p50: int, p90: int) -> IntArray:
+        if self.shape == "lognormal":
+            return super().efforts(ticket_id, p50, p90)
+        key = (ticket_id, p50, p90)
+        cached = self._efforts.get(key)
+        if cached is None:
+            cached = _shaped(self.shape, self.normals(ticket_id), p50, p90)
+            cached.flags.writeable = False
+            self._efforts[key] = cached
+        return cached
+
+
+def _shaped(shape: EffortShape, normals: FloatArray, p50: int, p90: int) -> IntArray:
+    """Efforts of median p50 and 90th percentile p90 in ``shape`` (not lognormal), from the
+    ticket's standard normals (uniforms for ``weibull``)."""
+    if p90 <= p50:
+        return np.full(normals.shape, max(1, p50), dtype=np.int64)
+    if shape == "weibull":  # ``normals`` holds uniforms u in [0, 1) for this shape
+        k = math.log(math.log(10) / math.log(2)) / math.log(p90 / p50)
+        values = p50 * (-np.log1p(-normals) / math.log(2)) ** (1 / k)
+    else:
+        values = p50 + (p90 - p50) / Z90 * normals
+    efforts: IntArray = np.maximum(np.ceil(values - 1e-9), 1.0).astype(np.int64)
+    return efforts
 
 
 @dataclass(frozen=True)
@@ -126,6 +176,7 @@ class SimulationReport(BaseModel):
     runs: int
     seed: int
     by_tier: dict[str, TierOutcome]
+    effort_shape: str = "lognormal"  # how the fresh efforts were drawn (FreshDraws)
     tickets: list[TicketBreach] = Field(default_factory=list)
 
 

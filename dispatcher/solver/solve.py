@@ -144,6 +144,19 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         best_jobs, best = reorder_days(
             problem, best_jobs, best, exact, valid, _reorder_budget(options, budget)
         )
+    while not budget.one_worker and _time_for_more(budget):
+        # The reordering converged early: more neighbourhoods, then reorder again.
+        before = best.total
+        searched = _search(
+            problem, best_jobs, exact, valid, builder, small, options, budget, FILL_SHARE
+        )
+        if searched is not None and searched[1].total <= best.total + 1e-9:
+            best_jobs, best = searched
+        best_jobs, best = reorder_days(
+            problem, best_jobs, best, exact, valid, _reorder_budget(options, budget)
+        )
+        if best.total >= before - 1e-9 and small:
+            break  # a small day's search has run out of ideas
     if not budget.stop_requested():
         # Tickets the search left out may fit a gap it opened: place them where that pays.
         best_jobs, best = fill_unassigned(
@@ -244,10 +257,12 @@ def _search(
     small: bool,
     options: SolveOptions,
     budget: Budget,
+    reserve: float = FILL_SHARE + REORDER_SHARE,
 ) -> tuple[list[Job], Evaluation] | None:
     """Neighbourhoods around the best plan, starting from it (every accepted one is
-    re-checked), if there is time left for them; the plan they end with."""
-    search_deadline = budget.deadline - budget.share(FILL_SHARE + REORDER_SHARE)
+    re-checked), if there is time left for them before the ``reserve`` share of the limit;
+    the plan they end with."""
+    search_deadline = budget.deadline - budget.share(reserve)
     if time.monotonic() + 0.3 >= search_deadline:
         return None
     locked = {t.index for t in problem.tickets if t.fixed_start is not None}
@@ -274,6 +289,13 @@ def _search(
         on_improvement=_improvement_reporter(options.progress, budget),
         # Small days polish the full model's plan: pairs alone did best there.
         adaptive=not small,
+    )
+
+
+def _time_for_more(budget: Budget) -> bool:
+    """Another round of neighbourhoods and reordering fits before the fill's share."""
+    return not budget.stop_requested() and time.monotonic() + 0.5 < budget.deadline - budget.share(
+        FILL_SHARE
     )
 
 

@@ -29,6 +29,7 @@ from dispatcher.semantics.execution import (
 from dispatcher.semantics.problem import Problem
 from dispatcher.semantics.simulation import (
     Breaches,
+    EffortShape,
     FreshDraws,
     SimulationReport,
     TicketBreach,
@@ -107,15 +108,20 @@ def plan_jobs(view: PlanView) -> PlanJobs:
 
 
 def simulate_plan(
-    problem: Problem, plan: Plan, runs: int = 1000, seed: int = 0
+    problem: Problem,
+    plan: Plan,
+    runs: int = 1000,
+    seed: int = 0,
+    effort_shape: EffortShape = "lognormal",
 ) -> SimulationReport:
-    """Carry ``plan`` out ``runs`` times against fresh draws (numpy seed ``seed``)."""
+    """Carry ``plan`` out ``runs`` times against fresh draws (numpy seed ``seed``) of
+    efforts shaped ``effort_shape`` (``FreshDraws``)."""
     if runs < 1:
         raise InputError.single("--runs", f"must be at least 1 (got {runs})")
     view = PlanView(problem, plan)
     problem = view.problem
     jobs = plan_jobs(view)
-    draws = FreshDraws([ticket.id for ticket in problem.tickets], runs, seed)
+    draws = FreshDraws([ticket.id for ticket in problem.tickets], runs, seed, effort_shape)
     executor = Executor(problem, draws, now=view.now)
     execution = executor.run(jobs.planned, running=jobs.running, fixed=jobs.fixed)
     breaches = breaches_by_ticket(problem, execution)
@@ -133,7 +139,9 @@ def simulate_plan(
         if outcome_breaches.any.any()
     ]
     tickets.sort(key=lambda item: (-item.breach_probability, item.ticket))
-    return SimulationReport(runs=runs, seed=seed, by_tier=by_tier, tickets=tickets)
+    return SimulationReport(
+        runs=runs, seed=seed, by_tier=by_tier, tickets=tickets, effort_shape=effort_shape
+    )
 
 
 def _ticket_breach(
@@ -179,7 +187,8 @@ def _percent(share: float) -> str:
 
 def print_simulation(console: Console, report: SimulationReport, plan_name: str = "") -> None:
     """Promised vs happened per tier, and the tickets most likely to breach with why."""
-    title = f"{report.runs} runs against fresh efforts (seed {report.seed})"
+    shape = "" if report.effort_shape == "lognormal" else f"{report.effort_shape} "
+    title = f"{report.runs} runs against fresh {shape}efforts (seed {report.seed})"
     console.print(f"[bold]{plan_name + ': ' if plan_name else ''}{title}[/bold]")
     tiers = Table(title="Breaches per tier (response + resolution)", title_justify="left")
     tiers.add_column("tier")

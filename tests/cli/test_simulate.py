@@ -85,3 +85,25 @@ def test_simulate_a_rescheduled_plan(plan_file: Path, tmp_path: Path) -> None:
     for tier, kpi in plan["kpis"]["by_tier"].items():
         assert data["by_tier"][tier]["promised"] == kpi["expected_breaches"]
         assert data["by_tier"][tier]["p10"] <= data["by_tier"][tier]["p90"]
+
+
+def test_other_effort_shapes_replay_the_same_plan(plan_file: Path) -> None:
+    """--effort-shape: the same p50 and p90 spread another way; the report says which."""
+    means = {}
+    for shape in ("lognormal", "weibull", "normal"):
+        result = run(
+            "simulate", NORTHSIDE, plan_file, "--runs", "300", "--json", "--effort-shape", shape
+        )
+        assert result.exit_code == 0, result.output + stderr_of(result)
+        data = json.loads(result.output)
+        assert data["effort_shape"] == shape
+        means[shape] = sum(outcome["mean"] for outcome in data["by_tier"].values())
+    assert len(set(means.values())) > 1  # the shapes do not give the same runs
+    terminal = run("simulate", NORTHSIDE, plan_file, "--runs", "50", "--effort-shape", "normal")
+    assert "fresh normal efforts" in terminal.output
+
+
+def test_an_unknown_effort_shape_exits_2(plan_file: Path) -> None:
+    result = run("simulate", NORTHSIDE, plan_file, "--effort-shape", "pareto")
+    assert result.exit_code == 2
+    assert_no_traceback(result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from dispatcher.semantics.draws import efforts_from_normals
 from dispatcher.semantics.execution import Executor, planned_job
@@ -58,3 +59,27 @@ def test_breaches_per_run_agree_with_the_executions_risks() -> None:
     outcome = tier_outcome(1.5, counts["managed"])
     assert outcome.promised == 1.5
     assert outcome.p10 <= outcome.mean <= outcome.p90
+
+
+@pytest.mark.parametrize("shape", ["lognormal", "weibull", "normal"])
+def test_every_effort_shape_keeps_the_tickets_median_and_90th_percentile(shape: str) -> None:
+    draws = FreshDraws(["T-1"], 20_000, seed=3, shape=shape)  # type: ignore[arg-type]
+    efforts = draws.efforts("T-1", 60, 180)
+    assert abs(float(np.quantile(efforts, 0.5)) - 60) <= 1
+    assert abs(float(np.quantile(efforts, 0.9)) - 180) <= 4
+    assert efforts.min() >= 1
+    assert (draws.efforts("T-1", 45, 45) == 45).all()  # no uncertainty, any shape
+
+
+def test_the_shapes_differ_in_their_tails() -> None:
+    """Same median and p90: the lognormal's far tail is the heaviest, the normal's lightest."""
+    tails = {
+        shape: float(np.quantile(FreshDraws(["T"], 20_000, 5, shape).efforts("T", 60, 180), 0.99))  # type: ignore[arg-type]
+        for shape in ("lognormal", "weibull", "normal")
+    }
+    assert tails["lognormal"] > tails["weibull"] > tails["normal"]
+
+
+def test_an_unknown_shape_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown effort shape"):
+        FreshDraws(["T"], 10, 0, "pareto")  # type: ignore[arg-type]
