@@ -25,6 +25,8 @@ adds the medians of the two ours / rule of thumb ratios and of the managed tier'
 promise gap, |promised - mean| / mean. The last column, the managed breaches no plan can
 avoid (``bound.breach_floor``, fixed draws) over the rule of thumb's expected managed
 breaches, is the lowest managed ratio any plan could reach on those days.
+``--replay-shape weibull|normal`` replays with efforts of another shape (same p50 and
+p90), to see whether the plans hold up when real efforts are not lognormal.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def run_one(
     workdir: Path,
     family: str = GENERATED,
     replay_runs: int = REPLAY_RUNS,
+    replay_shape: str = "lognormal",
 ) -> dict[str, object]:
     from dispatcher.io.loader import load_scenario
     from dispatcher.semantics.evaluate import evaluate
@@ -203,7 +206,9 @@ def run_one(
     elif reference is not None and replay_runs > 0:
         reference_path = write_reference(problem, scenario, reference_jobs)
     if replay_runs > 0 and plan is not None and reference_path is not None:
-        notes.extend(replay(row, problem, scenario, plan_path, reference_path, replay_runs))
+        notes.extend(
+            replay(row, problem, scenario, plan_path, reference_path, replay_runs, replay_shape)
+        )
     if plan is not None:
         total = plan["objective"]["total"]
         bound = plan["solver"]["bound"]
@@ -234,7 +239,9 @@ def run_one(
     return row
 
 
-def simulate(scenario: Path, plan_path: Path, runs: int) -> dict[str, object] | str:
+def simulate(
+    scenario: Path, plan_path: Path, runs: int, shape: str = "lognormal"
+) -> dict[str, object] | str:
     """``dispatch simulate --json`` of one plan: its report, or the failure's message."""
     done = subprocess.run(
         [
@@ -249,6 +256,8 @@ def simulate(scenario: Path, plan_path: Path, runs: int) -> dict[str, object] | 
             str(runs),
             "--seed",
             str(REPLAY_SEED),
+            "--effort-shape",
+            shape,
         ],
         capture_output=True,
         text=True,
@@ -293,11 +302,12 @@ def replay(
     plan_path: Path,
     reference_path: Path,
     runs: int,
+    shape: str = "lognormal",
 ) -> list[str]:
-    """Carries out both plans with ``dispatch simulate`` and fills the row's replay
-    columns; returns the problems met."""
-    ours = simulate(scenario, plan_path, runs)
-    theirs = simulate(scenario, reference_path, runs)
+    """Carries out both plans with ``dispatch simulate`` (efforts shaped ``shape``) and
+    fills the row's replay columns; returns the problems met."""
+    ours = simulate(scenario, plan_path, runs, shape)
+    theirs = simulate(scenario, reference_path, runs, shape)
     notes = [report for report in (ours, theirs) if isinstance(report, str)]
     if isinstance(ours, dict):
         by_tier = ours["by_tier"]
@@ -381,6 +391,13 @@ def main() -> None:
         default=REPLAY_RUNS,
         help="Runs of dispatch simulate per plan, ours and the rule of thumb's (0: no replay).",
     )
+    parser.add_argument(
+        "--replay-shape",
+        default="lognormal",
+        choices=["lognormal", "weibull", "normal"],
+        help="How the replay draws efforts (dispatch simulate --effort-shape): the SPEC's "
+        "lognormal, or another shape with the same p50 and p90.",
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
     parser.add_argument("--plot", type=Path, help="Also draw the results as a PNG here.")
     parser.add_argument(
@@ -393,7 +410,14 @@ def main() -> None:
         for family in families:
             for size in args.sizes:
                 for seed in range(args.seeds):
-                    row = run_one(size, seed, Path(tmp), family, max(args.replay_runs, 0))
+                    row = run_one(
+                        size,
+                        seed,
+                        Path(tmp),
+                        family,
+                        max(args.replay_runs, 0),
+                        args.replay_shape,
+                    )
                     if "problems" in row and args.keep:
                         row["kept"] = str(keep_run(row, Path(tmp), args.keep))
                     rows.append(row)
