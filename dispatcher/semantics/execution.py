@@ -239,16 +239,30 @@ class Executor:
         more than its planned travel (X >= max(ready, a) + travel in every piece), and
         every end, risk and lateness only grows with the start: so this outcome costs no
         more than the job in any plan (the bound's per-ticket term)."""
-        ticket = self.problem.tickets[ticket_index]
+        start = self.first_start(engineers, not_before, travel)
+        if start is None:
+            return self.unassigned(ticket_index)
+        return self.alone_at(ticket_index, engineers, start)
+
+    def first_start(
+        self, engineers: tuple[int, ...], not_before: int, travel: int = 0
+    ) -> int | None:
+        """The first X = max(a + ``travel``, ``not_before``) of these members' shift pieces
+        [a, b) with X < b (``alone``'s start); None if no piece is left."""
         pieces = self._pieces_of(engineers)
         index = int(np.searchsorted(pieces.ends[: pieces.count], not_before, side="right"))
         while index < pieces.count:
             start = max(int(pieces.starts[index]) + travel, not_before)
             if start < int(pieces.ends[index]):
-                break
+                return start
             index += 1
-        else:
-            return self.unassigned(ticket_index)
+        return None
+
+    def alone_at(self, ticket_index: int, engineers: tuple[int, ...], start: int) -> TicketOutcome:
+        """The ticket's outcome if its job, on these members, started at ``start`` (an
+        instant of their shift time) in every draw, with nothing before it."""
+        ticket = self.problem.tickets[ticket_index]
+        pieces = self._pieces_of(engineers)
         position = np.full(1, pieces.position(start), dtype=np.int64)
         ends = self._work_ends(ticket, pieces, position)
         starts = np.full(self.draws.n, start, dtype=np.int64)

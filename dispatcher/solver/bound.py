@@ -37,7 +37,9 @@ SAFETY = 1e-9  # relative: float sums may round either way
 def least_costs(problem: Problem) -> list[float]:
     """Per ticket (by index), the least it could cost in any daily plan."""
     ways_in = WaysIn(problem)
-    return [_least(problem, ticket, ways_in) for ticket in problem.tickets]
+    groups: dict[tuple[tuple[int, int], ...], int] = {}
+    group_of = [groups.setdefault(e.calendar.shifts, len(groups)) for e in problem.engineers]
+    return [_least(problem, ticket, ways_in, group_of) for ticket in problem.tickets]
 
 
 class WaysIn:
@@ -85,22 +87,33 @@ def relaxation_bound(problem: Problem, least: list[float] | None = None) -> floa
     return total * (1 - SAFETY) if total > 0 else total
 
 
-def _least(problem: Problem, ticket: TicketData, ways_in: WaysIn) -> float:
+def _least(problem: Problem, ticket: TicketData, ways_in: WaysIn, group_of: list[int]) -> float:
+    """The least ``ticket`` could cost in any daily plan (``group_of``: each engineer's
+    shift pattern, engineers with the same shifts sharing the work)."""
     best = unassigned_cost(problem, ticket)
     executor = problem.executor()
     travel_rate = problem.weights.travel_per_hour / 60
-    by_shifts: dict[tuple[tuple[tuple[int, int], ...], int], float] = {}
+    never = unassigned_cost(problem, ticket) - ticket.weight * problem.weights.deferral
+    by_start: dict[tuple[int, int | None], float] = {}
+    starts: dict[tuple[int, int], int | None] = {}
     for engineer_index in problem.capable[ticket.index]:
         travel = ways_in(ticket, engineer_index)
-        key = (problem.engineers[engineer_index].calendar.shifts, travel)
-        alone = by_shifts.get(key)
-        if alone is None:
-            outcome = executor.alone(
-                ticket.index, (engineer_index,), ticket.earliest_start, min(travel, 24 * 60)
+        engineers = (engineer_index,)
+        shifts = group_of[engineer_index]
+        if (shifts, travel) not in starts:
+            starts[(shifts, travel)] = executor.first_start(
+                engineers, ticket.earliest_start, min(travel, 24 * 60)
             )
-            alone = outcome_cost(problem, ticket, outcome) + travel_rate * travel
-            by_shifts[key] = alone
-        best = min(best, alone + preference_cost(problem, ticket, (engineer_index,)))
+        start = starts[(shifts, travel)]
+        key = (shifts, start)
+        alone = by_start.get(key)
+        if alone is None:
+            # No piece left: all its work after the horizon, as if unassigned (no deferral).
+            outcome = None if start is None else executor.alone_at(ticket.index, engineers, start)
+            alone = never if outcome is None else outcome_cost(problem, ticket, outcome)
+            by_start[key] = alone
+        cost = alone + travel_rate * travel + preference_cost(problem, ticket, engineers)
+        best = min(best, cost)
     return best
 
 

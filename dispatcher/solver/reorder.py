@@ -50,36 +50,46 @@ def reorder_days(
     valid: Callable[[list[Job]], bool],
     budget: ReorderBudget,
 ) -> tuple[list[Job], Evaluation]:
-    """Better orders of each engineer's jobs, until no move helps or the budget ends."""
+    """Better orders of each engineer's jobs, until no move helps or the budget ends.
+
+    Each day's move is priced on that day alone (days of a daily plan are carried out
+    independently), so the whole plan is evaluated and checked once per pass, not once
+    per move; a pass whose plan would not pass the check is dropped whole."""
     tried = kept = 0
     started, before = time.monotonic(), evaluation.total
-    schedule = Schedule.of(problem, jobs)
     improved = True
     while improved and not _spent(budget, tried):
         improved = False
+        schedule = Schedule.of(problem, jobs)
+        days: dict[int, list[Job]] = {}
+        for job in jobs:
+            days.setdefault(job.engineer, []).append(job)
+        changed = 0
         for engineer in _by_risk(problem, jobs, evaluation):
-            others = [j for j in jobs if j.engineer != engineer]
-            day = [j for j in jobs if j.engineer == engineer]
+            day = days[engineer]
             limit = ReorderBudget(
                 budget.deadline, None if budget.moves is None else budget.moves - tried
             )
             found, count = better_day(problem, day, schedule, limit)
             tried += count
             if found is not None:
-                candidate = [*others, *found]
-                if valid(candidate):
-                    trial = evaluate(candidate)
-                    if trial.total < evaluation.total - 1e-9:
-                        jobs, evaluation, improved = candidate, trial, True
-                        kept += 1
-                        for job in day:
-                            schedule.remove(job)
-                        for job in found:
-                            schedule.add(job)
+                for job in day:
+                    schedule.remove(job)
+                for job in found:
+                    schedule.add(job)
+                days[engineer] = found
+                changed += 1
             if _spent(budget, tried):
                 break
+        if changed:
+            candidate = [job for day in days.values() for job in day]
+            if valid(candidate):
+                trial = evaluate(candidate)
+                if trial.total < evaluation.total - 1e-9:
+                    jobs, evaluation, improved = candidate, trial, True
+                    kept += changed
     log.info(
-        "reorder: %d moves tried in %.2fs, %d kept: %.4f -> %.4f",
+        "reorder: %d moves tried in %.2fs, %d days changed: %.4f -> %.4f",
         tried,
         time.monotonic() - started,
         kept,

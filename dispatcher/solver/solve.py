@@ -201,9 +201,15 @@ def _construct(
             break
         if time.monotonic() + took > budget.at(GREEDY_SHARE):
             break
-    if not budget.stop_requested() and time.monotonic() < budget.at(GREEDY_SHARE):
-        # The dispatcher's own rule of thumb, judged the same way: where it does better
-        # (its plain order can suit a day), the search starts from it.
+    # With one worker the choice is fixed by the size (reproducible): when more than one
+    # order fits, so does the rule of thumb's pass.
+    fits = (
+        len(orders) > 1 if budget.one_worker else time.monotonic() + took < budget.at(ORDERS_SHARE)
+    )
+    if fits and not budget.stop_requested():
+        # The dispatcher's own rule of thumb, judged the same way, if it fits in the
+        # constructions' share (about one greedy pass): where it does better (its plain
+        # order can suit a day), the search starts from it.
         jobs = reference_plan(problem)
         evaluation = evaluate(problem, jobs)
         if evaluation.total < best.total - 1e-9:
