@@ -22,9 +22,10 @@ the runs: response + resolution) for each plan, the weighted breaches that happe
 over all tiers (sum over tickets of w(t) * (response + resolution probability)) for
 each plan, and our plan's promised (expected_breaches) vs happened per tier; the table
 adds the medians of the two ours / rule of thumb ratios and of the managed tier's
-promise gap, |promised - mean| / mean. The last column, the managed breaches no plan can
-avoid (``bound.breach_floor``, fixed draws) over the rule of thumb's expected managed
-breaches, is the lowest managed ratio any plan could reach on those days.
+promise gap, |promised - mean| / mean. The last two columns, the managed breaches and the
+weighted breaches no plan can avoid (``bound.least_breaches``, fixed draws) over the rule
+of thumb's expected ones, are the lowest managed and weighted ratios any plan could reach
+on those days.
 ``--replay-shape weibull|normal`` replays with efforts of another shape (same p50 and
 p90), to see whether the plans hold up when real efforts are not lognormal.
 """
@@ -84,24 +85,29 @@ def write_scenario(family: str, size: str, seed: int, directory: Path) -> Path:
     return write_family(family, engineers, tickets, seed, directory)
 
 
-def _floor_ratio(problem: Any, reference: Any) -> float | None:
-    """The managed breaches no plan can avoid (``bound.breach_floor``) over the rule of
-    thumb's expected managed breaches (fixed draws): no plan's managed ratio is lower."""
-    from dispatcher.solver.bound import breach_floor
+def _floor_ratios(problem: Any, reference: Any) -> tuple[float | None, float | None]:
+    """The managed breaches, and the weighted breaches of every tier, that no plan can
+    avoid (``bound.least_breaches``) over the rule of thumb's expected ones (fixed draws):
+    no plan's managed or weighted ratio is lower."""
+    from dispatcher.solver.bound import least_breaches
 
-    floor = breach_floor(problem).get(MANAGED)
-    expected = 0.0
-    for ticket in problem.tickets:
-        if ticket.tier != MANAGED:
-            continue
+    floor = {"managed": 0.0, "weighted": 0.0}
+    expected = {"managed": 0.0, "weighted": 0.0}
+    for ticket, least in zip(problem.tickets, least_breaches(problem), strict=True):
         job = reference.jobs.get(ticket.index)
         risks = (
             (job.response_risk, job.resolution_risk)
             if job is not None
             else reference.unassigned_risk[ticket.index]
         )
-        expected += sum(risks)
-    return floor / expected if floor is not None and expected else None
+        floor["weighted"] += ticket.weight * least
+        expected["weighted"] += ticket.weight * sum(risks)
+        if ticket.tier == MANAGED:
+            floor["managed"] += least
+            expected["managed"] += sum(risks)
+    managed = floor["managed"] / expected["managed"] if expected["managed"] else None
+    weighted = floor["weighted"] / expected["weighted"] if expected["weighted"] else None
+    return managed, weighted
 
 
 def run_one(
@@ -143,6 +149,7 @@ def run_one(
         "promise_gap": None,
         "by_tier": None,
         "managed_floor_ratio": None,
+        "weighted_floor_ratio": None,
     }
     started = time.monotonic()
     measured = subprocess.run(
@@ -193,7 +200,9 @@ def run_one(
         reference_evaluation = evaluate(problem, reference_jobs)
         reference = reference_evaluation.total
         row["reference"] = reference
-        row["managed_floor_ratio"] = _floor_ratio(problem, reference_evaluation)
+        row["managed_floor_ratio"], row["weighted_floor_ratio"] = _floor_ratios(
+            problem, reference_evaluation
+        )
     except Exception:
         notes.append(f"the rule of thumb failed:\n{traceback.format_exc()}")
         reference = None
@@ -427,9 +436,10 @@ def main() -> None:
         "rule of thumb | median gap | median wall s | max peak MB | statuses "
         "| median managed happened: ours / rule of thumb "
         "| median weighted happened: ours / rule of thumb | median promise gap (managed) "
-        "| median unavoidable managed / rule of thumb |"
+        "| median unavoidable managed / rule of thumb "
+        "| median unavoidable weighted / rule of thumb |"
     )
-    print("| --- " * 14 + "|")
+    print("| --- " * 15 + "|")
     for family in families:
         for size in args.sizes:
             mine = [r for r in rows if r["family"] == family and r["size"] == size]
@@ -444,7 +454,8 @@ def main() -> None:
                 f"| {_median_text(mine, 'managed_ratio')} "
                 f"| {_median_text(mine, 'weighted_ratio')} "
                 f"| {_median_text(mine, 'promise_gap')} "
-                f"| {_median_text(mine, 'managed_floor_ratio')} |"
+                f"| {_median_text(mine, 'managed_floor_ratio')} "
+                f"| {_median_text(mine, 'weighted_floor_ratio')} |"
             )
     reported = [r for r in rows if "problems" in r]
     if reported:

@@ -117,14 +117,13 @@ def _least(problem: Problem, ticket: TicketData, ways_in: WaysIn, group_of: list
     return best
 
 
-def breach_floor(problem: Problem) -> dict[str, float]:
-    """Per tier, the fewest expected breaches (response + resolution risk, as
-    ``expected_breaches`` counts them) that any daily plan can have: each ticket's least
-    breach risk, unassigned or alone on an eligible engineer from its first instant (the
-    argument of the module docstring, for the breach count instead of the cost). What a
-    plan has above it is what planning can still save."""
+def least_breaches(problem: Problem) -> list[float]:
+    """Per ticket (by index), the fewest expected breaches (response + resolution risk, as
+    ``expected_breaches`` counts them) it can have in any daily plan: unassigned, or alone
+    on an engineer who could lead it from its first instant (the argument of the module
+    docstring, for the breach count instead of the cost)."""
     executor = problem.executor()
-    floor: dict[str, float] = {}
+    least_of: list[float] = []
     for ticket in problem.tickets:
         left_out = executor.unassigned(ticket.index)
         least = left_out.response_risk + left_out.resolution_risk
@@ -136,8 +135,17 @@ def breach_floor(problem: Problem) -> dict[str, float]:
             seen.add(shifts)
             alone = executor.alone(ticket.index, (engineer_index,), ticket.earliest_start)
             least = min(least, alone.response_risk + alone.resolution_risk)
+        least_of.append(least)
+    return least_of
+
+
+def breach_floor(problem: Problem) -> dict[str, float]:
+    """Per tier, the fewest expected breaches any daily plan can have (``least_breaches``
+    summed): what a plan has above it is what planning can still save."""
+    floor: dict[str, float] = {}
+    for ticket, least in zip(problem.tickets, least_breaches(problem), strict=True):
         floor[ticket.tier] = floor.get(ticket.tier, 0.0) + least
     return floor
 
 
-__all__ = ["breach_floor", "least_costs", "relaxation_bound"]
+__all__ = ["breach_floor", "least_breaches", "least_costs", "relaxation_bound"]
