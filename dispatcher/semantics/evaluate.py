@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from dispatcher.semantics.execution import (
     Execution,
     FixedJob,
+    IntArray,
     PlannedJob,
     RunningJob,
     TicketOutcome,
@@ -208,6 +209,49 @@ def share_of(problem: Problem, jobs: list[Job]) -> tuple[float, dict[int, Ticket
         sla, late = _outcome_costs(problem, ticket, execution.outcomes[job.ticket])
         total += sla + late + preference_cost(problem, ticket, (job.engineer,))
     return total, execution.outcomes
+
+
+class DayPricer:
+    """One engineer's day of a daily plan and its share of the objective (``share_of``),
+    carried out once job by job, so that the same day with its jobs from ``place`` on
+    changed is priced by carrying out only those (the jobs before ``place`` meet the same
+    draws and end the same way)."""
+
+    def __init__(self, problem: Problem, day: list[Job]) -> None:
+        self.problem = problem
+        self.day = sorted(day, key=lambda job: (job.start, problem.tickets[job.ticket].id))
+        self.executor = problem.executor()
+        travel = _travel_of(problem, self.day)
+        self.outcomes: dict[int, TicketOutcome] = {}
+        self._ready: list[dict[int, IntArray]] = [{}]  # before each job
+        self._costs = [0.0]  # the jobs' costs (no travel) before each job
+        for job in self.day:
+            planned = _planned(problem, job, travel.get((job.ticket, job.start), 0))
+            outcomes, ready = self.executor.carry_on([planned], self._ready[-1])
+            self.outcomes.update(outcomes)
+            self._ready.append(ready)
+            self._costs.append(self._costs[-1] + self._job_cost(job, outcomes[job.ticket]))
+        self.total = self._costs[-1] + self._travel_cost(travel)
+
+    def price(self, new_day: list[Job], place: int) -> float:
+        """The share of ``new_day``, whose first ``place`` jobs (in start order) are this
+        day's first ``place`` jobs unchanged."""
+        problem = self.problem
+        travel = _travel_of(problem, new_day)
+        ordered = sorted(new_day, key=lambda job: (job.start, problem.tickets[job.ticket].id))
+        suffix = ordered[place:]
+        planned = [_planned(problem, job, travel.get((job.ticket, job.start), 0)) for job in suffix]
+        outcomes, _ = self.executor.carry_on(planned, self._ready[place])
+        cost = sum(self._job_cost(job, outcomes[job.ticket]) for job in suffix)
+        return self._costs[place] + cost + self._travel_cost(travel)
+
+    def _job_cost(self, job: Job, outcome: TicketOutcome) -> float:
+        ticket = self.problem.tickets[job.ticket]
+        sla, late = _outcome_costs(self.problem, ticket, outcome)
+        return sla + late + preference_cost(self.problem, ticket, (job.engineer,))
+
+    def _travel_cost(self, travel: dict[tuple[int, int], int]) -> float:
+        return self.problem.weights.travel_per_hour * sum(travel.values()) / 60
 
 
 def _carry_out(

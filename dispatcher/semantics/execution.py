@@ -270,9 +270,23 @@ class Executor:
 
     # -- the walk through the jobs -------------------------------------------------------
 
-    def _carry_out(self, jobs: Sequence[AnyJob]) -> dict[int, TicketOutcome]:
+    def carry_on(
+        self, jobs: Sequence[AnyJob], ready: dict[int, IntArray]
+    ) -> tuple[dict[int, TicketOutcome], dict[int, IntArray]]:
+        """Carry out ``jobs`` after earlier ones that left their members ready as ``ready``
+        says (per engineer, per draw; a member not in it has done nothing yet): the jobs'
+        outcomes and the members' ready after them. Running ``run``'s jobs in two parts,
+        the first part's ready handed on, gives the same outcomes as running them at
+        once (the search prices a reordered day from the first job it changes)."""
+        after = dict(ready)
+        return self._carry_out(jobs, after), after
+
+    def _carry_out(
+        self, jobs: Sequence[AnyJob], ready: dict[int, IntArray] | None = None
+    ) -> dict[int, TicketOutcome]:
         tickets = self.problem.tickets
-        ready: dict[int, IntArray] = {}  # per engineer: end of their previous job, per draw
+        # per engineer: end of their previous job, per draw
+        ready = {} if ready is None else ready
         outcomes: dict[int, TicketOutcome] = {}
         for job in sorted(jobs, key=lambda job: (job.start, tickets[job.ticket].id)):
             if isinstance(job, FixedJob):

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dispatcher import interrupt
-from dispatcher.semantics.evaluate import Evaluation, Job, share_of
+from dispatcher.semantics.evaluate import DayPricer, Evaluation, Job
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.construct import Schedule, find_slot
 
@@ -147,8 +147,8 @@ def better_day(
     earlier, re-timing the jobs after it (None: none lowers the day's share of the exact
     objective), and how many moves were tried. ``schedule`` holds the whole plan, ``day``
     included, and is left as it was."""
-    day = sorted(day, key=lambda job: (job.start, problem.tickets[job.ticket].id))
-    base, outcomes = share_of(problem, day)
+    pricer = DayPricer(problem, day)
+    day, base, outcomes = pricer.day, pricer.total, pricer.outcomes
     best: tuple[float, list[Job]] | None = None
     count = 0
     for index, job in enumerate(day):
@@ -163,7 +163,7 @@ def better_day(
             new_day = _retimed(schedule, day, order, place)
             if new_day is None:
                 continue
-            total, _ = share_of(problem, new_day)
+            total = pricer.price(new_day, place)
             if total < base - 1e-9 and (best is None or total < best[0]):
                 best = (total, new_day)
     return (best[1] if best else None), count

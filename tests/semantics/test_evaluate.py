@@ -93,3 +93,26 @@ def test_a_days_share_prices_the_difference_of_two_plans() -> None:
     difference = evaluate(problem, first).total - evaluate(problem, second).total
     shares = partial_total(problem, first, tickets) - partial_total(problem, second, tickets)
     assert difference == pytest.approx(shares, abs=1e-9)
+
+
+def test_a_day_priced_from_a_changed_job_on_equals_carrying_it_all_out() -> None:
+    """DayPricer re-executes only the jobs from ``place`` on; the jobs before it meet the
+    same draws, so every price equals ``share_of`` of the whole new day."""
+    from dispatcher.io.generator import generate_scenario
+    from dispatcher.io.loader import load_scenario_text
+    from dispatcher.semantics.evaluate import DayPricer, share_of
+    from dispatcher.solver.construct import greedy_plan
+
+    problem = load_scenario_text(generate_scenario(3, 30, days=2, seed=5), "d.yaml")
+    plan = greedy_plan(problem)
+    checked = 0
+    for engineer in range(len(problem.engineers)):
+        pricer = DayPricer(problem, [job for job in plan if job.engineer == engineer])
+        day = pricer.day
+        assert pricer.total == pytest.approx(share_of(problem, day)[0], abs=1e-9)
+        for place in range(len(day)):
+            new_day = [*day[:place], *day[place + 1 :]]  # the job at ``place`` dropped
+            expected = share_of(problem, new_day)[0] if new_day else 0.0
+            assert pricer.price(new_day, place) == pytest.approx(expected, abs=1e-9)
+            checked += 1
+    assert checked >= 10
