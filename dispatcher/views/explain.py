@@ -176,12 +176,17 @@ class _Explainer:
             assert self.open is not None
             return (
                 f"risk{flag}: response {self.open.response_risk:.2f}, resolution "
-                f"{self.open.resolution_risk:.2f} (an unassigned ticket breaches each deadline "
-                "that falls inside the horizon)"
+                f"{self.open.resolution_risk:.2f} (left for after the horizon: it breaches a "
+                "response due inside the horizon, and its resolution in the share of runs "
+                "where its work, done after the horizon on its SLA clock, ends too late)"
             )
         response = (
             "already responded"
             if ticket.responded
+            else "due before anyone could start it"
+            if job.response_risk >= 1.0 and ticket.response_due < self._first_possible_start()
+            else "starts after its response due in every run"
+            if job.response_risk >= 1.0
             else "starts after its response due in some runs"
             if job.response_risk
             else "starts before its response due"
@@ -196,6 +201,19 @@ class _Explainer:
             f"{_minutes(ticket.p50)}, has {_minutes(window)} of shift time before its due "
             f"time when it starts as planned){late}"
         )
+
+    def _first_possible_start(self) -> int:
+        """The earliest the ticket could start on any engineer on an empty day."""
+        starts = [
+            slot[0]
+            for engineer_index in self.problem.eligible[self.ticket.index]
+            if (
+                slot := find_slot(
+                    self.empty, self.ticket, self.problem.engineers[engineer_index], gaps=True
+                )
+            )
+        ]
+        return min(starts, default=self.problem.horizon_end)
 
     def _risk_sources(self, job: JobView) -> str:
         """'0.31: 0.09 from its own effort, 0.22 from the 2 jobs before it on dan's day'."""
@@ -215,7 +233,7 @@ class _Explainer:
             and self.view.local(other.start).date() == self.view.local(job.start).date()
         ]
         rest = job.risk - own
-        text = f"{job.risk:.2f}: {own:.2f} from its own effort"
+        text = f"{job.risk:.2f}: {own:.2f} from the job itself (its effort and due times)"
         if abs(rest) < 0.005:
             return text
         where = f"on {job.engineer.id}'s day"

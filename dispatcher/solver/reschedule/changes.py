@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dispatcher.semantics.evaluate import Evaluation, Job
+from dispatcher.semantics.evaluate import Evaluation, Job, unassigned_cost
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.reschedule.results import Changes, TierCost
 from dispatcher.solver.reschedule.situation import Situation
@@ -24,25 +24,15 @@ def tier_costs(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> dic
         tier.objective += ticket.weight * (
             weights.response * cost.response_risk + weights.resolution * cost.resolution_risk
         )
-        tier.objective += (
-            ticket.weight * weights.late_per_hour * max(0, job.end - ticket.resolution_due) / 60
-        )
+        tier.objective += ticket.weight * weights.late_per_hour * cost.lateness_minutes / 60
         tier.objective += weights.travel_per_hour * cost.travel / 60
         if ticket.preferred and job.engineer not in ticket.preferred:
             tier.objective += weights.preference
-    for index, (respond, resolve) in evaluation.unassigned_risk.items():
+    for index, (respond, resolve) in evaluation.unassigned_risk.items():  # SPEC v2 costs
         ticket = problem.tickets[index]
         tier = result[ticket.tier]
         tier.expected_breaches += respond + resolve
-        tier.objective += ticket.weight * (
-            weights.response * respond + weights.resolution * resolve + weights.deferral
-        )
-        tier.objective += (
-            ticket.weight
-            * weights.late_per_hour
-            * max(0, problem.horizon_end - ticket.resolution_due)
-            / 60
-        )
+        tier.objective += unassigned_cost(problem, ticket)
     return dict(sorted(result.items()))
 
 

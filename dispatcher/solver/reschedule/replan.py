@@ -77,13 +77,18 @@ def reschedule(
     changes.completed = [
         sit.problem.tickets[j.ticket].id for j in sit.completed if j not in old_done
     ]
+    # The old plan as it stands at now without the events: work ended by now is done and
+    # adds nothing, running work goes on, the rest as planned (the same footing as after).
+    at = sit.now
     before = evaluate(
         before_problem,
-        [j for j in old_assignments],
-        completed=old_completed,
+        [j for j in old_assignments if j.end > at],
+        completed=[*old_completed, *(j for j in old_assignments if j.end <= at)],
         history=old_pieces,
+        now=at,
+        running={j.ticket: at for j in old_assignments if j.start < at < j.end},
     )
-    changes.before = tier_costs(before_problem, old_assignments, before)
+    changes.before = tier_costs(before_problem, [j for j in old_assignments if j.end > at], before)
     changes.after = tier_costs(sit.problem, all_jobs, evaluation)
     return RescheduleResult(plan, changes, sit.problem, all_jobs, evaluation)
 
