@@ -174,12 +174,7 @@ class _Explainer:
         flag = " (at risk)" if self.current_risk > AT_RISK else ""
         if job is None:
             assert self.open is not None
-            return (
-                f"risk{flag}: response {self.open.response_risk:.2f}, resolution "
-                f"{self.open.resolution_risk:.2f} (left for after the horizon: it breaches a "
-                "response due inside the horizon, and its resolution in the share of runs "
-                "where its work, done after the horizon on its SLA clock, ends too late)"
-            )
+            return f"risk{flag}: " + self._open_risk()
         response = (
             "already responded"
             if ticket.responded
@@ -200,6 +195,31 @@ class _Explainer:
             f"{job.resolution_risk:.2f}; {self._risk_sources(job)} (its effort, median "
             f"{_minutes(ticket.p50)}, has {_minutes(window)} of shift time before its due "
             f"time when it starts as planned){late}"
+        )
+
+    def _open_risk(self) -> str:
+        """An unassigned ticket's risks in words: its work is left for after the horizon,
+        done on its SLA clock (SPEC v2)."""
+        assert self.open is not None
+        ticket, open_ = self.ticket, self.open
+        if ticket.responded:
+            response = "already responded"
+        elif open_.response_risk:
+            response = "its response is due inside the horizon"
+        else:
+            response = "its response is due after the horizon"
+        if open_.resolution_risk >= 1.0:
+            resolution = "its resolution is due before its work could be done"
+        elif open_.resolution_risk:
+            resolution = (
+                "its work, done after the horizon on its SLA clock, ends after its due time "
+                f"in {open_.resolution_risk:.0%} of runs"
+            )
+        else:
+            resolution = "its work, done after the horizon, still ends in time"
+        return (
+            f"response {open_.response_risk:.2f} ({response}), resolution "
+            f"{open_.resolution_risk:.2f} ({resolution}); left for after the horizon"
         )
 
     def _first_possible_start(self) -> int:
