@@ -117,7 +117,7 @@ def validate(scenario: Path) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="Plan file to write.",
 )
@@ -278,7 +278,7 @@ def _solver_options(function: Any) -> Any:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
     help="New plan file to write.",
 )
@@ -381,7 +381,7 @@ def impact(
 @click.option("--days", type=click.IntRange(min=1, max=14), default=2, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--timezone", default="Europe/London", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
 def generate(
     engineers: int, tickets: int, days: int, seed: int, timezone: str, output: Path
 ) -> None:

@@ -394,3 +394,22 @@ def test_generate_refuses_an_unknown_time_zone_as_bad_input(tmp_path: Path) -> N
         assert_no_traceback(result)
         assert "--timezone" in stderr_of(result) and "IANA time zone" in stderr_of(result)
         assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("plan", str(NORTHSIDE), "--time-limit", "1"),
+        ("generate", "--engineers", "2", "--tickets", "3"),
+    ],
+)
+def test_a_folder_as_output_is_one_error_line(command: tuple[str, ...], tmp_path: Path) -> None:
+    """-o naming a folder: the project's one error line and exit 2, not Click's usage."""
+    result = run(*command, "-o", str(tmp_path))
+    assert result.exit_code == 2
+    lines = stderr_of(result).strip().splitlines()
+    assert lines == [
+        f"error: {tmp_path}: exists and is not a regular file (a folder, device, pipe or "
+        "socket); refusing to replace it"
+    ]
+    assert_no_traceback(result)
