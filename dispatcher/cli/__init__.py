@@ -137,14 +137,15 @@ def plan(
 ) -> None:
     """Solve the daily plan and write the plan file."""
     from dispatcher.api import solve_scenario
-    from dispatcher.io.loader import load_scenario
+    from dispatcher.io.loader import input_files, load_scenario
     from dispatcher.io.planfile import check_output_path, write_plan
     from dispatcher.solver.solve import SolveOptions
 
     started = _command_start()
-    inputs = (scenario,)
-    check_output_path(output, inputs)
+    check_output_path(output, (scenario,))
     problem = load_scenario(scenario)
+    inputs = input_files(scenario, problem)
+    check_output_path(output, inputs)  # its travel matrix too
     with interrupt.graceful():
         if quiet:
             options = SolveOptions(
@@ -300,6 +301,7 @@ def reschedule(
 ) -> None:
     """Re-plan from NOW after events; print what changed and write the new plan."""
     from dispatcher.cli.views import load_plan_for
+    from dispatcher.io.loader import input_files
     from dispatcher.io.planfile import check_output_path, write_plan
     from dispatcher.solver.reschedule.events import Events, parse_overrun, parse_unavailable
     from dispatcher.solver.reschedule.replan import reschedule as replan
@@ -308,6 +310,8 @@ def reschedule(
     inputs = (scenario, plan_file, *add_files)
     check_output_path(output, inputs)
     problem, old = load_plan_for(scenario, plan_file)
+    inputs = (*input_files(scenario, problem), plan_file, *add_files)
+    check_output_path(output, inputs)  # its travel matrix too
     events = Events(
         add=_added(add_files),
         unavailable=[parse_unavailable(text, problem) for text in unavailable],

@@ -70,6 +70,15 @@ def load_scenario_dict(data: Mapping[str, Any], base_dir: Path | None = None) ->
     return _build(dict(data), LineMap(), "<dict>", base_dir or Path.cwd(), raw)
 
 
+def input_files(scenario_path: Path, problem: Problem) -> tuple[Path, ...]:
+    """The files a scenario loaded from ``scenario_path`` was read from: the scenario and
+    its travel matrix, if it names one (an output must never replace them)."""
+    matrix = problem.scenario.travel_matrix
+    if not matrix:
+        return (scenario_path,)
+    return (scenario_path, scenario_path.parent / matrix)
+
+
 def _build(data: Any, lines: LineMap, filename: str, base_dir: Path, raw: bytes) -> Problem:
     if not isinstance(data, dict):
         raise InputError.single(filename, "a scenario must be a YAML mapping (key: value)", 1)

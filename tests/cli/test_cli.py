@@ -413,3 +413,16 @@ def test_a_folder_as_output_is_one_error_line(command: tuple[str, ...], tmp_path
         "socket); refusing to replace it"
     ]
     assert_no_traceback(result)
+
+
+def test_plan_refuses_to_write_over_the_scenarios_travel_matrix(tmp_path: Path) -> None:
+    scenario = tmp_path / "northside.yaml"
+    matrix = tmp_path / NORTHSIDE_TRAVEL.name
+    shutil.copy(NORTHSIDE, scenario)
+    shutil.copy(NORTHSIDE_TRAVEL, matrix)
+    before = matrix.read_bytes()
+    result = run("plan", str(scenario), "-o", str(matrix), "--time-limit", "1")
+    assert result.exit_code == 2
+    assert "refusing to replace it" in stderr_of(result)
+    assert matrix.read_bytes() == before
+    assert_no_traceback(result)
