@@ -167,6 +167,9 @@ class TicketBreach(BaseModel):
     resolution_probability: float = 0.0
     alone: float | None = None
     assigned: bool = True
+    # Its response was due before the plan could start anything (not responded): no plan
+    # meets it, whatever the efforts.
+    response_due_before_start: bool = False
 
 
 class SimulationReport(BaseModel):

@@ -155,6 +155,7 @@ def _ticket_breach(
     when unassigned) carried out alone."""
     ticket = problem.tickets[index]
     alone = _alone(problem, executor, job, index)
+    start_of_plan = max(0, executor.now or 0, ticket.opened)
     return TicketBreach(
         ticket=ticket.id,
         breach_probability=float(breaches.any.mean()),
@@ -163,6 +164,7 @@ def _ticket_breach(
         resolution_probability=float(breaches.resolution.mean()),
         alone=float(alone.any.mean()),
         assigned=job is not None,
+        response_due_before_start=not ticket.responded and ticket.response_due < start_of_plan,
     )
 
 
@@ -229,6 +231,8 @@ def _why(item: TicketBreach) -> str:
         return "unassigned"
     alone = item.alone or 0.0
     if alone >= item.breach_probability - 1e-9:
+        if item.response_due_before_start:
+            return "response already overdue"
         return "its own effort"
     if alone == 0.0:
         return "the jobs before it"

@@ -64,3 +64,25 @@ def test_the_report_round_trips_and_the_seed_decides() -> None:
     print_simulation(Console(file=out, width=120), first, "plan.json")
     text = out.getvalue()
     assert "promised" in text and "managed" in text and "own effort alone" in text
+
+
+def test_a_response_due_before_the_day_starts_is_named_so() -> None:
+    """T-1's response was due at 07:50, before Alice's first minute: no plan meets it,
+    and the summary says so instead of blaming its effort."""
+    problem = tiny(
+        FIXED.replace(
+            "{id: T-1, client: northwind, priority: P1, opened: 2026-11-30T07:40, effort: 3h}",
+            "{id: T-1, client: northwind, priority: P1, opened: 2026-11-30T07:40, effort: 3h,"
+            " response_due: 2026-11-30T07:50}",
+        ),
+        end="2026-11-30T18:00",
+    )
+    plan = solve_scenario(problem, time_limit=1, workers=1)
+    report = simulate_plan(problem, plan, runs=100, seed=0)
+    (item,) = [t for t in report.tickets if t.ticket == "T-1"]
+    assert item.response_due_before_start and item.response_probability == 1.0
+    out = io.StringIO()
+    print_simulation(Console(file=out, width=140), report, "plan.json")
+    row = next(line for line in out.getvalue().splitlines() if "T-1 " in line)
+    assert "response already overdue" in row
+    assert not any(t.response_due_before_start for t in report.tickets if t.ticket != "T-1")
