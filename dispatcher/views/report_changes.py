@@ -112,10 +112,20 @@ def print_impact(console: Console, result: Impact) -> None:
         f"objective {result.without.plan.objective.total:.4f} -> "
         f"{result.with_job.plan.objective.total:.4f} ({delta:+.4f})"
     )
+    dropped = result.dropped()
+    if dropped:
+        tickets = {t.id: t for t in result.with_job.problem.tickets}
+        console.print(
+            "taking it leaves unassigned: "
+            + ", ".join(
+                f"{name} ({tickets[name].tier} {tickets[name].priority})" for name in dropped
+            )
+        )
     if result.pushed:
         table = Table("pushed towards breach", "breach risk without", "with")
         for ticket, before, after in result.pushed:
             table.add_row(ticket, f"{before:.2f}", f"{after:.2f}")
         console.print(table)
     else:
-        console.print("no managed ticket's breach risk rises by 0.1 or more")
+        placed = " of those still placed" if dropped else ""
+        console.print(f"no managed ticket{placed} has its breach risk rise by 0.1 or more")

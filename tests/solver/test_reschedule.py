@@ -287,6 +287,10 @@ def test_impact_prices_a_job_against_the_plan_without_it(day):
     assert not any(a.ticket == "T-77" for a in result.without.plan.assignments)
     for side in (result.with_job, result.without):
         checked(problem, side.plan, old)
+    placed = {a.ticket for a in result.without.plan.assignments}
+    for ticket in data["left_unassigned"]:  # what taking T-77 sends after the horizon
+        assert ticket in placed and ticket != "T-77"
+        assert any(u.ticket == ticket for u in result.with_job.plan.unassigned)
     delta = sum(d["objective"] for d in data["delta_by_tier"].values())
     disruption = (
         result.with_job.plan.objective.disruption - result.without.plan.objective.disruption
@@ -566,3 +570,41 @@ def test_a_cut_jobs_short_remainder_does_not_pause_overnight():
         at("2026-12-01T08:00"),
         at("2026-12-01T08:15"),
     )
+
+
+def test_impact_names_the_tickets_taking_a_job_leaves_unassigned() -> None:
+    """One engineer, one morning: a 4 h managed P4 fills it; a 4 h break-fix P1 taken at
+    08:00 can only go there, so the P4 is left for later, and impact says so."""
+    problem = tiny(
+        """
+engineers:
+  - {id: alice, home: alice-home, shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T12:00}]}
+tickets:
+  - {id: SLOW, client: northwind, priority: P3, opened: 2026-11-30T07:00, effort: 4h}
+""",
+        end="2026-11-30T12:00",
+    )
+    old = solve_scenario(problem, time_limit=1, workers=1, seed=0)
+    assert [a.ticket for a in old.assignments] == ["SLOW"]
+    job = Ticket.model_validate(
+        {
+            "id": "FIRE",
+            "client": "corner-shop",
+            "priority": "P1",
+            "opened": "2026-11-30T08:00",
+            "effort": "4h",
+        }
+    )
+    result = impact(problem, old, at("2026-11-30T08:00"), AddedTickets([job]), FAST)
+    assert result.engineer == "alice"
+    assert result.dropped() == ["SLOW"]
+    assert result.as_json()["left_unassigned"] == ["SLOW"]
+    from io import StringIO
+
+    from rich.console import Console
+
+    from dispatcher.views.report_changes import print_impact
+
+    out = StringIO()
+    print_impact(Console(file=out, width=120), result)
+    assert "taking it leaves unassigned: SLOW (managed P3)" in out.getvalue()

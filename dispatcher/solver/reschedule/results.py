@@ -71,6 +71,13 @@ class Impact:
             }
         return result
 
+    def dropped(self) -> list[str]:
+        """Tickets the best plan without the job assigns and the plan with it leaves
+        unassigned: what taking the job sends to after the horizon."""
+        placed = {a.ticket for a in self.without.plan.assignments}
+        left = {u.ticket for u in self.with_job.plan.unassigned}
+        return sorted((placed & left) - set(self.tickets))
+
     def as_json(self) -> dict[str, Any]:
         def side(result: RescheduleResult) -> dict[str, Any]:
             return {
@@ -96,6 +103,7 @@ class Impact:
             "engineer": self.engineer,
             "start": None if self.start is None else self.start.isoformat(),
             "pushed_into_breach": [ticket for ticket, _, _ in self.pushed],
+            "left_unassigned": self.dropped(),
             "pushed_into_breach_detail": [
                 {
                     "ticket": ticket,
