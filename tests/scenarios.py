@@ -177,3 +177,17 @@ engineers:
       - {start: 2026-11-30T08:00, end: 2026-11-30T12:30}
       - {start: 2026-11-30T13:00, end: 2026-11-30T17:00}
 """
+
+
+# One engineer, Monday 08:00-12:00 and 13:00-17:00, 200 draws (the v2 evaluation and
+# reordering tests add their tickets after it).
+ALICE_HALF_DAYS_200_DRAWS = """
+policy: {risk_samples: 200}
+engineers:
+  - id: alice
+    skills: [windows]
+    home: alice-home
+    shifts:
+      - {start: 2026-11-30T08:00, end: 2026-11-30T12:00}
+      - {start: 2026-11-30T13:00, end: 2026-11-30T17:00}
+"""

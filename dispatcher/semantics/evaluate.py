@@ -199,16 +199,23 @@ def partial_total(problem: Problem, jobs: list[Job], tickets: set[int]) -> float
 def share_of(problem: Problem, jobs: list[Job]) -> tuple[float, dict[int, TicketOutcome]]:
     """The objective's share of ``jobs`` (every job of their engineers, daily plans) and
     each job's outcome: ``partial_total`` without unassigned tickets."""
-    travel = _travel_of(problem, jobs)
-    planned = [_planned(problem, job, travel.get((job.ticket, job.start), 0)) for job in jobs]
     engineers = {job.engineer for job in jobs}
-    execution = problem.executor().run(planned, engineers=engineers)
-    total = problem.weights.travel_per_hour * sum(travel.values()) / 60
+    travel, execution = _carry_out(problem, jobs, [], None, {}, engineers=engineers)
+    total = _travel_cost(problem, sum(travel.values()))
     for job in jobs:
-        ticket = problem.tickets[job.ticket]
-        sla, late = _outcome_costs(problem, ticket, execution.outcomes[job.ticket])
-        total += sla + late + preference_cost(problem, ticket, (job.engineer,))
+        total += _job_cost(problem, job, execution.outcomes[job.ticket])
     return total, execution.outcomes
+
+
+def _job_cost(problem: Problem, job: Job, outcome: TicketOutcome) -> float:
+    """A job's SLA, lateness and preference cost (its travel is counted per day)."""
+    ticket = problem.tickets[job.ticket]
+    sla, late = _outcome_costs(problem, ticket, outcome)
+    return sla + late + preference_cost(problem, ticket, (job.engineer,))
+
+
+def _travel_cost(problem: Problem, minutes: int) -> float:
+    return problem.weights.travel_per_hour * minutes / 60
 
 
 class DayPricer:
@@ -230,8 +237,8 @@ class DayPricer:
             outcomes, ready = self.executor.carry_on([planned], self._ready[-1])
             self.outcomes.update(outcomes)
             self._ready.append(ready)
-            self._costs.append(self._costs[-1] + self._job_cost(job, outcomes[job.ticket]))
-        self.total = self._costs[-1] + self._travel_cost(travel)
+            self._costs.append(self._costs[-1] + _job_cost(problem, job, outcomes[job.ticket]))
+        self.total = self._costs[-1] + _travel_cost(problem, sum(travel.values()))
 
     def price(self, new_day: list[Job], place: int) -> float:
         """The share of ``new_day``, whose first ``place`` jobs (in start order) are this
@@ -242,16 +249,8 @@ class DayPricer:
         suffix = ordered[place:]
         planned = [_planned(problem, job, travel.get((job.ticket, job.start), 0)) for job in suffix]
         outcomes, _ = self.executor.carry_on(planned, self._ready[place])
-        cost = sum(self._job_cost(job, outcomes[job.ticket]) for job in suffix)
-        return self._costs[place] + cost + self._travel_cost(travel)
-
-    def _job_cost(self, job: Job, outcome: TicketOutcome) -> float:
-        ticket = self.problem.tickets[job.ticket]
-        sla, late = _outcome_costs(self.problem, ticket, outcome)
-        return sla + late + preference_cost(self.problem, ticket, (job.engineer,))
-
-    def _travel_cost(self, travel: dict[tuple[int, int], int]) -> float:
-        return self.problem.weights.travel_per_hour * sum(travel.values()) / 60
+        cost = sum(_job_cost(problem, job, outcomes[job.ticket]) for job in suffix)
+        return self._costs[place] + cost + _travel_cost(problem, sum(travel.values()))
 
 
 def _carry_out(
@@ -318,7 +317,6 @@ def evaluate(
     recorded times and add nothing; ``history`` pieces (the worked part of a cut job) are
     completed work too, setting their engineer's location and ready time.
     """
-    weights = problem.weights
     completed = completed or []
     running = running or {}
     travel, execution = _carry_out(problem, jobs, [*completed, *(history or [])], now, running)
@@ -349,7 +347,7 @@ def evaluate(
         sla += ticket_sla
         lateness += late
         deferral += defer
-    travel_cost = weights.travel_per_hour * travel_minutes / 60
+    travel_cost = _travel_cost(problem, travel_minutes)
     total = sla + lateness + deferral + travel_cost + preference + disruption
     return Evaluation(
         total,

@@ -73,10 +73,7 @@ def reorder_days(
             found, count = better_day(problem, day, schedule, limit)
             tried += count
             if found is not None:
-                for job in day:
-                    schedule.remove(job)
-                for job in found:
-                    schedule.add(job)
+                _replace_day(schedule, day, found)
                 days[engineer] = found
                 changed += 1
             if _spent(budget, tried):
@@ -114,12 +111,16 @@ def polish_days(
         found, count = better_day(problem, day, schedule, ReorderBudget(float("inf"), left))
         left -= count
         if found is not None:
-            for job in day:
-                schedule.remove(job)
-            for job in found:
-                schedule.add(job)
+            _replace_day(schedule, day, found)
             jobs = [*(j for j in jobs if j.engineer != engineer), *found]
     return jobs
+
+
+def _replace_day(schedule: Schedule, day: list[Job], new_day: list[Job]) -> None:
+    for job in day:
+        schedule.remove(job)
+    for job in new_day:
+        schedule.add(job)
 
 
 def _spent(budget: ReorderBudget, tried: int) -> bool:

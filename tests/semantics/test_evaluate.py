@@ -6,17 +6,11 @@ import pytest
 
 from dispatcher.semantics.evaluate import Job, evaluate, partial_total, unassigned_cost
 from dispatcher.semantics.execution import PlannedJob
-from tests.scenarios import tiny
+from tests.scenarios import ALICE_HALF_DAYS_200_DRAWS, tiny
 
-BODY = """
-policy: {risk_samples: 200}
-engineers:
-  - id: alice
-    skills: [windows]
-    home: alice-home
-    shifts:
-      - {start: 2026-11-30T08:00, end: 2026-11-30T12:00}
-      - {start: 2026-11-30T13:00, end: 2026-11-30T17:00}
+BODY = (
+    ALICE_HALF_DAYS_200_DRAWS
+    + """
 tickets:
   - {id: A, client: northwind, priority: P2, opened: 2026-11-30T08:00,
      effort: {p50: 2h, p90: 4h}}
@@ -25,6 +19,7 @@ tickets:
   - {id: C, client: northwind, priority: P3, opened: 2026-11-30T08:00,
      effort: {p50: 30m, p90: 1h}}
 """
+)
 
 
 def test_the_second_job_of_a_chain_carries_the_first_ones_delay() -> None:

@@ -9,23 +9,18 @@ from dispatcher.semantics.evaluate import Job, evaluate
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.feasibility import broken_tickets
 from dispatcher.solver.reorder import ReorderBudget, polish_days, reorder_days
-from tests.scenarios import tiny
+from tests.scenarios import ALICE_HALF_DAYS_200_DRAWS, tiny
 
-DAY = """
-policy: {risk_samples: 200}
-engineers:
-  - id: alice
-    skills: [windows]
-    home: alice-home
-    shifts:
-      - {start: 2026-11-30T08:00, end: 2026-11-30T12:00}
-      - {start: 2026-11-30T13:00, end: 2026-11-30T17:00}
+DAY = (
+    ALICE_HALF_DAYS_200_DRAWS
+    + """
 tickets:
   - {id: LONG, client: northwind, priority: P3, opened: 2026-11-30T08:00,
      effort: {p50: 2h, p90: 5h}}
   - {id: TIGHT, client: northwind, priority: P1, opened: 2026-11-30T08:00,
      effort: {p50: 30m, p90: 45m}}
 """
+)
 
 
 def _valid(problem: Problem) -> Callable[[list[Job]], bool]:
