@@ -7,6 +7,7 @@ from .durations import Duration, parse_duration
 from .plan import (
     PLAN_FORMAT,
     Assignment,
+    CrewMember,
     Completed,
     Kpis,
     Objective,
@@ -37,6 +38,7 @@ from .scenario import (
 __all__ = [
     "PLAN_FORMAT",
     "Assignment",
+    "CrewMember",
     "Calendar",
     "Client",
     "Completed",

@@ -61,9 +61,21 @@ class Objective(Open):
     disruption: float = 0.0
 
 
+# Written only on crew jobs: a solo job's assignment has no "crew" key at all.
+_ONLY_CREW = Field(default=None, exclude_if=lambda value: value is None)
+
+
 class Previous(Open):
     engineer: str
     start: Instant
+    crew: list[str] | None = _ONLY_CREW  # a crew job's other members in the old plan
+
+
+class CrewMember(Open):
+    """A member of a crew job other than its lead, with their own travel to the job."""
+
+    engineer: str
+    travel_minutes: int = Field(ge=0)
 
 
 class Assignment(Open):
@@ -77,6 +89,7 @@ class Assignment(Open):
     response_risk: float
     resolution_risk: float
     previous: Previous | None = None
+    crew: list[CrewMember] | None = _ONLY_CREW  # SPEC "Crews": the members besides the lead
 
 
 class Unassigned(Open):

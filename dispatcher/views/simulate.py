@@ -12,7 +12,6 @@ it), so a reader sees what its own effort explains and what the jobs before it a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -56,16 +55,10 @@ class PlanJobs:
 
 def _crew(view: PlanView, assignment: Assignment) -> list[tuple[int, int]]:
     """(engineer index, travel minutes) of each crew member besides the lead."""
-    raw: Any = (assignment.model_extra or {}).get("crew") or []
-    members = []
-    for i, member in enumerate(raw):
-        if not isinstance(member, dict) or "engineer" not in member:
-            raise InputError.single(
-                "plan", "a crew member needs an engineer", path=f"crew[{i}].engineer"
-            )
-        travel = member.get("travel_minutes", 0)
-        members.append((view.engineer(str(member["engineer"])).index, int(travel or 0)))
-    return members
+    return [
+        (view.engineer(member.engineer).index, member.travel_minutes)
+        for member in assignment.crew or []
+    ]
 
 
 def plan_jobs(view: PlanView) -> PlanJobs:
