@@ -20,6 +20,7 @@ from dispatcher.errors import InputError
 from dispatcher.io.loader import compile_added_tickets
 from dispatcher.io.yamlio import LineMap
 from dispatcher.semantics.evaluate import Job
+from dispatcher.semantics.pieces import joint_intervals
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.semantics.risk import sigma_of
 from dispatcher.semantics.shifts import ShiftCalendar
@@ -86,6 +87,14 @@ def rest_of(ticket: TicketData, worked: int, started: int) -> TicketData:
         fixed_start=None,
         responded=responded,
     )
+
+
+def joint_calendar(members: list[EngineerData], problem: Problem) -> ShiftCalendar:
+    """The shift time of a job of these engineers (a crew's joint shift time)."""
+    if len(members) == 1:
+        return members[0].calendar
+    shifts = [member.calendar.shifts for member in members]
+    return ShiftCalendar(tuple(joint_intervals(shifts, problem.horizon_end)))
 
 
 def replace_problem(problem: Problem, **changes: Any) -> Problem:
@@ -177,16 +186,24 @@ class PlanReader:
                 low = then if low is None else max(low, then)
                 high = problem.horizon_end if high is None else high
                 engineers[index] = engineer_without(engineers[index], low, high)
+                # A crew job's cut lists every member: one piece of work, cut once.
+                crews: dict[tuple[int, int, int], list[int]] = {}
                 for cut in event.get("cut") or []:
                     ticket_index = problem.ticket_index.get(str(cut.get("ticket")))
+                    member = problem.engineer_index.get(
+                        str(cut.get("engineer", event.get("engineer")))
+                    )
                     start, end = self.clock.plan(cut.get("start")), self.clock.plan(cut.get("end"))
-                    if ticket_index is None or start is None or end is None:
+                    if ticket_index is None or start is None or end is None or member is None:
                         raise self.fail(
                             "a cut of an earlier reschedule is unreadable", "reschedule"
                         )
-                    worked = engineers[index].calendar.minutes_between(start, end)
+                    crews.setdefault((ticket_index, start, end), []).append(member)
+                for (ticket_index, start, end), members in crews.items():
+                    calendar = joint_calendar([engineers[m] for m in members], problem)
+                    worked = calendar.minutes_between(start, end)
                     tickets[ticket_index] = rest_of(tickets[ticket_index], worked, start)
-                    pieces.append(Job(ticket_index, index, start, end))
+                    pieces.append(Job(ticket_index, members[0], start, end, tuple(members[1:])))
         return replace_problem(problem, engineers=engineers, tickets=tickets), pieces
 
     # -- the old plan's jobs -----------------------------------------------
@@ -207,7 +224,7 @@ class PlanReader:
                 )
             start, end = self.clock.plan(entry.start), self.clock.plan(entry.end)
             assert start is not None and end is not None
-            return Job(ticket, engineer, start, end)
+            return Job(ticket, engineer, start, end, self._crew(problem, entry, where))
 
         assignments = [job(a, f"assignments[{i}]") for i, a in enumerate(self.old.assignments)]
         completed = [job(c, f"completed[{i}]") for i, c in enumerate(self.old.completed)]
@@ -220,6 +237,20 @@ class PlanReader:
                 f"({self._listing_faults(problem, placed, missing)})"
             )
         return assignments, completed
+
+    def _crew(self, problem: Problem, entry: Any, where: str) -> tuple[int, ...]:
+        """The other members of a crew job in the plan (its ``crew`` list), as indices."""
+        members: list[int] = []
+        for i, member in enumerate(getattr(entry, "crew", None) or []):
+            name = member.get("engineer") if isinstance(member, dict) else member.engineer
+            index = problem.engineer_index.get(str(name))
+            if index is None:
+                raise self.fail(
+                    f"names crew member '{name}', who is not in the scenario",
+                    f"{where}.crew[{i}].engineer",
+                )
+            members.append(index)
+        return tuple(members)
 
     def _listing_faults(self, problem: Problem, placed: list[int], missing: list[int]) -> str:
         """What is wrong with the plan's list of tickets, naming up to five of each."""

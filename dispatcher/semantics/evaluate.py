@@ -28,20 +28,54 @@ from dispatcher.semantics.walk import walk
 
 @dataclass(frozen=True)
 class Job:
-    """One assigned ticket: who does it and when (minutes since the horizon start)."""
+    """One assigned ticket: who does it and when (minutes since the horizon start).
+
+    A crew job (SPEC "Crews") has its lead as ``engineer`` and the other members in
+    ``crew``; every member works it over [start, end)."""
 
     ticket: int
     engineer: int
     start: int
     end: int
+    crew: tuple[int, ...] = ()
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        """Everyone on the job, the lead first."""
+        return (self.engineer, *self.crew)
+
+    def on(self, engineers: Collection[int]) -> bool:
+        """Does any member of this job belong to ``engineers``?"""
+        return self.engineer in engineers or any(m in engineers for m in self.crew)
+
+
+def linked(engineers: Iterable[int], jobs: Iterable[Job]) -> set[int]:
+    """The given engineers and everyone sharing a crew job with them, over and over: the
+    engineers whose days must be carried out together with theirs."""
+    crews = [job.members for job in jobs if job.crew]
+    closure = set(engineers)
+    grown = True
+    while grown:
+        grown = False
+        for members in crews:
+            if not closure.isdisjoint(members) and not closure.issuperset(members):
+                closure.update(members)
+                grown = True
+    return closure
+
+
+def crew_engineers(jobs: Iterable[Job]) -> set[int]:
+    """Engineers in any crew job (lead or member)."""
+    return {member for job in jobs if job.crew for member in job.members}
 
 
 @dataclass
 class JobCost:
-    travel: int
+    travel: int  # the lead's
     response_risk: float
     resolution_risk: float
     lateness_minutes: float = 0.0
+    crew_travel: tuple[int, ...] = ()  # each other member's, in ``Job.crew`` order
 
 
 @dataclass
@@ -159,30 +193,41 @@ def preference_cost(problem: Problem, ticket: TicketData, engineers: Collection[
     return 0.0
 
 
+TravelKey = tuple[int, int, int]  # (ticket, start, engineer): one member's trip to a job
+
+
 def _travel_of(
     problem: Problem, jobs: Iterable[Job], background: Iterable[Job] = ()
-) -> dict[tuple[int, int], int]:
-    """The planned travel of each job of ``jobs`` (keyed by (ticket, start)), walking each
-    engineer's day through ``jobs`` and ``background`` (completed work, worked parts of cut
-    jobs: they set locations only)."""
+) -> dict[TravelKey, int]:
+    """The planned travel of each member of each job of ``jobs``, keyed by (ticket, start,
+    engineer), walking each engineer's day through ``jobs`` and ``background`` (completed
+    work, worked parts of cut jobs: they set locations only). A crew job is in every
+    member's day, and each member walks their own (SPEC "Travel")."""
     by_engineer: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     planned: set[tuple[int, int]] = set()
     for job in jobs:
-        by_engineer[job.engineer].append((job.ticket, job.start, job.end))
+        for member in job.members:
+            by_engineer[member].append((job.ticket, job.start, job.end))
         planned.add((job.ticket, job.start))
     for job in background:
         if job.end > job.start:  # a future job marked done at now did no work
-            by_engineer[job.engineer].append((job.ticket, job.start, job.end))
-    travel: dict[tuple[int, int], int] = {}
+            for member in job.members:
+                by_engineer[member].append((job.ticket, job.start, job.end))
+    travel: dict[TravelKey, int] = {}
     for engineer_index, engineer_jobs in by_engineer.items():
         for step in walk(problem, problem.engineers[engineer_index], engineer_jobs):
             if (step.ticket, step.start) in planned:
-                travel[(step.ticket, step.start)] = step.travel
+                travel[(step.ticket, step.start, engineer_index)] = step.travel
     return travel
 
 
-def _planned(problem: Problem, job: Job, travel: int) -> PlannedJob:
-    return planned_job(problem, job.ticket, (job.engineer,), job.start, (travel,))
+def _trips(job: Job, travel: Mapping[TravelKey, int]) -> tuple[int, ...]:
+    """Each member's planned travel to ``job``, the lead first."""
+    return tuple(travel.get((job.ticket, job.start, member), 0) for member in job.members)
+
+
+def _planned(problem: Problem, job: Job, travel: Mapping[TravelKey, int]) -> PlannedJob:
+    return planned_job(problem, job.ticket, job.members, job.start, _trips(job, travel))
 
 
 def partial_total(problem: Problem, jobs: list[Job], tickets: set[int]) -> float:
@@ -199,7 +244,7 @@ def partial_total(problem: Problem, jobs: list[Job], tickets: set[int]) -> float
 def share_of(problem: Problem, jobs: list[Job]) -> tuple[float, dict[int, TicketOutcome]]:
     """The objective's share of ``jobs`` (every job of their engineers, daily plans) and
     each job's outcome: ``partial_total`` without unassigned tickets."""
-    engineers = {job.engineer for job in jobs}
+    engineers = {member for job in jobs for member in job.members}
     travel, execution = _carry_out(problem, jobs, [], None, {}, engineers=engineers)
     total = _travel_cost(problem, sum(travel.values()))
     for job in jobs:
@@ -211,7 +256,7 @@ def _job_cost(problem: Problem, job: Job, outcome: TicketOutcome) -> float:
     """A job's SLA, lateness and preference cost (its travel is counted per day)."""
     ticket = problem.tickets[job.ticket]
     sla, late = _outcome_costs(problem, ticket, outcome)
-    return sla + late + preference_cost(problem, ticket, (job.engineer,))
+    return sla + late + preference_cost(problem, ticket, job.members)
 
 
 def _travel_cost(problem: Problem, minutes: int) -> float:
@@ -233,7 +278,7 @@ class DayPricer:
         self._ready: list[dict[int, IntArray]] = [{}]  # before each job
         self._costs = [0.0]  # the jobs' costs (no travel) before each job
         for job in self.day:
-            planned = _planned(problem, job, travel.get((job.ticket, job.start), 0))
+            planned = _planned(problem, job, travel)
             outcomes, ready = self.executor.carry_on([planned], self._ready[-1])
             self.outcomes.update(outcomes)
             self._ready.append(ready)
@@ -247,7 +292,7 @@ class DayPricer:
         travel = _travel_of(problem, new_day)
         ordered = sorted(new_day, key=lambda job: (job.start, problem.tickets[job.ticket].id))
         suffix = ordered[place:]
-        planned = [_planned(problem, job, travel.get((job.ticket, job.start), 0)) for job in suffix]
+        planned = [_planned(problem, job, travel) for job in suffix]
         outcomes, _ = self.executor.carry_on(planned, self._ready[place])
         cost = sum(_job_cost(problem, job, outcomes[job.ticket]) for job in suffix)
         return self._costs[place] + cost + _travel_cost(problem, sum(travel.values()))
@@ -260,7 +305,7 @@ def _carry_out(
     now: int | None,
     running: Mapping[int, int],
     engineers: Collection[int] | None = None,
-) -> tuple[dict[tuple[int, int], int], Execution]:
+) -> tuple[dict[TravelKey, int], Execution]:
     """The planned travel of ``jobs`` and their execution (``evaluate``'s arguments;
     ``engineers``: only their days, see ``Executor.run``)."""
     travel = _travel_of(problem, jobs, background)
@@ -268,11 +313,11 @@ def _carry_out(
     live: list[RunningJob] = []
     for job in jobs:
         if job.ticket in running:
-            live.append(RunningJob(job.ticket, (job.engineer,), job.start, running[job.ticket]))
+            live.append(RunningJob(job.ticket, job.members, job.start, running[job.ticket]))
         else:
-            planned.append(_planned(problem, job, travel.get((job.ticket, job.start), 0)))
+            planned.append(_planned(problem, job, travel))
     fixed = [
-        FixedJob(job.ticket, (job.engineer,), job.start, job.end)
+        FixedJob(job.ticket, job.members, job.start, job.end)
         for job in background
         if job.end > job.start
     ]
@@ -291,10 +336,8 @@ def outcome_in(
 ) -> TicketOutcome:
     """The outcome of ``ticket``'s job among ``jobs`` (which must hold every job of its
     engineer), carried out as ``evaluate`` would, only its engineer's day executed."""
-    engineer = next(job.engineer for job in jobs if job.ticket == ticket)
-    _, execution = _carry_out(
-        problem, jobs, completed or [], now, running or {}, engineers=(engineer,)
-    )
+    members = next(job.members for job in jobs if job.ticket == ticket)
+    _, execution = _carry_out(problem, jobs, completed or [], now, running or {}, engineers=members)
     return execution.outcomes[ticket]
 
 
@@ -327,15 +370,19 @@ def evaluate(
     for job in jobs:
         ticket = problem.tickets[job.ticket]
         outcome = execution.outcomes[job.ticket]
-        job_travel = travel.get((job.ticket, job.start), 0)
+        trips = _trips(job, travel)
         costs[job.ticket] = JobCost(
-            job_travel, outcome.response_risk, outcome.resolution_risk, outcome.lateness_minutes
+            trips[0],
+            outcome.response_risk,
+            outcome.resolution_risk,
+            outcome.lateness_minutes,
+            trips[1:],
         )
-        travel_minutes += job_travel
+        travel_minutes += sum(trips)
         job_sla, late = _outcome_costs(problem, ticket, outcome)
         sla += job_sla
         lateness += late
-        preference += preference_cost(problem, ticket, (job.engineer,))
+        preference += preference_cost(problem, ticket, job.members)
     assigned = set(costs)
     done = {job.ticket for job in completed}
     unassigned: dict[int, tuple[float, float]] = {}

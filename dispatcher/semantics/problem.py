@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from dispatcher.semantics.clock import Clock
 from dispatcher.semantics.draws import Draws
+from dispatcher.semantics.pieces import joint_intervals
 from dispatcher.semantics.shifts import ShiftCalendar
 from dispatcher.semantics.travel import TravelTable
 from models import Scenario
@@ -117,10 +118,37 @@ class Problem:
 
     @cached_property
     def eligible(self) -> list[list[int]]:
-        """Per ticket, the engineers the planner may give it to: the ``capable`` ones, and
-        nobody for a crew job (``crew`` > 1), which this version leaves for the dispatcher
-        to staff by hand."""
+        """Per ticket, the engineers the single-engineer planning paths may give it to: the
+        ``capable`` ones, and nobody for a crew job (``crew`` > 1), which is placed as a
+        whole (``crew_capable``, ``construct.place_crew``) and then held by the search."""
         return [[] if ticket.crew > 1 else self.capable[ticket.index] for ticket in self.tickets]
+
+    @cached_property
+    def crew_capable(self) -> list[list[int]]:
+        """Per ticket, the engineers with its skills and on-site flag, ``assigned_to``
+        aside: who may be a member of its crew (SPEC "Eligibility": every member meets the
+        skills and the on-site flag, ``assigned_to`` names the lead)."""
+        return [
+            [engineer.index for engineer in self.engineers if has_what_it_needs(ticket, engineer)]
+            for ticket in self.tickets
+        ]
+
+    @cached_property
+    def _joint_calendars(self) -> dict[tuple[int, ...], ShiftCalendar]:
+        return {}
+
+    def calendar_of(self, members: tuple[int, ...]) -> ShiftCalendar:
+        """The shift time a job of these members runs in: its engineer's shifts, or a
+        crew's joint shift time (the minutes in which every member is in a shift)."""
+        if len(members) == 1:
+            return self.engineers[members[0]].calendar
+        key = tuple(sorted(members))
+        cached = self._joint_calendars.get(key)
+        if cached is None:
+            shifts = [self.engineers[m].calendar.shifts for m in key]
+            cached = ShiftCalendar(tuple(joint_intervals(shifts, self.horizon_end)))
+            self._joint_calendars[key] = cached
+        return cached
 
     @cached_property
     def draws(self) -> Draws:
@@ -155,8 +183,15 @@ class Problem:
 
 
 def is_eligible(ticket: TicketData, engineer: EngineerData) -> bool:
+    """May ``engineer`` do (or lead) ``ticket``: its skills, on-site flag and assigned_to."""
     if ticket.assigned_to is not None and ticket.assigned_to != engineer.index:
         return False
+    return has_what_it_needs(ticket, engineer)
+
+
+def has_what_it_needs(ticket: TicketData, engineer: EngineerData) -> bool:
+    """Has ``engineer`` the skills and on-site flag ``ticket`` needs (``assigned_to``
+    aside)?"""
     if ticket.onsite and not engineer.onsite:
         return False
     return all(engineer.skills.get(skill, 0) >= level for skill, level in ticket.skills.items())

@@ -13,6 +13,7 @@ from dispatcher.solver.reasons import deferred_detail, unassigned_reason
 from models import (
     Assignment,
     Completed,
+    CrewMember,
     Kpis,
     Objective,
     Plan,
@@ -33,7 +34,7 @@ def build_plan(
     bound: float | None,
     seed: int,
     completed: list[Job] | None = None,
-    previous: dict[int, tuple[str, Any]] | None = None,
+    previous: dict[int, tuple[Any, ...]] | None = None,
     reschedule: dict[str, Any] | None = None,
     not_before: dict[int, int] | None = None,
     reasons: Problem | None = None,
@@ -53,7 +54,12 @@ def build_plan(
         extra: dict[str, Any] = {}
         if previous is not None:
             old = previous.get(job.ticket)
-            extra["previous"] = None if old is None else {"engineer": old[0], "start": old[1]}
+            extra["previous"] = None if old is None else _previous(old)
+        if job.crew:
+            extra["crew"] = [
+                CrewMember(engineer=problem.engineers[member].id, travel_minutes=trips)
+                for member, trips in zip(job.crew, cost.crew_travel, strict=True)
+            ]
         assignments.append(
             Assignment(
                 ticket=ticket.id,
@@ -86,6 +92,11 @@ def build_plan(
             engineer=problem.engineers[job.engineer].id,
             start=problem.instant(job.start),
             end=problem.instant(job.end),
+            **(
+                {"crew": [{"engineer": problem.engineers[m].id} for m in job.crew]}
+                if job.crew
+                else {}
+            ),
         )
         for job in sorted(completed, key=lambda j: (j.start, problem.tickets[j.ticket].id))
     ]
@@ -99,6 +110,15 @@ def build_plan(
         kpis=kpis(problem, jobs, evaluation, {job.ticket for job in completed}),
         reschedule=reschedule,
     )
+
+
+def _previous(old: tuple[Any, ...]) -> dict[str, Any]:
+    """An assignment's ``previous``: (engineer id, start) or, for a crew job, (engineer id,
+    start, the other members' ids)."""
+    entry: dict[str, Any] = {"engineer": old[0], "start": old[1]}
+    if len(old) > 2 and old[2]:
+        entry["crew"] = list(old[2])
+    return entry
 
 
 DETAIL_PROBES = 20_000  # engineers tried in all for deferred details (big days: the costliest)

@@ -16,7 +16,8 @@ piece. A job that no piece can start ends with all its work after the horizon, w
 never earlier. So no plan gives a ticket less than the cheapest of: leaving it unassigned
 (its risks, lateness and deferral), or its job on some engineer who could lead it,
 starting at that instant with nothing before it (``Executor.alone``), plus that
-engineer's preference cost and the shortest way in as travel. Draw by draw these are
+engineer's preference cost (for a crew job, none if any engineer who could be a member is
+preferred) and the shortest way in as travel. Draw by draw these are
 lower bounds, and the objective is linear in the per-draw indicators, so the sum over
 tickets is a proven bound on ``objective.total`` of a daily plan (a crew job's joint time
 lies inside its lead's shifts, so the lead's pieces bound it too). It ignores every
@@ -112,9 +113,18 @@ def _least(problem: Problem, ticket: TicketData, ways_in: WaysIn, group_of: list
             outcome = None if start is None else executor.alone_at(ticket.index, engineers, start)
             alone = never if outcome is None else outcome_cost(problem, ticket, outcome)
             by_start[key] = alone
-        cost = alone + travel_rate * travel + preference_cost(problem, ticket, engineers)
+        cost = alone + travel_rate * travel + _least_preference(problem, ticket, engineers)
         best = min(best, cost)
     return best
+
+
+def _least_preference(problem: Problem, ticket: TicketData, lead: tuple[int]) -> float:
+    """The least preference cost of the ticket's job with this lead: a crew job meets the
+    client's preference when any member is preferred, so it may cost nothing whenever a
+    preferred engineer could be a member."""
+    if ticket.crew > 1:
+        return preference_cost(problem, ticket, [*lead, *problem.crew_capable[ticket.index]])
+    return preference_cost(problem, ticket, lead)
 
 
 def least_breaches(problem: Problem) -> list[float]:

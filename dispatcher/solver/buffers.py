@@ -59,11 +59,13 @@ class TravelBuffers:
         for ticket_index, job in self.frozen.items():
             ticket = self.problem.tickets[ticket_index]
             if job is not None and ticket.onsite and ticket.site is not None:
-                sites[job.engineer].add(ticket.site)
+                for member in job.members:
+                    sites[member].add(ticket.site)
         for job in self.fixed:
             ticket = self.problem.tickets[job.ticket]
             if ticket.onsite and ticket.site is not None:
-                sites[job.engineer].add(ticket.site)
+                for member in job.members:  # a crew job takes every member there
+                    sites[member].add(ticket.site)
         return sites
 
     def _visits_per_site(self) -> Counter[int]:

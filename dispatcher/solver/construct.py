@@ -65,7 +65,8 @@ class TierLoad:
 
 
 class Schedule:
-    """Jobs per engineer in start order, plus the load of each capped tier."""
+    """Jobs per engineer in start order, plus the load of each capped tier. A crew job is
+    in every member's list (the same ``Job``) and counts once in its tier's load."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
@@ -85,20 +86,28 @@ class Schedule:
         return schedule
 
     def add(self, job: Job) -> None:
-        insort(self.by_engineer[job.engineer], job, key=lambda j: j.start)
+        for member in job.members:
+            insort(self.by_engineer[member], job, key=lambda j: j.start)
         tier = self.problem.tickets[job.ticket].tier
         if tier in self.problem.tier_caps:
             self.by_tier[tier].add(job.start, job.end)
 
     def remove(self, job: Job) -> None:
         """Take out a job held by the schedule."""
-        self.by_engineer[job.engineer].remove(job)
+        for member in job.members:
+            self.by_engineer[member].remove(job)
         tier = self.problem.tickets[job.ticket].tier
         if tier in self.problem.tier_caps:
             self.by_tier[tier].remove(job.start, job.end)
 
     def jobs(self) -> list[Job]:
-        return [job for jobs in self.by_engineer for job in jobs]
+        """Every job once (a crew job from its lead's list)."""
+        return [
+            job
+            for engineer, jobs in enumerate(self.by_engineer)
+            for job in jobs
+            if job.engineer == engineer
+        ]
 
     def tier_conflict(self, tier: str, start: int, end: int) -> int | None:
         """None if a job of ``tier`` over [start, end) keeps the cap, else the first end to
@@ -141,7 +150,7 @@ def find_slot(
         opens = max(earliest, timeline[position - 1].end if position else 0)
         if position < len(timeline):
             following = timeline[position]
-            closes = following.start - _reserved(schedule, following)
+            closes = following.start - _reserved(schedule, following, engineer)
             if closes - opens < p50 or calendar.minutes_between(opens, closes) < p50:
                 continue
         elif calendar.position(opens) + p50 > calendar.total:
@@ -201,7 +210,9 @@ def _earliest_in_gap(
         end = calendar.finish(start, ticket.p50, overnight=overnight)
         if end is None:
             return None
-        if following is not None and end > following.start - _reserved(schedule, following):
+        if following is not None and end > following.start - _reserved(
+            schedule, following, engineer
+        ):
             return None
         wait = schedule.tier_conflict(ticket.tier, start, end)
         if wait is not None:
@@ -222,12 +233,13 @@ def _earliest_in_gap(
         return start, end, travel
 
 
-def _reserved(schedule: Schedule, job: Job) -> int:
-    """Travel a job reserves before its start (buffered schedules only)."""
+def _reserved(schedule: Schedule, job: Job, engineer: EngineerData) -> int:
+    """Travel a job reserves before its start on ``engineer``'s day (buffered schedules
+    only)."""
     ticket = schedule.problem.tickets[job.ticket]
     if schedule.buffer is None or not ticket.onsite:
         return 0
-    return schedule.buffer(ticket, schedule.problem.engineers[job.engineer])
+    return schedule.buffer(ticket, engineer)
 
 
 def _rest_still_holds(
@@ -238,6 +250,130 @@ def _rest_still_holds(
     jobs.insert(position, (new_job.ticket, new_job.start, new_job.end))
     steps = walk(schedule.problem, engineer, jobs, schedule.not_before)
     return all(step.start >= step.earliest for step in steps)
+
+
+def find_crew_slot(
+    schedule: Schedule, ticket: TicketData, members: tuple[int, ...]
+) -> tuple[int, int, tuple[int, ...]] | None:
+    """Earliest (start, end, each member's travel) for ``ticket`` done by ``members``
+    together, after each member's last job, keeping every rule (SPEC "Crews": the work
+    runs in the crew's joint shift time, S and F lie in it; each member walks their own
+    day, so S >= ready + travel for every member; a short job does not pause overnight in
+    the joint time; window, fixed start and tier cap as for any job)."""
+    problem = schedule.problem
+    joint = problem.calendar_of(members)
+    overnight = pauses_overnight(ticket.p50, problem.split_overnight_from)
+    latest = ticket.latest_start
+    days = [schedule.by_engineer[m] for m in members]
+    floor = schedule.not_before.get(ticket.index)
+    candidate = max(ticket.earliest_start, *(day[-1].end for day in days if day))
+    if floor is not None:
+        candidate = max(candidate, floor)
+    locations = [
+        _location_by_day(problem, problem.engineers[m], day)
+        for m, day in zip(members, days, strict=True)
+    ]
+    while True:
+        piece = bisect_right(joint.ends, candidate)
+        if piece >= len(joint.shifts):
+            return None
+        last_here = joint.latest_start(piece, ticket.p50, overnight=overnight)
+        start = max(candidate, joint.starts[piece])
+        trips: tuple[int, ...] = ()
+        while start < joint.ends[piece]:
+            trips, needed = _crew_arrival(problem, ticket, members, days, locations, start, floor)
+            if needed <= start:
+                break
+            start = needed
+        if start > last_here:
+            if overnight and start < joint.ends[piece]:
+                return None  # its work runs past the last joint shift from any later start
+            candidate = joint.ends[piece]
+            continue
+        if latest is not None and start > latest:
+            return None
+        if ticket.fixed_start is not None and start != ticket.fixed_start:
+            return None
+        end = joint.finish(start, ticket.p50, overnight=overnight)
+        if end is None:
+            return None
+        wait = schedule.tier_conflict(ticket.tier, start, end)
+        if wait is not None:
+            candidate = max(wait, start + 1)
+            continue
+        return start, end, trips
+
+
+def _crew_arrival(
+    problem: Problem,
+    ticket: TicketData,
+    members: tuple[int, ...],
+    days: list[list[Job]],
+    locations: list[dict[int, int]],
+    start: int,
+    floor: int | None,
+) -> tuple[tuple[int, ...], int]:
+    """Each member's travel to a crew job starting at ``start`` (an instant of their joint
+    shift time, after all their jobs), and the earliest start those trips allow: the
+    latest ready + travel over the members (SPEC "Travel", each in their own shift)."""
+    trips: list[int] = []
+    needed = start
+    for member, day, location_of in zip(members, days, locations, strict=True):
+        engineer = problem.engineers[member]
+        calendar = engineer.calendar
+        shift = calendar.shift_of_start(start)
+        assert shift is not None  # joint shift time lies in every member's shifts
+        ready = calendar.starts[shift]
+        if day and calendar.shift_of_end(day[-1].end) == shift:
+            ready = max(ready, day[-1].end)
+        if floor is not None:
+            ready = max(ready, floor)
+        travel = 0
+        if ticket.onsite and ticket.site is not None:
+            location = location_of.get(engineer.shift_days[shift], engineer.home)
+            travel = problem.travel(location, ticket.site) if location is not None else 0
+        trips.append(travel)
+        needed = max(needed, ready + travel)
+    return tuple(trips), needed
+
+
+def place_crew(schedule: Schedule, ticket: TicketData) -> tuple[Job, int] | None:
+    """The crew job the SPEC's rule of thumb builds for ``ticket``, one member at a time:
+    first the engineer who could lead it on whom it alone would finish earliest, then each
+    next member the engineer with whom the set so far would finish earliest (ties: the
+    earlier start, then the order engineers are listed), the job appended after every
+    member's last job (``find_crew_slot``), with the members' travel in all. None if no
+    full crew can take it. The schedule is not changed."""
+    problem = schedule.problem
+    chosen: tuple[int, ...] = ()
+    slot: tuple[int, int, tuple[int, ...]] | None = None
+    while len(chosen) < ticket.crew:
+        pool = problem.capable if not chosen else problem.crew_capable
+        best: tuple[tuple[int, int, int], int, tuple[int, int, tuple[int, ...]]] | None = None
+        for engineer_index in pool[ticket.index]:
+            if engineer_index in chosen:
+                continue
+            found = find_crew_slot(schedule, ticket, (*chosen, engineer_index))
+            if found is None:
+                continue
+            rank = (found[1], found[0], engineer_index)
+            if best is None or rank < best[0]:
+                best = (rank, engineer_index, found)
+        if best is None:
+            return None
+        chosen, slot = (*chosen, best[1]), best[2]
+    assert slot is not None
+    return Job(ticket.index, chosen[0], slot[0], slot[1], chosen[1:]), sum(slot[2])
+
+
+def crew_cost(problem: Problem, ticket: TicketData, job: Job, trips: int) -> float:
+    """The objective a crew job adds, priced like ``ticket_cost`` on its lead (the
+    surrogate), with every member's travel and the preference met by any member."""
+    lead = problem.engineers[job.engineer]
+    cost = ticket_cost(problem, ticket, lead, job.start, job.end, trips)
+    if job.engineer not in ticket.preferred and not ticket.preferred.isdisjoint(job.crew):
+        cost -= problem.weights.preference  # ticket_cost charged it on the lead alone
+    return cost
 
 
 def ticket_cost(
@@ -282,6 +418,13 @@ def _construct(
     for ticket in order:
         if deadline is not None and time.monotonic() > deadline:
             break  # out of time: the rest stay unassigned (the search may place them)
+        if ticket.crew > 1 and engineers_of is None:
+            crew = place_crew(schedule, ticket)
+            if crew is not None and (
+                worth is None or worth(ticket, crew_cost(problem, ticket, *crew))
+            ):
+                schedule.add(crew[0])
+            continue
         best: tuple[tuple[float, ...], Job] | None = None
         engineers = engineers_of(ticket) if engineers_of else problem.eligible[ticket.index]
         for engineer_index in engineers:
@@ -356,6 +499,9 @@ def cheapest_slot(schedule: Schedule, ticket: TicketData) -> tuple[float, Job] |
     """The gap where ``ticket`` adds least to the objective, over its eligible engineers,
     with that cost; None if it fits nowhere."""
     problem = schedule.problem
+    if ticket.crew > 1:
+        crew = place_crew(schedule, ticket)
+        return None if crew is None else (crew_cost(problem, ticket, *crew), crew[0])
     best: tuple[float, Job] | None = None
     for engineer_index in problem.eligible[ticket.index]:
         engineer = problem.engineers[engineer_index]

@@ -30,15 +30,14 @@ def broken_tickets(
     the tier caps but are never blamed. ``not_before``: per ticket, nobody sets off before it.
     """
     broken: set[int] = set()
-    eligible = problem.eligible
     for job in jobs:
         if job.ticket in given:
             continue
         ticket = problem.tickets[job.ticket]
-        calendar = problem.engineers[job.engineer].calendar
+        calendar = problem.calendar_of(job.members)
         latest = ticket.latest_start
         if (
-            job.engineer not in eligible[job.ticket]
+            not _staffed(problem, job)
             or job.start < ticket.earliest_start
             or (latest is not None and job.start > latest)
             or job.start < (not_before or {}).get(job.ticket, job.start)
@@ -56,7 +55,8 @@ def broken_tickets(
     by_engineer: dict[int, list[Job]] = defaultdict(list)
     everything = [*jobs, *(job for job in background or [] if job.end > job.start)]
     for job in everything:
-        by_engineer[job.engineer].append(job)
+        for member in job.members:
+            by_engineer[member].append(job)
     for engineer_index, engineer_jobs in by_engineer.items():
         engineer_jobs.sort(key=lambda job: (job.start, job.end))
         for before, after in itertools.pairwise(engineer_jobs):
@@ -88,3 +88,19 @@ def broken_tickets(
             if change > 0 and level > cap and (ticket_index, start) in own:
                 broken.add(ticket_index)
     return broken
+
+
+def _staffed(problem: Problem, job: Job) -> bool:
+    """Are the job's engineers allowed on it: a solo job's engineer eligible, a crew job's
+    ``crew`` distinct members (SPEC "Crews", "Eligibility": every member has the skills
+    and on-site flag, ``assigned_to`` names the lead)?"""
+    ticket = problem.tickets[job.ticket]
+    if ticket.crew == 1:
+        return not job.crew and job.engineer in problem.eligible[job.ticket]
+    members = job.members
+    return (
+        len(members) == ticket.crew
+        and len(set(members)) == len(members)
+        and job.engineer in problem.capable[job.ticket]
+        and all(member in problem.crew_capable[job.ticket] for member in job.crew)
+    )

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from dispatcher import interrupt
-from dispatcher.semantics.evaluate import Evaluation, Job, unassigned_cost
+from dispatcher.semantics.evaluate import Evaluation, Job, linked, unassigned_cost
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.solver.cpsat import Outcome, solve_model
 from dispatcher.solver.model import Built, ModelBuilder, hint_model
@@ -186,9 +186,9 @@ def _candidate(
     if partial is not None:
         # Only the chosen engineers' share changed: price that first, and evaluate
         # (and check) the whole plan only when it gains.
-        around = set(chosen)
-        before = partial([j for j in state.best_jobs if j.engineer in around], piece.free)
-        after = partial([j for j in new_jobs if j.engineer in around], piece.free)
+        around = linked(chosen, new_jobs)  # crew partners' days are carried out with them
+        before = partial([j for j in state.best_jobs if j.on(around)], piece.free)
+        after = partial([j for j in new_jobs if j.on(around)], piece.free)
         gain = max(0.0, before - after)
         if gain <= 1e-9:
             return None, gain
@@ -337,8 +337,10 @@ def _local_buffer(
             origins[engineer].add(home)
     for job in placed:
         site = problem.tickets[job.ticket].site
-        if job.engineer in chosen and problem.tickets[job.ticket].onsite and site is not None:
-            origins[job.engineer].add(site)
+        if problem.tickets[job.ticket].onsite and site is not None:
+            for member in job.members:  # a crew job takes each member to its site
+                if member in chosen:
+                    origins[member].add(site)
     for ticket_index, engineers in candidates.items():
         ticket = problem.tickets[ticket_index]
         if ticket.onsite and ticket.site is not None:
@@ -368,9 +370,10 @@ def _pain(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> dict[int
         cost = evaluation.jobs.get(job.ticket)
         if cost is not None:
             weight = problem.tickets[job.ticket].weight
-            pain[job.engineer] = pain.get(job.engineer, 0.0) + weight * (
-                cost.response_risk + cost.resolution_risk
-            )
+            for member in job.members:
+                pain[member] = pain.get(member, 0.0) + weight * (
+                    cost.response_risk + cost.resolution_risk
+                )
     for ticket, (respond, resolve) in evaluation.unassigned_risk.items():
         for engineer in problem.eligible[ticket]:
             pain[engineer] = pain.get(engineer, 0.0) + problem.tickets[ticket].weight * (

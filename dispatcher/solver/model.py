@@ -343,13 +343,14 @@ class ModelBuilder:
             )
             per_engineer[alternative.engineer].append(interval)
         for job in self.fixed:
-            if job.engineer not in per_engineer:
-                continue  # nothing of the model runs on that engineer
-            per_engineer[job.engineer].append(
-                self.model.new_fixed_size_interval_var(
-                    job.start, job.end - job.start, f"fixed[{job.ticket}]"
+            for member in job.members:  # a crew job occupies every member
+                if member not in per_engineer:
+                    continue  # nothing of the model runs on that engineer
+                per_engineer[member].append(
+                    self.model.new_fixed_size_interval_var(
+                        job.start, job.end - job.start, f"fixed[{job.ticket}@{member}]"
+                    )
                 )
-            )
         for intervals in per_engineer.values():
             if len(intervals) > 1:
                 self.model.add_no_overlap(intervals)

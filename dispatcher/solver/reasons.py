@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from dispatcher.semantics.evaluate import unassigned_cost
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.semantics.shifts import pauses_overnight
@@ -74,7 +76,7 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
     ``not_before`` (rescheduling): nobody sets off for it before then.
     """
     if ticket.crew > 1:
-        return _crew_reason(problem, ticket)
+        return _crew_reason(problem, ticket, not_before)
     eligible = problem.eligible[ticket.index]
     if not eligible:
         return "no_eligible_engineer", _missing_requirements(problem, ticket)
@@ -118,33 +120,89 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
     )
 
 
-def _crew_reason(problem: Problem, ticket: TicketData) -> tuple[str, str]:
-    """A crew job: too few engineers with what it needs, or (this version plans
-    one-engineer jobs only) left for the dispatcher to staff."""
+CREW_SETS = 20_000  # crew sets judged at most for one ticket's reason
+
+
+def _crew_reason(problem: Problem, ticket: TicketData, not_before: int) -> tuple[str, str]:
+    """A crew job's reason (SPEC "Unassigned reasons"): each set of ``crew`` engineers
+    with what it needs and an eligible lead, alone with the ticket, each member leaving
+    home at their shift start (in a reschedule, not before ``not_before``)."""
     needs = ", ".join(f"{skill}>={level}" for skill, level in sorted(ticket.skills.items()))
     what = f" with {needs}" if needs else ""
     where = " on site" if ticket.onsite else ""
-    able = [
-        engineer
-        for engineer in problem.engineers
-        if (engineer.onsite or not ticket.onsite)
-        and all(engineer.skills.get(skill, 0) >= level for skill, level in ticket.skills.items())
-    ]
-    lead_ok = ticket.assigned_to is None or ticket.assigned_to in problem.capable[ticket.index]
-    names = ", ".join(engineer.id for engineer in able[:5]) + (" ..." if len(able) > 5 else "")
-    if len(able) < ticket.crew or not lead_ok:
+    able = problem.crew_capable[ticket.index]
+    leads = set(problem.capable[ticket.index])
+    names = ", ".join(problem.engineers[e].id for e in able[:5]) + (" ..." if len(able) > 5 else "")
+    if len(able) < ticket.crew or not leads:
         has = f"only {names} {'has' if len(able) == 1 else 'have'} it" if able else "nobody has it"
-        if not lead_ok and ticket.assigned_to is not None:
+        if ticket.assigned_to is not None and not leads:
             has = f"its lead {problem.engineers[ticket.assigned_to].id} lacks it"
         return (
             "no_eligible_engineer",
             f"needs {ticket.crew} engineers{what}{where} together; {has}",
         )
+    overnight = pauses_overnight(ticket.p50, problem.split_overnight_from)
+    started = False
+    longest = 0
+    for count, members in enumerate(itertools.combinations(able, ticket.crew)):
+        if count >= CREW_SETS:
+            break
+        if leads.isdisjoint(members):
+            continue
+        calendar = problem.calendar_of(members)
+        for start in _crew_starts(problem, ticket, members, not_before):
+            started = True
+            if calendar.finish(start, ticket.p50, overnight=overnight) is not None:
+                return (
+                    "deferred",
+                    f"needs {ticket.crew} engineers{what}{where} together; "
+                    "it would fit, but their time went to weightier work",
+                )
+            longest = max(longest, calendar.minutes_between(start, problem.horizon_end))
+    if not started:
+        return (
+            "window_unreachable",
+            f"needs {ticket.crew} engineers{what}{where} together; no such crew ({names}) "
+            "is on shift together, with travel, where it must start",
+        )
     return (
-        "deferred",
-        f"needs {ticket.crew} engineers{what}{where} together ({names} could go); "
-        "this version does not plan crew jobs yet: staff it by hand",
+        "no_capacity",
+        f"needs {ticket.crew} engineers{what}{where} together for {_hours(ticket.p50)} of "
+        f"their joint shift time"
+        + ("" if overnight else " without pausing overnight")
+        + f"; the most any such crew has is {_hours(longest)}",
     )
+
+
+def _crew_starts(
+    problem: Problem, ticket: TicketData, members: tuple[int, ...], not_before: int
+) -> list[int]:
+    """Starts possible for a crew on an empty schedule: the earliest in each piece of their
+    joint shift time, each member ready at their own shift's start (not before
+    ``not_before``) and travelling from home."""
+    calendar = problem.calendar_of(members)
+    latest = ticket.latest_start
+    starts = []
+    for low, high in calendar.shifts:
+        start = max(low, ticket.earliest_start)
+        for member in members:
+            engineer = problem.engineers[member]
+            shift = engineer.calendar.shift_of_start(low)
+            if shift is None:
+                break
+            travel = 0
+            if ticket.onsite and ticket.site is not None and engineer.home is not None:
+                travel = problem.travel(engineer.home, ticket.site)
+            start = max(start, max(engineer.calendar.starts[shift], not_before) + travel)
+        else:
+            if start >= high or (latest is not None and start > latest):
+                continue
+            if ticket.fixed_start is not None and start != ticket.fixed_start:
+                if not start <= ticket.fixed_start < high:
+                    continue
+                start = ticket.fixed_start
+            starts.append(start)
+    return starts
 
 
 def _no_night_capacity(

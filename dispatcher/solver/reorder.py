@@ -10,7 +10,8 @@ plan staying as it is: ``construct.find_slot``), prices the day by carrying it o
 (``evaluate.partial_total``) and keeps the move when the exact objective falls.
 
 Days are independent except through tier caps (handled by the schedule) and crews, so a
-move is priced on its engineer alone and re-checked in full only when it is kept. With a
+move is priced on its engineer alone and re-checked in full only when it is kept. The
+days of engineers in a crew job are left as they are: the crew ties them to another day. With a
 ``work`` limit (one worker) the pass is bounded by a count of tried moves, so it stays
 reproducible; otherwise by the deadline.
 """
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dispatcher import interrupt
-from dispatcher.semantics.evaluate import DayPricer, Evaluation, Job
+from dispatcher.semantics.evaluate import DayPricer, Evaluation, Job, crew_engineers
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.construct import Schedule, find_slot
 
@@ -64,8 +65,11 @@ def reorder_days(
         days: dict[int, list[Job]] = {}
         for job in jobs:
             days.setdefault(job.engineer, []).append(job)
+        tied = crew_engineers(jobs)
         changed = 0
         for engineer in _by_risk(problem, jobs, evaluation):
+            if engineer in tied:
+                continue
             day = days[engineer]
             limit = ReorderBudget(
                 budget.deadline, None if budget.moves is None else budget.moves - tried
@@ -104,7 +108,8 @@ def polish_days(
     neighbourhood search: it re-checks and re-prices what it keeps)."""
     schedule = Schedule.of(problem, jobs)
     left = moves
-    for engineer in sorted(set(engineers)):
+    tied = crew_engineers(jobs)
+    for engineer in sorted(set(engineers) - tied):
         if left <= 0:
             break
         day = [j for j in jobs if j.engineer == engineer]

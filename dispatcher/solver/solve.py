@@ -50,7 +50,7 @@ from dispatcher.solver.feasibility import broken_tickets
 from dispatcher.solver.lns import improve
 from dispatcher.solver.model import SCALE, ModelBuilder, hint_model
 from dispatcher.solver.reorder import ReorderBudget, polish_days, reorder_days
-from dispatcher.solver.scopes import SearchBudget, SearchScope
+from dispatcher.solver.scopes import ModelScope, SearchBudget, SearchScope
 from models.plan import SolverStatus
 
 log = logging.getLogger(__name__)
@@ -125,9 +125,14 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     alone = relaxation_bound(problem, least)
     status: SolverStatus = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, budget.elapsed())
+    # Crew jobs stay where the construction put them: the model and the searches plan the
+    # single-engineer work around them (each member's day holds them).
+    crews = [job for job in best_jobs if job.crew]
+    if any(ticket.crew > 1 for ticket in problem.tickets):
+        builder = ModelBuilder(problem, "upper", _crews_held(problem, crews))
 
     if small:
-        found = _full_model(problem, builder, best_order, options, budget)
+        found = _full_model(problem, builder, best_order, options, budget, crews)
         if found is not None:
             status = "feasible"
             if found[1].total <= best.total + 1e-9 and valid(found[0]):
@@ -225,14 +230,19 @@ def _full_model(
     order: list[TicketData],
     options: SolveOptions,
     budget: Budget,
+    crews: list[Job],
 ) -> tuple[list[Job], Evaluation] | None:
     """Small days: the whole day in one model, seeded with a construction that satisfies
-    it; its best solution's jobs and their exact evaluation, if it found one."""
+    it; its best solution's jobs and their exact evaluation, if it found one. The
+    ``crews`` jobs are held in the model (``_crews_held``) and part of the solution."""
     # The buffered construction satisfies the model (every travel buffer is the longest
     # way in), so the search starts from a solution; its result is re-checked anyway.
+    schedule = _buffered(problem, builder)
+    for job in crews:
+        schedule.add(job)
     hint_jobs = greedy_plan(
         problem,
-        _buffered(problem, builder),
+        schedule,
         order,
         engineers_of=builder.engineers_of,
         thrifty=True,
@@ -250,9 +260,10 @@ def _full_model(
     if outcome.jobs is None:
         log.info("cp-sat found no solution (%s)", outcome.status_name)
         return None
-    evaluation = evaluate(problem, outcome.jobs)
+    jobs = [*outcome.jobs, *crews]
+    evaluation = evaluate(problem, jobs)
     log.info("cp-sat: %s, exact %.4f", outcome.status_name, evaluation.total)
-    return outcome.jobs, evaluation
+    return jobs, evaluation
 
 
 def _search(
@@ -274,7 +285,8 @@ def _search(
     search_deadline = budget.deadline - budget.share(reserve)
     if time.monotonic() + 0.3 >= search_deadline:
         return None
-    locked = {t.index for t in problem.tickets if t.fixed_start is not None}
+    # Appointments keep their start, and crew jobs their crew and start.
+    locked = {t.index for t in problem.tickets if t.fixed_start is not None or t.crew > 1}
     return improve(
         problem,
         best_jobs,
@@ -410,6 +422,14 @@ def _effort_scale(ticket: TicketData, lanes: dict[str, float]) -> float:
     if ticket.tier in lanes:
         return ticket.p50 / math.sqrt(lanes[ticket.tier])
     return math.sqrt(ticket.p50)
+
+
+def _crews_held(problem: Problem, crews: list[Job]) -> ModelScope:
+    """The model of a day whose crew jobs are held as they are: each occupies every member
+    (and sets where they may be before a visit); the crew tickets left out stay out."""
+    placed = {job.ticket: job for job in crews}
+    frozen = {t.index: placed.get(t.index) for t in problem.tickets if t.crew > 1}
+    return ModelScope(fixed=crews, frozen=frozen, frozen_as_fixed=True)
 
 
 def _buffered(problem: Problem, builder: ModelBuilder) -> Schedule:

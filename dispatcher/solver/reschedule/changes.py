@@ -25,8 +25,8 @@ def tier_costs(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> dic
             weights.response * cost.response_risk + weights.resolution * cost.resolution_risk
         )
         tier.objective += ticket.weight * weights.late_per_hour * cost.lateness_minutes / 60
-        tier.objective += weights.travel_per_hour * cost.travel / 60
-        if ticket.preferred and job.engineer not in ticket.preferred:
+        tier.objective += weights.travel_per_hour * (cost.travel + sum(cost.crew_travel)) / 60
+        if ticket.preferred and ticket.preferred.isdisjoint(job.members):
             tier.objective += weights.preference
     for index, (respond, resolve) in evaluation.unassigned_risk.items():  # SPEC v2 costs
         ticket = problem.tickets[index]
@@ -52,16 +52,20 @@ def changes_of(sit: Situation, old_assignments: list[Job], jobs: list[Job]) -> C
         before, after = live.get(ticket), new.get(ticket)
         if before is None:
             if after is not None:
-                engineer = problem.engineers[after.engineer].id
-                changes.newly_assigned.append((name, engineer, instant(after.start)))
+                changes.newly_assigned.append((name, _who(problem, after), instant(after.start)))
             continue
-        old_engineer = problem.engineers[before.engineer].id
+        old_engineer = _who(problem, before)
         if after is None:
             changes.newly_unassigned.append((name, old_engineer))
-        elif after.engineer != before.engineer or ticket in sit.cut:
-            changes.reassigned.append((name, old_engineer, problem.engineers[after.engineer].id))
+        elif set(after.members) != set(before.members) or ticket in sit.cut:
+            changes.reassigned.append((name, old_engineer, _who(problem, after)))
         elif after.start != before.start:
             changes.moved.append((name, old_engineer, instant(before.start), instant(after.start)))
         else:
             changes.kept.append(name)
     return changes
+
+
+def _who(problem: Problem, job: Job) -> str:
+    """The job's engineer, or a crew's members joined with '+' (the lead first)."""
+    return "+".join(problem.engineers[member].id for member in job.members)

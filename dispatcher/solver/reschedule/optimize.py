@@ -36,12 +36,17 @@ def optimize(
     problem = sit.problem
     frozen: dict[int, Job | None] = {job.ticket: job for job in sit.running}
     frozen.update({job.ticket: None for job in sit.completed})
+    # Crew jobs stay where the repair put them (kept, or placed by the rule of thumb's
+    # crew building): the model and the search plan the single-engineer work around them.
+    crews = [job for job in jobs if job.crew]
+    frozen.update({t: None for t in sit.free if problem.tickets[t].crew > 1})
+    frozen.update({job.ticket: job for job in crews})
     workers = workers_for(options.workers)
     builder = ModelBuilder(
         problem,
         "upper",
         ModelScope(
-            fixed=[*sit.running, *sit.background],
+            fixed=[*sit.running, *sit.background, *crews],
             not_before=sit.not_before(),
             frozen=frozen,
             frozen_as_fixed=True,
@@ -64,7 +69,7 @@ def optimize(
         )
         if outcome.jobs is not None:
             status = "feasible"
-            candidate = outcome.jobs
+            candidate = [*outcome.jobs, *crews]
             if not sit.broken(candidate):
                 evaluation = sit.evaluate(candidate)
                 log.info("cp-sat: %.4f", evaluation.total)
@@ -72,7 +77,11 @@ def optimize(
                     jobs, best = candidate, evaluation
     else:
         locked = {job.ticket for job in sit.running} | {job.ticket for job in sit.completed}
-        locked |= {t for t in sit.free if problem.tickets[t].fixed_start is not None}
+        locked |= {
+            t
+            for t in sit.free
+            if problem.tickets[t].fixed_start is not None or problem.tickets[t].crew > 1
+        }
         running = {job.ticket for job in sit.running}
         improved, evaluation = improve(
             problem,

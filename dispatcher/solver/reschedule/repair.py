@@ -26,9 +26,14 @@ def repair(sit: Situation) -> list[Job]:
     """Keep every old future job that still holds; insert the rest greedily."""
     problem = sit.problem
     kept = [
-        Job(ticket, engineer, start, end)
+        Job(ticket, engineer, start, end, crew)
         for ticket, (engineer, start) in sit.previous.items()
-        if (end := _end_on(problem, ticket, engineer, start)) is not None
+        if (
+            end := _end_on(
+                problem, ticket, (engineer, *(crew := sit.previous_crew.get(ticket, ()))), start
+            )
+        )
+        is not None
     ]
     while True:
         broken = sit.broken(kept)
@@ -38,10 +43,11 @@ def repair(sit: Situation) -> list[Job]:
     return _fill(sit, kept)
 
 
-def _end_on(problem: Problem, ticket: int, engineer: int, start: int) -> int | None:
+def _end_on(problem: Problem, ticket: int, members: tuple[int, ...], start: int) -> int | None:
     """Where the job ends from its old start, if it still may start there (a short job,
-    a cut job's remainder with its reduced p50 included, must not pause overnight)."""
-    calendar = problem.engineers[engineer].calendar
+    a cut job's remainder with its reduced p50 included, must not pause overnight; a crew
+    job works in its members' joint shift time)."""
+    calendar = problem.calendar_of(members)
     if calendar.shift_of_start(start) is None:
         return None
     p50 = problem.tickets[ticket].p50

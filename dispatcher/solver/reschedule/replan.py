@@ -111,9 +111,10 @@ def _reschedule_block(sit: Situation, old: Plan, reassigned: int, moved: int) ->
     }
 
 
-def _previous_of(sit: Situation, old_assignments: list[Job]) -> dict[int, tuple[str, Any]]:
-    """Where the old plan had each job that was still live at now: (engineer id, start)."""
-    previous_of: dict[int, tuple[str, Any]] = {}
+def _previous_of(sit: Situation, old_assignments: list[Job]) -> dict[int, tuple[Any, ...]]:
+    """Where the old plan had each job that was still live at now: (engineer id, start,
+    the other crew members' ids)."""
+    previous_of: dict[int, tuple[Any, ...]] = {}
     for job in old_assignments:
         if (
             job.ticket in sit.previous
@@ -123,6 +124,7 @@ def _previous_of(sit: Situation, old_assignments: list[Job]) -> dict[int, tuple[
             previous_of[job.ticket] = (
                 sit.problem.engineers[job.engineer].id,
                 sit.problem.instant(job.start),
+                [sit.problem.engineers[member].id for member in job.crew],
             )
     return previous_of
 
@@ -133,7 +135,8 @@ def _held(sit: Situation) -> Problem:
     appointment an overrunning job runs into cannot be kept)."""
     engineers = list(sit.problem.engineers)
     for job in sit.running:
-        engineers[job.engineer] = engineer_without(
-            engineers[job.engineer], max(job.start, sit.now), job.end
-        )
+        for member in job.members:
+            engineers[member] = engineer_without(
+                engineers[member], max(job.start, sit.now), job.end
+            )
     return replace_problem(sit.problem, engineers=engineers)

@@ -27,7 +27,7 @@ from dispatcher.io.history import (
 )
 from dispatcher.io.loader import compile_added_tickets
 from dispatcher.semantics.evaluate import Evaluation, Job, evaluate
-from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.solver.feasibility import broken_tickets
 from dispatcher.solver.reschedule.commandline import (
     CommandLineClock,
@@ -58,6 +58,23 @@ class Situation:
     focus: list[int]  # engineers the events touched
     events: list[dict[str, Any]]
     added: list[dict[str, Any]]  # every added ticket so far, in full
+    # Future crew jobs of the old plan: ticket -> the members besides the lead.
+    previous_crew: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def was(self, job: Job) -> bool:
+        """Is ``job`` where the old plan had it (same engineers, same start)?"""
+        old = self.previous.get(job.ticket)
+        return old == (job.engineer, job.start) and job.crew == self.previous_crew.get(
+            job.ticket, ()
+        )
+
+    def same_engineers(self, job: Job) -> bool:
+        """Does ``job`` keep the old plan's engineer (for a crew job, the set of them)?"""
+        old = self.previous.get(job.ticket)
+        if old is None:
+            return False
+        before = {old[0], *self.previous_crew.get(job.ticket, ())}
+        return set(job.members) == before
 
     @property
     def background(self) -> list[Job]:
@@ -65,9 +82,7 @@ class Situation:
 
     def not_before(self, jobs: Iterable[Job] = ()) -> dict[int, int]:
         """Free tickets may not set off before now, unless kept exactly where they were."""
-        kept = {
-            job.ticket for job in jobs if self.previous.get(job.ticket) == (job.engineer, job.start)
-        }
+        kept = {job.ticket for job in jobs if self.was(job)}
         return {t: self.now for t in self.free if t not in kept}
 
     def disruption(self, jobs: Iterable[Job]) -> tuple[float, int, int]:
@@ -76,9 +91,9 @@ class Situation:
         placed = {job.ticket: job for job in jobs}
         reassigned, moved = len(self.cut), 0
         tolerance = weights.move_tolerance.minutes
-        for ticket, (engineer, start) in self.previous.items():
+        for ticket, (_, start) in self.previous.items():
             job = placed.get(ticket)
-            if job is None or job.engineer != engineer:
+            if job is None or not self.same_engineers(job):  # a crew: another set of engineers
                 reassigned += 1
             elif abs(job.start - start) > tolerance:
                 moved += 1
@@ -149,6 +164,7 @@ class _Split:
     tickets: list[TicketData]
     running: list[Job] = field(default_factory=list)
     previous: dict[int, tuple[int, int]] = field(default_factory=dict)
+    previous_crew: dict[int, tuple[int, ...]] = field(default_factory=dict)
     cut: set[int] = field(default_factory=set)
     cuts_of: defaultdict[int, list[dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -199,6 +215,7 @@ def situation_at(
         history=split.history,
         running=split.running,
         previous=split.previous,
+        previous_crew=split.previous_crew,
         cut=split.cut,
         free=free,
         event_tickets=event_tickets,
@@ -376,13 +393,17 @@ def _split_at_now(
     )
     for job in assignments:
         if job.ticket in commands.done:
-            split.completed.append(Job(job.ticket, job.engineer, min(job.start, now), now))
+            split.completed.append(
+                Job(job.ticket, job.engineer, min(job.start, now), now, job.crew)
+            )
         elif job.end <= now:
             split.completed.append(job)
         elif job.start < now:
             _running_at_now(split, problem, before_problem, clock, commands, job)
         else:
             split.previous[job.ticket] = (job.engineer, job.start)
+            if job.crew:
+                split.previous_crew[job.ticket] = job.crew
     return split
 
 
@@ -397,44 +418,51 @@ def _running_at_now(
     """A job running at now keeps going, to its new end, unless its engineer is absent
     now or cannot finish it: then it is cut, and the rest becomes its ticket's work."""
     now = commands.now
-    engineer = problem.engineers[job.engineer]
-    absent = any(i == job.engineer and low <= now < high for i, low, high, _ in commands.absences)
-    end = _running_end(job, engineer, before_problem, commands.overruns)
+    absent = [
+        member
+        for member in job.members
+        if any(i == member and low <= now < high for i, low, high, _ in commands.absences)
+    ]
+    end = _running_end(job, problem, before_problem, commands.overruns)
     if absent or end < 0:
-        worked = engineer.calendar.minutes_between(job.start, now)
+        # A crew job is cut for everyone when any member goes (SPEC "Rescheduling"): the
+        # cut is recorded in that member's event and lists every member.
+        worked = problem.calendar_of(job.members).minutes_between(job.start, now)
         split.tickets[job.ticket] = rest_of(split.tickets[job.ticket], worked, job.start)
-        split.history.append(Job(job.ticket, job.engineer, job.start, now))
+        split.history.append(Job(job.ticket, job.engineer, job.start, now, job.crew))
         split.cut.add(job.ticket)
-        split.cuts_of[job.engineer].append(
-            {
-                "ticket": problem.tickets[job.ticket].id,
-                "engineer": engineer.id,
-                "start": clock.text(job.start),
-                "end": clock.text(now),
-            }
-        )
+        for member in job.members:
+            split.cuts_of[absent[0] if absent else job.engineer].append(
+                {
+                    "ticket": problem.tickets[job.ticket].id,
+                    "engineer": problem.engineers[member].id,
+                    "start": clock.text(job.start),
+                    "end": clock.text(now),
+                }
+            )
     else:
-        split.running.append(Job(job.ticket, job.engineer, job.start, end))
+        split.running.append(Job(job.ticket, job.engineer, job.start, end, job.crew))
 
 
 def _running_end(
-    job: Job, engineer: EngineerData, before_problem: Problem, overruns: dict[int, int]
+    job: Job, problem: Problem, before_problem: Problem, overruns: dict[int, int]
 ) -> int:
-    """Where a running job now ends; -1 if its engineer's shifts cannot hold it."""
+    """Where a running job now ends; -1 if its engineers' shifts cannot hold it (a crew
+    job works in its members' joint shift time)."""
+    calendar = problem.calendar_of(job.members)
     end = job.end
     if job.ticket in overruns:
         end = (
-            engineer.calendar.finish(
-                job.start,
-                engineer.calendar.minutes_between(job.start, overruns[job.ticket]),
-            )
+            calendar.finish(job.start, calendar.minutes_between(job.start, overruns[job.ticket]))
             or job.end
         )
-    elif engineer.calendar is not before_problem.engineers[job.engineer].calendar:
-        # Its engineer leaves later: the shift minutes the job needed still have to
-        # be worked, pausing over the absence.
-        needed = before_problem.engineers[job.engineer].calendar.minutes_between(job.start, job.end)
-        end = engineer.calendar.finish(job.start, needed) or -1
+    else:
+        before = before_problem.calendar_of(job.members)
+        if calendar.shifts != before.shifts:
+            # An engineer leaves later: the shift minutes the job needed still have to
+            # be worked, pausing over the absence.
+            needed = before.minutes_between(job.start, job.end)
+            end = calendar.finish(job.start, needed) or -1
     return end
 
 
