@@ -7,8 +7,8 @@ from .durations import Duration, parse_duration
 from .plan import (
     PLAN_FORMAT,
     Assignment,
-    CrewMember,
     Completed,
+    CrewMember,
     Kpis,
     Objective,
     Plan,
@@ -38,10 +38,10 @@ from .scenario import (
 __all__ = [
     "PLAN_FORMAT",
     "Assignment",
-    "CrewMember",
     "Calendar",
     "Client",
     "Completed",
+    "CrewMember",
     "Duration",
     "Effort",
     "Engineer",

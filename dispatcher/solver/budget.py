@@ -29,6 +29,9 @@ OUTPUT_SECONDS_PER_TICKET = 0.00025
 OUTPUT_SHARE = 0.1
 # Big days: share of the limit kept for placing left-out tickets at the end.
 FILL_SHARE = 0.03
+# Moving crew jobs (``crews.improve_crews``), after the construction and again before the
+# fill: each pass may run until this share of the limit past where it starts.
+CREW_SHARE = 0.05
 # Share of the limit for reordering engineers' days against the exact objective, after
 # the neighbourhood search; with one worker, moves tried per second of that share.
 REORDER_SHARE = 0.25
@@ -111,6 +114,7 @@ class Budget:
 
 
 __all__ = [
+    "CREW_SHARE",
     "FILL_SHARE",
     "FULL_SHARE",
     "GREEDY_SHARE",

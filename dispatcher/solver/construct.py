@@ -253,42 +253,39 @@ def _rest_still_holds(
 
 
 def find_crew_slot(
-    schedule: Schedule, ticket: TicketData, members: tuple[int, ...]
+    schedule: Schedule, ticket: TicketData, members: tuple[int, ...], *, gaps: bool = False
 ) -> tuple[int, int, tuple[int, ...]] | None:
     """Earliest (start, end, each member's travel) for ``ticket`` done by ``members``
-    together, after each member's last job, keeping every rule (SPEC "Crews": the work
-    runs in the crew's joint shift time, S and F lie in it; each member walks their own
-    day, so S >= ready + travel for every member; a short job does not pause overnight in
-    the joint time; window, fixed start and tier cap as for any job)."""
+    together, keeping every rule (SPEC "Crews": the work runs in the crew's joint shift
+    time, S and F lie in it; each member walks their own day, so S >= ready + travel for
+    every member; a short job does not pause overnight in the joint time; window, fixed
+    start and tier cap as for any job).
+
+    Without ``gaps`` the job goes after each member's last job (the rule of thumb); with
+    them it may go between jobs, where the later jobs of every member still keep their
+    travel."""
     problem = schedule.problem
     joint = problem.calendar_of(members)
     overnight = pauses_overnight(ticket.p50, problem.split_overnight_from)
     latest = ticket.latest_start
     days = [schedule.by_engineer[m] for m in members]
     floor = schedule.not_before.get(ticket.index)
-    candidate = max(ticket.earliest_start, *(day[-1].end for day in days if day))
+    candidate = ticket.earliest_start
+    if not gaps:
+        candidate = max([candidate, *(day[-1].end for day in days if day)])
     if floor is not None:
         candidate = max(candidate, floor)
-    locations = [
-        _location_by_day(problem, problem.engineers[m], day)
-        for m, day in zip(members, days, strict=True)
-    ]
     while True:
         piece = bisect_right(joint.ends, candidate)
         if piece >= len(joint.shifts):
             return None
         last_here = joint.latest_start(piece, ticket.p50, overnight=overnight)
         start = max(candidate, joint.starts[piece])
-        trips: tuple[int, ...] = ()
-        while start < joint.ends[piece]:
-            trips, needed = _crew_arrival(problem, ticket, members, days, locations, start, floor)
-            if needed <= start:
-                break
-            start = needed
-        if start > last_here:
+        trips, start = _crew_arrival(problem, ticket, members, days, start, floor)
+        if start >= joint.ends[piece] or start > last_here:
             if overnight and start < joint.ends[piece]:
                 return None  # its work runs past the last joint shift from any later start
-            candidate = joint.ends[piece]
+            candidate = max(start, joint.ends[piece]) if start > last_here else start
             continue
         if latest is not None and start > latest:
             return None
@@ -297,6 +294,10 @@ def find_crew_slot(
         end = joint.finish(start, ticket.p50, overnight=overnight)
         if end is None:
             return None
+        blocked = _crew_blocked(schedule, ticket, members, days, start, end)
+        if blocked is not None:
+            candidate = max(blocked, start + 1)
+            continue
         wait = schedule.tier_conflict(ticket.tier, start, end)
         if wait is not None:
             candidate = max(wait, start + 1)
@@ -309,41 +310,78 @@ def _crew_arrival(
     ticket: TicketData,
     members: tuple[int, ...],
     days: list[list[Job]],
-    locations: list[dict[int, int]],
     start: int,
     floor: int | None,
 ) -> tuple[tuple[int, ...], int]:
-    """Each member's travel to a crew job starting at ``start`` (an instant of their joint
-    shift time, after all their jobs), and the earliest start those trips allow: the
-    latest ready + travel over the members (SPEC "Travel", each in their own shift)."""
-    trips: list[int] = []
-    needed = start
-    for member, day, location_of in zip(members, days, locations, strict=True):
+    """Each member's travel to a crew job at ``start`` or later, and the earliest start
+    from ``start`` on that their jobs before it and those trips allow (SPEC "Travel",
+    each member from the end of their previous job in the same shift, else their shift
+    start, and from where that day has taken them). Past a member's shift the answer may
+    lie outside the joint piece: the caller moves on."""
+    while True:
+        trips: list[int] = []
+        needed = start
+        for member, day in zip(members, days, strict=True):
+            engineer = problem.engineers[member]
+            calendar = engineer.calendar
+            shift = calendar.shift_of_start(start)
+            if shift is None:  # past the joint piece: the caller moves on
+                return tuple(trips), start
+            before = day[: bisect_right(day, start, key=lambda job: job.end)]
+            ready = calendar.starts[shift]
+            if before and calendar.shift_of_end(before[-1].end) == shift:
+                ready = max(ready, before[-1].end)
+            if floor is not None:
+                ready = max(ready, floor)
+            travel = 0
+            if ticket.onsite and ticket.site is not None:
+                locations = _location_by_day(problem, engineer, before)
+                location = locations.get(engineer.shift_days[shift], engineer.home)
+                travel = problem.travel(location, ticket.site) if location is not None else 0
+            trips.append(travel)
+            needed = max(needed, ready + travel)
+        if needed <= start:
+            return tuple(trips), start
+        start = needed
+
+
+def _crew_blocked(
+    schedule: Schedule,
+    ticket: TicketData,
+    members: tuple[int, ...],
+    days: list[list[Job]],
+    start: int,
+    end: int,
+) -> int | None:
+    """None if a crew job over [start, end) fits every member's day (no overlap, and
+    their later jobs keep their travel); else an instant to look again from."""
+    problem = schedule.problem
+    blocked: int | None = None
+    for member, day in zip(members, days, strict=True):
+        later = bisect_right(day, start, key=lambda job: job.end)
+        if later == len(day):
+            continue
+        following = day[later]
         engineer = problem.engineers[member]
-        calendar = engineer.calendar
-        shift = calendar.shift_of_start(start)
-        assert shift is not None  # joint shift time lies in every member's shifts
-        ready = calendar.starts[shift]
-        if day and calendar.shift_of_end(day[-1].end) == shift:
-            ready = max(ready, day[-1].end)
-        if floor is not None:
-            ready = max(ready, floor)
-        travel = 0
-        if ticket.onsite and ticket.site is not None:
-            location = location_of.get(engineer.shift_days[shift], engineer.home)
-            travel = problem.travel(location, ticket.site) if location is not None else 0
-        trips.append(travel)
-        needed = max(needed, ready + travel)
-    return tuple(trips), needed
+        if following.start - _reserved(schedule, following, engineer) < end:
+            blocked = max(blocked or 0, following.end)
+            continue
+        trial = Job(ticket.index, member, start, end)
+        if schedule.buffer is None and not _rest_still_holds(schedule, engineer, day, later, trial):
+            blocked = max(blocked or 0, following.end)
+    return blocked
 
 
-def place_crew(schedule: Schedule, ticket: TicketData) -> tuple[Job, int] | None:
+def place_crew(
+    schedule: Schedule, ticket: TicketData, *, gaps: bool = False
+) -> tuple[Job, int] | None:
     """The crew job the SPEC's rule of thumb builds for ``ticket``, one member at a time:
     first the engineer who could lead it on whom it alone would finish earliest, then each
     next member the engineer with whom the set so far would finish earliest (ties: the
     earlier start, then the order engineers are listed), the job appended after every
-    member's last job (``find_crew_slot``), with the members' travel in all. None if no
-    full crew can take it. The schedule is not changed."""
+    member's last job (``find_crew_slot``; with ``gaps``, wherever it fits earliest),
+    with the members' travel in all. None if no full crew can take it. The schedule is
+    not changed."""
     problem = schedule.problem
     chosen: tuple[int, ...] = ()
     slot: tuple[int, int, tuple[int, ...]] | None = None
@@ -353,7 +391,7 @@ def place_crew(schedule: Schedule, ticket: TicketData) -> tuple[Job, int] | None
         for engineer_index in pool[ticket.index]:
             if engineer_index in chosen:
                 continue
-            found = find_crew_slot(schedule, ticket, (*chosen, engineer_index))
+            found = find_crew_slot(schedule, ticket, (*chosen, engineer_index), gaps=gaps)
             if found is None:
                 continue
             rank = (found[1], found[0], engineer_index)
@@ -419,10 +457,11 @@ def _construct(
         if deadline is not None and time.monotonic() > deadline:
             break  # out of time: the rest stay unassigned (the search may place them)
         if ticket.crew > 1 and engineers_of is None:
-            crew = place_crew(schedule, ticket)
-            if crew is not None and (
-                worth is None or worth(ticket, crew_cost(problem, ticket, *crew))
-            ):
+            # A crew job is placed whenever a crew can take it, even where leaving it out
+            # would cost less: staffing a visit of two or more is what the dispatcher
+            # needs the plan for, and nothing else would place it.
+            crew = place_crew(schedule, ticket, gaps=gaps)
+            if crew is not None:
                 schedule.add(crew[0])
             continue
         best: tuple[tuple[float, ...], Job] | None = None
@@ -500,7 +539,7 @@ def cheapest_slot(schedule: Schedule, ticket: TicketData) -> tuple[float, Job] |
     with that cost; None if it fits nowhere."""
     problem = schedule.problem
     if ticket.crew > 1:
-        crew = place_crew(schedule, ticket)
+        crew = place_crew(schedule, ticket, gaps=True)
         return None if crew is None else (crew_cost(problem, ticket, *crew), crew[0])
     best: tuple[float, Job] | None = None
     for engineer_index in problem.eligible[ticket.index]:

@@ -24,6 +24,7 @@ from dispatcher.semantics.evaluate import Evaluation, Job, evaluate, partial_tot
 from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.solver.bound import least_costs, relaxation_bound
 from dispatcher.solver.budget import (
+    CREW_SHARE,
     FILL_SHARE,
     FULL_SHARE,
     GREEDY_SHARE,
@@ -46,6 +47,7 @@ from dispatcher.solver.construct import (
     reference_plan,
 )
 from dispatcher.solver.cpsat import solve_model
+from dispatcher.solver.crews import improve_crews
 from dispatcher.solver.feasibility import broken_tickets
 from dispatcher.solver.lns import improve
 from dispatcher.solver.model import SCALE, ModelBuilder, hint_model
@@ -125,8 +127,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     alone = relaxation_bound(problem, least)
     status: SolverStatus = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, budget.elapsed())
-    # Crew jobs stay where the construction put them: the model and the searches plan the
-    # single-engineer work around them (each member's day holds them).
+    # Crew jobs stay where the construction and the crew moves put them: the model and the
+    # searches plan the single-engineer work around them (each member's day holds them).
+    best_jobs, best = _crew_moves(problem, best_jobs, best, exact, valid, budget)
     crews = [job for job in best_jobs if job.crew]
     if any(ticket.crew > 1 for ticket in problem.tickets):
         builder = ModelBuilder(problem, "upper", _crews_held(problem, crews))
@@ -163,6 +166,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         )
         if best.total >= before - 1e-9 and small:
             break  # a small day's search has run out of ideas
+    # The crews again, in the day the search has shaped around them.
+    best_jobs, best = _crew_moves(problem, best_jobs, best, exact, valid, budget)
     if not budget.stop_requested():
         # Tickets the search left out may fit a gap it opened: place them where that pays.
         best_jobs, best = fill_unassigned(
@@ -422,6 +427,21 @@ def _effort_scale(ticket: TicketData, lanes: dict[str, float]) -> float:
     if ticket.tier in lanes:
         return ticket.p50 / math.sqrt(lanes[ticket.tier])
     return math.sqrt(ticket.p50)
+
+
+def _crew_moves(
+    problem: Problem,
+    jobs: list[Job],
+    best: Evaluation,
+    exact: Callable[[list[Job]], Evaluation],
+    valid: Callable[[list[Job]], bool],
+    budget: Budget,
+) -> tuple[list[Job], Evaluation]:
+    """One pass of crew moves, if the plan has crew jobs and time is left."""
+    if budget.stop_requested() or not any(job.crew for job in jobs):
+        return jobs, best
+    deadline = min(time.monotonic() + budget.share(CREW_SHARE), budget.deadline)
+    return improve_crews(problem, jobs, best, exact, valid, deadline)
 
 
 def _crews_held(problem: Problem, crews: list[Job]) -> ModelScope:
