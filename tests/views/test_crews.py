@@ -24,7 +24,7 @@ from dispatcher.views.export import CSV_COLUMNS, export, plan_csv
 from dispatcher.views.planview import PlanView
 from dispatcher.views.report import print_plan
 from models import Plan
-from tests.scenarios import scenario_text
+from tests.scenarios import scenario_text, tiny
 from tests.views.crew_plans import BOB_TRAVEL, CREW_DAY, crew_plan, crew_problem
 from tests.views.test_board import Elements
 
@@ -188,19 +188,13 @@ def test_csv_for_a_member_keeps_the_crew_job(problem: Problem, plan: Plan) -> No
 def test_csv_crew_cell_is_spreadsheet_safe(problem: Problem, plan: Plan) -> None:
     """A member id that a spreadsheet would run as a formula is written as text."""
     scenario = CREW_DAY.replace("id: bob,", "id: '=bob',")
-    hostile = crew_problem_from(scenario)
+    hostile = tiny(scenario)
     hostile_plan = crew_plan_for(hostile, plan, "=bob")
     rows = _rows(plan_csv(PlanView(hostile, hostile_plan)))
     rack = next(row for row in rows if row["ticket"] == "RACK")
     assert rack["crew"] == "'=bob"
     mail = next(row for row in rows if row["ticket"] == "MAIL")
     assert mail["engineer"] == "'=bob"
-
-
-def crew_problem_from(body: str) -> Problem:
-    from tests.scenarios import tiny
-
-    return tiny(body)
 
 
 def crew_plan_for(problem: Problem, plan: Plan, bob: str) -> Plan:
