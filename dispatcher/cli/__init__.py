@@ -386,21 +386,38 @@ def impact(
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--timezone", default="Europe/London", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--crews",
+    is_flag=True,
+    help="Also draw crew jobs: about one on-site break-fix visit in ten needs two "
+    "engineers together (crew: 2), now and then three; only visits that enough on-site "
+    "engineers with the skills can staff get a crew. Without it, the same seed writes the "
+    "same file as before.",
+)
 def generate(
-    engineers: int, tickets: int, days: int, seed: int, timezone: str, output: Path
+    engineers: int, tickets: int, days: int, seed: int, timezone: str, output: Path, crews: bool
 ) -> None:
-    """Write a realistic synthetic scenario."""
+    """Write a realistic synthetic scenario (with --crews, some two- and three-engineer
+    visits)."""
     from dispatcher.io.generator import generate_scenario
     from dispatcher.io.planfile import check_output_path, write_atomic
 
     check_output_path(output)
     _known_time_zone(timezone)
     text = generate_scenario(
-        engineers=engineers, tickets=tickets, days=days, seed=seed, timezone=timezone
+        engineers=engineers,
+        tickets=tickets,
+        days=days,
+        seed=seed,
+        timezone=timezone,
+        crews=crews,
     )
     write_atomic(output, text)
+    crew_jobs = text.count("\n    crew: ")  # the generator writes a crew only when > 1
+    with_crews = f", {crew_jobs} crew job(s)" if crews else ""
     click.echo(
-        f"wrote {output}: {engineers} engineers, {tickets} tickets, {days} day(s), seed {seed}"
+        f"wrote {output}: {engineers} engineers, {tickets} tickets, {days} day(s), "
+        f"seed {seed}{with_crews}"
     )
 
 

@@ -15,6 +15,7 @@ drawn board and its hand-written YAML are in ``generator_yaml``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import random
 from zoneinfo import ZoneInfo
@@ -58,6 +59,14 @@ HOME_RADIUS_KM = 20.0
 APPOINTMENT_SLACK = 90  # minutes kept free before each booked appointment
 MAX_BOOKED_P50 = 150  # a booked visit fits inside one shift, after the slack
 
+# --crews: the share of on-site break-fix visits that need a crew, and of those the share
+# that need three engineers rather than two.
+CREW_SHARE = 0.1
+CREW_OF_THREE = 0.15
+CREW_CANDIDATES = 10  # eligible engineers (most shift time first) searched for a crew
+CREW_MARGIN = 70  # minutes of joint shift time kept beyond the work (the longest drive)
+SPLIT_OVERNIGHT_FROM = 4 * 60  # the SPEC's default: shorter jobs do not pause overnight
+
 
 def generate_scenario(
     engineers: int,
@@ -66,11 +75,19 @@ def generate_scenario(
     seed: int = 0,
     timezone: str = "Europe/London",
     start: dt.date | None = None,
+    crews: bool = False,
 ) -> str:
     """YAML text of a synthetic MSP scenario, identical for identical arguments.
 
     The horizon runs from 08:00 on ``start`` (default Monday 2026-11-30) to
     18:00 on the last of ``days`` calendar days, local time in ``timezone``.
+
+    With ``crews``, about one on-site break-fix visit in ten (``CREW_SHARE``) needs a
+    crew: two engineers, now and then (``CREW_OF_THREE``) three. Only a visit that a
+    crew can staff gets one: enough on-site engineers with its skills, and among them a
+    set whose joint shift time holds the work. Crews are drawn last, from a random
+    generator of their own, so the scenario is otherwise the one drawn without them,
+    and without ``crews`` the text is exactly what it was before the option existed.
     """
     if engineers < 1:
         raise ValueError("engineers must be at least 1")
@@ -79,7 +96,9 @@ def generate_scenario(
     if days < 1:
         raise ValueError("days must be at least 1")
     tz = zone(timezone)
-    return _Generator(engineers, tickets, days, seed, tz, start or DEFAULT_START).text()
+    generator = _Generator(engineers, tickets, days, seed, tz, start or DEFAULT_START)
+    generator.crews = crews
+    return generator.text()
 
 
 def _local(day: dt.date, minute: int) -> dt.datetime:
@@ -116,6 +135,7 @@ class _Generator:
         # Engineers (as a bitmask) having skill s at level >= l, for quick eligibility counts.
         self.skill_mask: dict[tuple[str, int], int] = {}
         self.onsite_mask = 0
+        self.crews = False
 
     # --- time helpers -------------------------------------------------------------------------
 
@@ -147,6 +167,8 @@ class _Generator:
         self.make_engineers()
         self.make_clients()
         self.make_tickets()
+        if self.crews:
+            self.make_crews()
 
     def make_engineers(self) -> None:
         rng = self.rng
@@ -418,6 +440,51 @@ class _Generator:
                         ticket.responded = None
                 return
 
+    # --- crews (--crews) -----------------------------------------------------------------
+
+    def make_crews(self) -> None:
+        """Make about one on-site break-fix visit in ten a crew job, drawn with a generator
+        of its own (every other draw stays as it was). Booked visits and visits with a
+        time window stay solo; a visit no crew could staff stays solo too."""
+        rng = random.Random(f"crews-{self.seed}")
+        for ticket in self.tickets:
+            if not ticket.onsite or ticket.client.managed:
+                continue
+            if rng.random() >= CREW_SHARE:
+                continue
+            size = 3 if rng.random() < CREW_OF_THREE else 2
+            if ticket.fixed_start is not None or ticket.window is not None:
+                continue
+            for crew in range(size, 1, -1):
+                if self.staffable(ticket, crew):
+                    ticket.crew = crew
+                    break
+
+    def staffable(self, ticket: SyntheticTicket, crew: int) -> bool:
+        """Whether ``crew`` on-site engineers with the ticket's skills have joint shift
+        time enough for its work (after it opens, with room for the drive; a job shorter
+        than SPLIT_OVERNIGHT_FROM inside one day)."""
+        mask = self.onsite_mask
+        for skill, level in ticket.skills.items():
+            mask &= self.skill_mask.get((skill, level), 0)
+        if mask.bit_count() < crew:
+            return False
+        able = [e for index, e in enumerate(self.engineers) if mask >> index & 1]
+        able.sort(key=lambda e: -sum(_minutes(a, b) for a, b in e.shifts))
+        need = ticket.p50 + CREW_MARGIN
+        for members in itertools.combinations(able[:CREW_CANDIDATES], crew):
+            joint = _joint([e.shifts for e in members], max(ticket.opened, self.horizon_start))
+            if ticket.p50 >= SPLIT_OVERNIGHT_FROM:
+                if sum(_minutes(a, b) for a, b in joint) >= need:
+                    return True
+                continue
+            by_day: dict[dt.date, int] = {}
+            for a, b in joint:
+                by_day[a.date()] = by_day.get(a.date(), 0) + _minutes(a, b)
+            if any(minutes >= need for minutes in by_day.values()):
+                return True
+        return False
+
     # --- writing ------------------------------------------------------------------------------
 
     def text(self) -> str:
@@ -434,5 +501,22 @@ class _Generator:
             clients=self.clients,
             engineers=self.engineers,
             tickets=self.tickets,
+            crews=self.crews,
         )
         return scenario_yaml(board)
+
+
+def _minutes(start: dt.datetime, end: dt.datetime) -> int:
+    return int((end - start).total_seconds() // 60)
+
+
+def _joint(
+    shift_lists: list[list[tuple[dt.datetime, dt.datetime]]], after: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The local-time intervals in which every list has a shift, from ``after`` on."""
+    joint = [(max(a, after), b) for a, b in shift_lists[0] if b > after]
+    for shifts in shift_lists[1:]:
+        joint = [
+            (max(a, c), min(b, d)) for a, b in joint for c, d in shifts if max(a, c) < min(b, d)
+        ]
+    return joint

@@ -63,6 +63,7 @@ class SyntheticTicket:
     assigned_to: str | None = None
     fixed_start: dt.datetime | None = None
     responded: dt.datetime | None = None
+    crew: int = 1  # engineers needed together (``--crews`` only)
 
 
 @dataclass
@@ -80,6 +81,7 @@ class SyntheticBoard:
     clients: list[SyntheticClient]
     engineers: list[SyntheticEngineer]
     tickets: list[SyntheticTicket]
+    crews: bool = False  # drawn with ``--crews``: some on-site visits need two or three
 
 
 def _fmt(value: dt.datetime) -> str:
@@ -118,7 +120,7 @@ def scenario_yaml(board: SyntheticBoard) -> str:
     add("# Synthetic MSP scenario written by `dispatch generate`:")
     add(
         f"# {board.n_engineers} engineers, {board.n_tickets} tickets, {len(board.days)} day(s), "
-        f"seed {board.seed}."
+        f"seed {board.seed}{', with crews' if board.crews else ''}."
     )
     add("version: 1")
     name = f"Synthetic MSP, {board.n_engineers} engineers x {board.n_tickets} tickets"
@@ -221,3 +223,5 @@ def _write_ticket(add: Emit, ticket_id: str, ticket: SyntheticTicket) -> None:
         add(f"    fixed_start: {_fmt(ticket.fixed_start)}")
     if ticket.responded is not None:
         add(f"    responded: {_fmt(ticket.responded)}")
+    if ticket.crew > 1:
+        add(f"    crew: {ticket.crew}")

@@ -23,6 +23,7 @@ from models import Plan
 
 NIGHT_GAP = 40  # axis minutes drawn between two days
 MIN_LABEL_WIDTH = 2.0  # % of the axis: narrower job pieces carry no label (hover shows it)
+CREW_MARK = "\u26d3"  # a chain: the job is linked across its members' lanes
 TIER_COLOURS = ("#2563eb", "#d97706", "#0d9488", "#7c3aed", "#db2777", "#4b5563")
 
 
@@ -156,6 +157,8 @@ def _legend(tiers: dict[str, str]) -> str:
         '<span class="key"><i class="swatch done"></i>completed</span>',
         '<span class="key"><i class="swatch shift"></i>shift</span>',
         '<span class="key"><i class="swatch travel"></i>travel</span>',
+        f'<span class="key"><i class="swatch crew"></i>{CREW_MARK}+n crew job, shown in every '
+        "member's lane</span>",
     ]
     return "".join(items)
 
@@ -250,8 +253,12 @@ def _job(view: PlanView, axis: _Axis, tiers: list[str], job: JobView) -> str:
         f'data-start="{escape(view.local(job.start).isoformat())}" '
         f'data-end="{escape(view.local(job.end).isoformat())}" data-risk="{job.risk:.4f}"'
     )
+    if job.crew:
+        members = " ".join(member.id for member in job.members)
+        attributes += f' data-crew="{escape(members)}" data-lead="{escape(job.lead.id)}"'
+        label += f'<b class="link">{CREW_MARK}+{len(job.partners)}</b>'
     html = [_travel_bar(axis, job)]
-    worked = _worked_pieces(axis, job)
+    worked = _worked_pieces(view, axis, job)
     if len(worked) > 1:
         html += [
             f'<i class="pause {tier_class}" style="left:{left:.3f}%;width:{width:.3f}%"></i>'
@@ -268,8 +275,13 @@ def _job(view: PlanView, axis: _Axis, tiers: list[str], job: JobView) -> str:
 
 
 def _job_flags(job: JobView) -> dict[str, bool]:
-    """CSS classes of a job: at risk, completed, on site."""
-    return {"risky": job.at_risk, "done": job.completed, "onsite": job.ticket.onsite}
+    """CSS classes of a job: at risk, completed, on site, a crew's (in every member's lane)."""
+    return {
+        "risky": job.at_risk,
+        "done": job.completed,
+        "onsite": job.ticket.onsite,
+        "crew": bool(job.crew),
+    }
 
 
 def _travel_bar(axis: _Axis, job: JobView) -> str:
@@ -283,13 +295,12 @@ def _travel_bar(axis: _Axis, job: JobView) -> str:
     )
 
 
-def _worked_pieces(axis: _Axis, job: JobView) -> list[tuple[float, float]]:
-    """Where the job is worked: its period inside the engineer's shifts (pauses left out)."""
+def _worked_pieces(view: PlanView, axis: _Axis, job: JobView) -> list[tuple[float, float]]:
+    """Where the job is worked: its period inside the engineer's shifts (a crew job: inside
+    its members' joint shift time), pauses left out."""
     pieces = []
-    for shift_start, shift_end in job.engineer.calendar.shifts:
-        low, high = max(job.start, shift_start), min(job.end, shift_end)
-        if low < high:
-            pieces += axis.pieces(low, high)
+    for low, high in view.worked(job):
+        pieces += axis.pieces(low, high)
     return pieces or axis.pieces(job.start, job.end)
 
 
@@ -304,6 +315,8 @@ def _job_tip(view: PlanView, job: JobView) -> str:
         + (" (responded)" if ticket.responded else "")
         + f" · resolution due {view.clock(ticket.resolution_due)}",
     ]
+    if job.crew:
+        lines.append(f"{view.crew_text(job)}: one job, in their joint shift time")
     if job.completed:
         lines.append("completed")
     else:
@@ -329,7 +342,7 @@ def _table(title: str, header: list[str], rows: list[list[str]], empty: str) -> 
 def _risk_row(view: PlanView, item: JobView | OpenTicket) -> list[str]:
     ticket = item.ticket
     if isinstance(item, JobView):
-        who, start = item.engineer.id, view.clock(item.start)
+        who, start = " + ".join(e.id for e in item.members), view.clock(item.start)
     else:
         who, start = "unassigned", "-"
     return [
@@ -430,6 +443,10 @@ padding:0 4px;line-height:36px;z-index:3;cursor:default;border:1px solid rgba(0,
 .job.onsite{border-bottom:4px solid rgba(0,0,0,.35)}
 .job.cont{border-top-left-radius:0;border-bottom-left-radius:0;opacity:.85}
 .job.risky{box-shadow:0 0 0 2px #fff,0 0 0 4px #dc2626}
+.job.crew{outline:2px dashed #111827;outline-offset:-4px}
+.job .link{margin-left:4px;padding:0 3px;border-radius:3px;background:rgba(0,0,0,.3);
+font-weight:700}
+.swatch.crew{background:#9ca3af;outline:2px dashed #111827;outline-offset:-3px}
 .job.done{background:repeating-linear-gradient(45deg,#9ca3af 0 3px,#d1d5db 3px 6px);
 color:#374151;opacity:.8}
 .job:hover{filter:brightness(1.12);z-index:5}

@@ -11,12 +11,15 @@ the plan out with the job moved there, all other jobs staying where they are.
 from __future__ import annotations
 
 import dataclasses
+from bisect import insort
 from dataclasses import dataclass
 
 from dispatcher.errors import InputError
 from dispatcher.io.history import replace_problem
 from dispatcher.semantics.evaluate import Job, available_minutes, outcome_in
+from dispatcher.semantics.pieces import joint_intervals
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.shifts import ShiftCalendar
 from dispatcher.solver.construct import Schedule, find_slot
 from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView, day_part
 from models import Plan
@@ -103,6 +106,9 @@ class _Explainer:
             schedule.not_before[self.ticket.index] = self.view.now
         for job in jobs:
             schedule.add(Job(job.ticket.index, job.engineer.index, job.start, job.end))
+            for seat in job.partners:  # a crew job holds its other members too (once per cap)
+                held = Job(job.ticket.index, seat.engineer.index, job.start, job.end)
+                insort(schedule.by_engineer[seat.engineer.index], held, key=lambda j: j.start)
         return schedule
 
     def explanation(self) -> Explanation:
@@ -146,7 +152,18 @@ class _Explainer:
         if job.completed:
             return f"completed by {who}, {when}: it adds nothing to this plan"
         travel = f", after {job.travel} min travel" if job.ticket.onsite else ""
-        return f"assigned to {who}, {when}{travel}"
+        if not job.crew:
+            return f"assigned to {who}, {when}{travel}"
+        others = ", ".join(
+            f"{seat.engineer.id} ({seat.engineer.name}"
+            + (f", {seat.travel} min travel)" if job.ticket.onsite else ")")
+            for seat in job.partners
+        )
+        return (
+            f"assigned to a crew of {len(job.crew)}: {who} leads it{travel}, with {others}; "
+            f"{when}: they all start and end together, and the work runs in their joint shift "
+            "time (the minutes in which every member is in a shift), pausing outside it"
+        )
 
     def _deadlines(self) -> str:
         ticket, view = self.ticket, self.view
@@ -186,14 +203,15 @@ class _Explainer:
             if job.response_risk
             else "starts before its response due"
         )
-        window = available_minutes(self.problem, ticket, job.engineer, job.start)
+        window = available_minutes(self.problem, ticket, self._worker(job), job.start)
+        shift = "joint shift" if job.crew else "shift"
         late = ""
         if job.end > ticket.resolution_due:
             late = f"; it finishes {_minutes(job.end - ticket.resolution_due)} after its due time"
         return (
             f"risk{flag}: response {job.response_risk:.2f} ({response}), resolution "
             f"{job.resolution_risk:.2f}; {self._risk_sources(job)} (its effort, median "
-            f"{_minutes(ticket.p50)}, has {_minutes(window)} of shift time before its due "
+            f"{_minutes(ticket.p50)}, has {_minutes(window)} of {shift} time before its due "
             f"time when it starts as planned){late}"
         )
 
@@ -241,12 +259,13 @@ class _Explainer:
         if now is not None and job.start < now:
             return f"{job.risk:.2f}, running since {self.view.clock(job.start)}"
         executor = self.problem.executor(now)
-        alone = executor.alone(self.ticket.index, (job.engineer.index,), job.start)
+        members = tuple(member.index for member in job.members)
+        alone = executor.alone(self.ticket.index, members, job.start)
         own = alone.response_risk + alone.resolution_risk
         before = [
             other
             for other in self.view.jobs
-            if other.engineer.index == job.engineer.index
+            if any(member.index in members for member in other.members)
             and not other.completed
             and other.start < job.start
             and other.ticket.index != self.ticket.index
@@ -257,6 +276,9 @@ class _Explainer:
         if abs(rest) < 0.005:
             return text
         where = f"on {job.engineer.id}'s day"
+        if job.crew:
+            names = [member.id for member in job.members]
+            where = f"on {', '.join(names[:-1])} and {names[-1]}'s days"
         jobs = f"the {len(before)} job{'s' if len(before) != 1 else ''} before it {where}"
         if not before:
             jobs = f"the jobs of earlier days {where}"
@@ -277,6 +299,10 @@ class _Explainer:
         if first is None:
             return f"eligible, but has no shift where it can start {self._where_it_must_start()}"
         free = self._slot(self.others, engineer)
+        if self.job is not None and self.job.crew:
+            crew = self._crew_reason(engineer)
+            if crew:
+                return crew
         chosen = self.job is not None and self.job.engineer.index == engineer.index
         if chosen:
             assert self.job is not None
@@ -289,6 +315,24 @@ class _Explainer:
             f"eligible; free from {self.view.clock(free.start)} (its risk there {free.risk:.2f})"
             + self._waiting(engineer, first.start, free.start)
         )
+
+    def _crew_reason(self, engineer: EngineerData) -> str:
+        """A member of the crew job: on it, and with whom; '' for anyone else."""
+        assert self.job is not None
+        if engineer.index not in {member.index for member in self.job.members}:
+            return ""
+        job = self.job.seen_by(next(s for s in self.job.crew if s.engineer.index == engineer.index))
+        role = "leads the crew" if engineer.index == job.lead.index else "on the crew"
+        return f"chosen: {role}, with {self.view.crew_names(job.partners, job.lead)}"
+
+    def _worker(self, job: JobView) -> EngineerData:
+        """The job's engineer; for a crew job, one whose shifts are the crew's joint shift
+        time (the time its work runs in)."""
+        if not job.crew:
+            return job.engineer
+        shift_lists = [list(member.calendar.shifts) for member in job.members]
+        joint = joint_intervals(shift_lists, self.problem.horizon_end)
+        return dataclasses.replace(job.engineer, calendar=ShiftCalendar(tuple(joint)))
 
     def _lacks(self, engineer: EngineerData) -> str:
         ticket = self.ticket
@@ -341,7 +385,9 @@ class _Explainer:
             for job in self.view.jobs
             if job.ticket.index != self.ticket.index and job.start < end and start < job.end
         ]
-        own = [job for job in overlapping if job.engineer.index == engineer.index]
+        own = [
+            job for job in overlapping if engineer.index in {member.index for member in job.members}
+        ]
         reasons = [f"busy with {self._weighed(own)}"] if own else []
         cap = self.problem.tier_caps.get(self.ticket.tier)
         capped = [
@@ -414,6 +460,13 @@ class _Explainer:
         job, now = self.job, self.view.now
         if job is not None and now is not None and job.start < now:
             return [f"none by re-planning: it has been running since {self.view.clock(job.start)}"]
+        if job is not None and job.crew:
+            # Moving a crew job means finding joint time for every member: not priced here.
+            found = [idea for idea in [self._respond()] if idea]
+            return found or [
+                f"nothing simple: a crew job moves only where all {len(job.crew)} members "
+                "are free together; re-plan to look for such a time"
+            ]
         ideas = [self._respond(), self._move(), self._extra_engineer()]
         found = [idea for idea in ideas if idea]
         return found or [

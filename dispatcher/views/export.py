@@ -39,7 +39,10 @@ CSV_COLUMNS = (
     "response_risk",
     "resolution_risk",
     "summary",
+    "crew",  # a crew job's other members, ';'-separated ('' for a solo job)
+    "crew_travel_minutes",  # their travel minutes, in the same order
 )
+CREW_SEPARATOR = ";"
 PRODID = "-//msp-dispatch//dispatch plan//EN"
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 MAX_NAME = 64  # characters of an engineer id kept in its calendar's file name
@@ -120,12 +123,18 @@ def spreadsheet_text(text: str) -> str:
 def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
     """One row per assignment, in plan order, with the plan's own values. Text that
     comes from the scenario (ids, client, tier, priority, summary) goes through
-    ``spreadsheet_text``; times and numbers are written as they are."""
+    ``spreadsheet_text``; times and numbers are written as they are.
+
+    A crew job is one row, its lead in ``engineer`` (with the lead's travel) and the
+    other members in ``crew`` (their travel in ``crew_travel_minutes``); with
+    ``engineer`` given, the crew jobs that engineer is on are kept too."""
     stream = io.StringIO()
     writer = csv.writer(stream)
     writer.writerow(CSV_COLUMNS)
     for assignment in view.plan.assignments:
-        if engineer is not None and assignment.engineer != engineer.id:
+        crew = assignment.crew or []
+        members = {assignment.engineer, *(member.engineer for member in crew)}
+        if engineer is not None and engineer.id not in members:
             continue
         ticket = view.ticket(assignment.ticket)
         writer.writerow(
@@ -143,6 +152,8 @@ def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
                 repr(assignment.response_risk),
                 repr(assignment.resolution_risk),
                 spreadsheet_text(view.summary(ticket)),
+                spreadsheet_text(CREW_SEPARATOR.join(member.engineer for member in crew)),
+                CREW_SEPARATOR.join(str(member.travel_minutes) for member in crew),
             ]
         )
     return stream.getvalue()
@@ -198,7 +209,7 @@ def _event(view: PlanView, job: JobView, stamp: dt.datetime) -> icalendar.Event:
         stamp=stamp,
         start=view.local(job.start),
         end=view.local(job.end),
-        summary=("done: " if job.completed else "") + summary,
+        summary=("done: " if job.completed else "") + summary + _with_partners(job),
         description=_event_description(view, job),
         location=_event_location(view, job),
         categories=[ticket.tier, ticket.priority],
@@ -207,6 +218,13 @@ def _event(view: PlanView, job: JobView, stamp: dt.datetime) -> icalendar.Event:
         latitude, longitude = view.problem.travel.coordinates[ticket.site]
         event.add("geo", (latitude, longitude))
     return event
+
+
+def _with_partners(job: JobView) -> str:
+    """' (with alice, bob)' on a crew job's event title; '' on a solo job's."""
+    if not job.crew:
+        return ""
+    return f" (with {', '.join(seat.engineer.id for seat in job.partners)})"
 
 
 def _event_location(view: PlanView, job: JobView) -> str:
@@ -228,6 +246,8 @@ def _event_description(view: PlanView, job: JobView) -> str:
         + (" (responded)" if ticket.responded else ""),
         f"resolution due {_when(view, ticket.resolution_due)}",
     ]
+    if job.crew:
+        lines.append(f"{view.crew_text(job)}: one job together, in their joint shift time")
     if ticket.onsite:
         lines.append(f"travel {job.travel} min before the start")
     if job.completed:

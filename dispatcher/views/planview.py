@@ -8,6 +8,7 @@ shifts, an unassigned ticket's risk) is looked up in the scenario.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from functools import cached_property
 from dispatcher.errors import InputError
 from dispatcher.io.history import problem_of_plan
 from dispatcher.semantics.evaluate import Job, unassigned_risks
+from dispatcher.semantics.pieces import joint_intervals
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.semantics.timeconv import minutes_since, to_utc
 from dispatcher.views.timefmt import clock_time, dated_time, weekday_time
@@ -25,8 +27,21 @@ AT_RISK = 0.2  # response + resolution risk above this is shown as "at risk"
 
 
 @dataclass(frozen=True)
+class CrewSeat:
+    """A member of a crew job, with their own travel to it."""
+
+    engineer: EngineerData
+    travel: int
+
+
+@dataclass(frozen=True)
 class JobView:
-    """One job of the plan: an assignment, or a completed job of a rescheduled plan."""
+    """One job of the plan: an assignment, or a completed job of a rescheduled plan.
+
+    A crew job (SPEC "Crews") is seen from each member's side: ``engineer`` and
+    ``travel`` are that member's, ``crew`` holds every member, the lead first; a solo
+    job's ``crew`` is empty.
+    """
 
     ticket: TicketData
     engineer: EngineerData
@@ -36,6 +51,7 @@ class JobView:
     response_risk: float
     resolution_risk: float
     completed: bool
+    crew: tuple[CrewSeat, ...] = ()
 
     @property
     def risk(self) -> float:
@@ -44,6 +60,25 @@ class JobView:
     @property
     def at_risk(self) -> bool:
         return self.risk > AT_RISK
+
+    @property
+    def lead(self) -> EngineerData:
+        """The engineer the plan gives the job to (a crew job's lead)."""
+        return self.crew[0].engineer if self.crew else self.engineer
+
+    @property
+    def partners(self) -> tuple[CrewSeat, ...]:
+        """The other members of a crew job, lead first (none for a solo job)."""
+        return tuple(seat for seat in self.crew if seat.engineer.index != self.engineer.index)
+
+    @property
+    def members(self) -> tuple[EngineerData, ...]:
+        """Everyone on the job, the lead first."""
+        return tuple(seat.engineer for seat in self.crew) or (self.engineer,)
+
+    def seen_by(self, seat: CrewSeat) -> JobView:
+        """The same job from a crew member's side: their lane, their travel."""
+        return dataclasses.replace(self, engineer=seat.engineer, travel=seat.travel)
 
 
 @dataclass(frozen=True)
@@ -75,22 +110,33 @@ class PlanView:
         self.ticket_models: dict[str, Ticket] = {t.id: t for t in self.problem.scenario.tickets}
         self.jobs = [*self._assigned_jobs(), *self._completed_jobs()]
         self.jobs += [self._done(job.ticket, job.engineer, job.start, job.end) for job in cut_parts]
+        # A crew job is in ``jobs`` once, from its lead's side, and here once per other
+        # member: every member's day holds it.
+        self.member_jobs = [job.seen_by(seat) for job in self.jobs for seat in job.partners]
         self.unassigned = [self._open_ticket(item) for item in plan.unassigned]
 
     def _assigned_jobs(self) -> list[JobView]:
-        return [
-            JobView(
-                self.ticket(a.ticket),
-                self.engineer(a.engineer),
-                self.minute(a.start),
-                self.minute(a.end),
-                a.travel_minutes,
-                a.response_risk,
-                a.resolution_risk,
-                completed=False,
+        jobs = []
+        for a in self.plan.assignments:
+            lead = self.engineer(a.engineer)
+            crew: tuple[CrewSeat, ...] = ()
+            if a.crew:
+                others = [CrewSeat(self.engineer(m.engineer), m.travel_minutes) for m in a.crew]
+                crew = (CrewSeat(lead, a.travel_minutes), *others)
+            jobs.append(
+                JobView(
+                    self.ticket(a.ticket),
+                    lead,
+                    self.minute(a.start),
+                    self.minute(a.end),
+                    a.travel_minutes,
+                    a.response_risk,
+                    a.resolution_risk,
+                    completed=False,
+                    crew=crew,
+                )
             )
-            for a in self.plan.assignments
-        ]
+        return jobs
 
     def _open_ticket(self, item: Unassigned) -> OpenTicket:
         ticket = self.ticket(item.ticket)
@@ -104,15 +150,39 @@ class PlanView:
                 self.engineer(c.engineer).index,
                 self.minute(c.start),
                 self.minute(c.end),
+                self._completed_crew(getattr(c, "crew", None)),
             )
             for c in self.plan.completed
         ]
 
-    def _done(self, ticket: int, engineer: int, start: int, end: int) -> JobView:
+    def _completed_crew(self, entries: object) -> tuple[int, ...]:
+        """The other members of a completed crew job, when its entry lists them (as
+        {"engineer": id} objects or plain ids); entries of another shape are ignored."""
+        members: list[int] = []
+        for entry in entries if isinstance(entries, list) else []:
+            member = entry.get("engineer") if isinstance(entry, dict) else entry
+            if isinstance(member, str):
+                members.append(self.engineer(member).index)
+        return tuple(members)
+
+    def _done(
+        self, ticket: int, engineer: int, start: int, end: int, others: tuple[int, ...] = ()
+    ) -> JobView:
         """Work finished before the reschedule: no travel or risk counted any more."""
         problem = self.problem
+        crew = (
+            tuple(CrewSeat(problem.engineers[e], 0) for e in (engineer, *others)) if others else ()
+        )
         return JobView(
-            problem.tickets[ticket], problem.engineers[engineer], start, end, 0, 0.0, 0.0, True
+            problem.tickets[ticket],
+            problem.engineers[engineer],
+            start,
+            end,
+            0,
+            0.0,
+            0.0,
+            True,
+            crew,
         )
 
     def ticket(self, ticket_id: str) -> TicketData:
@@ -176,13 +246,44 @@ class PlanView:
     @cached_property
     def _by_engineer(self) -> dict[int, list[JobView]]:
         by_engineer: dict[int, list[JobView]] = defaultdict(list)
-        for job in sorted(self.jobs, key=lambda j: (j.start, j.ticket.id)):
+        for job in sorted([*self.jobs, *self.member_jobs], key=lambda j: (j.start, j.ticket.id)):
             by_engineer[job.engineer.index].append(job)
         return by_engineer
 
     def jobs_of(self, engineer: EngineerData) -> list[JobView]:
-        """The engineer's jobs in start order, completed ones included."""
+        """The engineer's jobs in start order, completed ones and the crew jobs they are
+        on (as lead or member) included."""
         return self._by_engineer.get(engineer.index, [])
+
+    def worked(self, job: JobView) -> list[tuple[int, int]]:
+        """The parts of [start, end) that are worked: inside the engineer's shifts (a crew
+        job: inside its members' joint shift time), pauses left out."""
+        pieces = list(job.engineer.calendar.shifts)
+        if job.crew:
+            shift_lists = [list(member.calendar.shifts) for member in job.members]
+            pieces = joint_intervals(shift_lists, self.problem.horizon_end)
+        return [
+            (max(job.start, low), min(job.end, high))
+            for low, high in pieces
+            if max(job.start, low) < min(job.end, high)
+        ]
+
+    @staticmethod
+    def crew_names(seats: tuple[CrewSeat, ...], lead: EngineerData) -> str:
+        """'alice (Alice Smith, lead), bob (Bob Jones)'."""
+        return ", ".join(
+            f"{seat.engineer.id} ({seat.engineer.name}"
+            + (", lead" if seat.engineer.index == lead.index else "")
+            + ")"
+            for seat in seats
+        )
+
+    def crew_text(self, job: JobView) -> str:
+        """A crew job as its member sees it: 'crew of 2, with alice (Alice Smith, lead)';
+        '' for a solo job."""
+        if not job.crew:
+            return ""
+        return f"crew of {len(job.crew)}, with {self.crew_names(job.partners, job.lead)}"
 
     def job_of(self, ticket: TicketData) -> JobView | None:
         """The ticket's job: its assignment, else its completed work, else None."""

@@ -18,6 +18,7 @@ OBJECTIVE_PARTS = ("sla_risk", "lateness", "deferral", "travel", "preference", "
 ONSITE_MARK = "*"
 RISK_MARK = "!"
 DONE_MARK = "✓"
+CREW_MARK = "+"  # 'T-1*+1': a crew job, with one more engineer on it
 
 
 def print_summary(console: Console, problem: Problem, plan: Plan) -> None:
@@ -59,8 +60,14 @@ def _print_summary(console: Console, view: PlanView) -> None:
     console.print(_timeline_table(view))
     console.print(
         f"[dim]{ONSITE_MARK} on site   {RISK_MARK} at risk (response + resolution risk "
-        f"> {AT_RISK})   {DONE_MARK} completed[/dim]"
+        f"> {AT_RISK})   {DONE_MARK} completed"
+        + (f"   {CREW_MARK}n crew job with n more engineers" if _has_crews(view) else "")
+        + "[/dim]"
     )
+
+
+def _has_crews(view: PlanView) -> bool:
+    return any(job.crew for job in view.jobs)
 
 
 def _headline(view: PlanView) -> Text:
@@ -114,7 +121,7 @@ def _risk_table(view: PlanView, risky: list[JobView | OpenTicket]) -> Table:
         ticket = item.ticket
         response_due, resolution_due = _due_text(view, ticket)
         if isinstance(item, JobView):
-            who, start = item.engineer.id, view.clock(item.start)
+            who, start = "+".join(e.id for e in item.members), view.clock(item.start)
         else:
             who, start = "unassigned", "-"
         _add_row(
@@ -171,6 +178,8 @@ def _job_text(view: PlanView, job: JobView) -> Text:
     marks = (ONSITE_MARK if job.ticket.onsite else "") + (RISK_MARK if job.at_risk else "")
     if job.completed:
         marks += DONE_MARK
+    if job.crew:
+        marks += f"{CREW_MARK}{len(job.partners)}"
     style = "dim" if job.completed else ("bold red" if job.at_risk else "")
     return Text(f"{view.span(job.start, job.end)} {job.ticket.id}{marks}", style=style)
 
@@ -207,18 +216,20 @@ def _agenda_table(view: PlanView, day: str, jobs: list[JobView]) -> Group:
             if ticket.onsite
             else "remote"
         )
-        work = "\n".join(
-            [
-                f"{view.client_name(ticket)}: {view.summary(ticket)}",
-                where,
-                f"resolution due {view.clock(ticket.resolution_due)}",
-            ]
-        )
+        lines = [
+            f"{view.client_name(ticket)}: {view.summary(ticket)}",
+            where,
+            f"resolution due {view.clock(ticket.resolution_due)}",
+        ]
+        if job.crew:
+            lines.append(view.crew_text(job) + ", in their joint shift time")
         _add_row(
             table,
             view.span(job.start, job.end),
-            f"{ticket.id} {ticket.priority}" + (f" {DONE_MARK}" if job.completed else ""),
-            work,
+            f"{ticket.id} {ticket.priority}"
+            + (f" {DONE_MARK}" if job.completed else "")
+            + (f" {CREW_MARK}{len(job.partners)}" if job.crew else ""),
+            "\n".join(lines),
             "done" if job.completed else f"{job.risk:.2f}",
             style="dim" if job.completed else ("bold red" if job.at_risk else None),
         )

@@ -78,7 +78,7 @@ def plan_jobs(view: PlanView) -> PlanJobs:
         else:
             planned.append(planned_job(problem, ticket, engineers, start, travel))
     fixed = [
-        FixedJob(job.ticket.index, (job.engineer.index,), job.start, job.end)
+        FixedJob(job.ticket.index, tuple(e.index for e in job.members), job.start, job.end)
         for job in view.jobs
         if job.completed
     ]

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import itertools
 import re
 import time
 from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from dispatcher.cli import main
 from dispatcher.io.generator import generate_scenario
 from dispatcher.io.loader import load_scenario, load_scenario_dict, load_scenario_text
 from dispatcher.io.yamlio import load_yaml
+from dispatcher.semantics.pieces import joint_intervals
+from dispatcher.semantics.problem import Problem
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -200,3 +206,125 @@ def test_northside_extra_ticket_files_fit_the_scenario() -> None:
         added = problem.tickets[-1]
         assert added.tier == "break_fix" and added.onsite
         assert problem.eligible[added.index]
+
+
+# --- crews (dispatch generate --crews) ------------------------------------------------------
+
+# sha256 of texts written before --crews existed: without the option, nothing changed.
+BEFORE_CREWS = {
+    (12, 90, 3, 7, "Europe/London", None): (
+        "7bb1f009fd68686b407a164f111d9ee9f4222c000adf7935a4d25afe3ece0909"
+    ),
+    (60, 1000, 2, 21, "Europe/London", None): (
+        "b922d4e2072ec7850b9d71ecc72a4d3ca6716c22ca2ef48283fbff1833d3462b"
+    ),
+    (10, 80, 5, 3, "America/New_York", dt.date(2026, 3, 6)): (
+        "643142daa00b8fa047e713a1eadf5f7c1789701c30ce0a74e90438eea7d4a986"
+    ),
+    (1, 25, 2, 2, "Europe/London", None): (
+        "2c0d0451a00bc912775821dc7c840b9b3fc7a96f176418b4ed2d1fa4c9c6b57a"
+    ),
+}
+
+
+@pytest.mark.parametrize("args", list(BEFORE_CREWS))
+def test_without_crews_the_text_is_byte_identical_to_before(
+    args: tuple[int, int, int, int, str, dt.date | None],
+) -> None:
+    engineers, tickets, days, seed, timezone, start = args
+    text = generate_scenario(
+        engineers, tickets, days=days, seed=seed, timezone=timezone, start=start
+    )
+    assert hashlib.sha256(text.encode()).hexdigest() == BEFORE_CREWS[args]
+    assert "crew:" not in text
+    assert text == generate_scenario(
+        engineers, tickets, days=days, seed=seed, timezone=timezone, start=start, crews=False
+    )
+
+
+def _crew_of(ticket: dict) -> int:
+    crew = ticket.get("crew", 1)
+    assert isinstance(crew, int)
+    return crew
+
+
+def test_crews_mark_about_one_onsite_break_fix_visit_in_ten() -> None:
+    text = generate_scenario(60, 2000, days=2, seed=21, crews=True)
+    data = _data(text)
+    break_fix = {c["id"] for c in data["clients"] if c["sla"] == "break-fix"}
+    visits = [t for t in data["tickets"] if t.get("onsite") and t["client"] in break_fix]
+    crews = [t for t in data["tickets"] if _crew_of(t) > 1]
+    assert crews and all(t in visits for t in crews)  # only on-site break-fix visits
+    assert 0.05 <= len(crews) / len(visits) <= 0.16
+    sizes = [_crew_of(t) for t in crews]
+    assert set(sizes) <= {2, 3}
+    assert sizes.count(2) > sizes.count(3) > 0  # mostly two, occasionally three
+    # A crew job is never a booked appointment nor a windowed visit.
+    assert not any("fixed_start" in t or "window" in t for t in crews)
+    # Apart from the crews (and the header's comment), the scenario is the one drawn without.
+    plain = generate_scenario(60, 2000, days=2, seed=21)
+    strip = [line for line in text.splitlines() if not line.startswith(("    crew:", "#"))]
+    assert strip == [line for line in plain.splitlines() if not line.startswith("#")]
+
+
+def _joint_minutes(problem: Problem, members: tuple[int, ...], after: int) -> list[int]:
+    """Minutes of the members' joint shift time per local day, from ``after`` on."""
+    lists = [list(problem.engineers[m].calendar.shifts) for m in members]
+    by_day: dict[dt.date, int] = {}
+    for start, end in joint_intervals(lists, problem.horizon_end):
+        start = max(start, after)
+        if start < end:
+            day = problem.instant(start).date()
+            by_day[day] = by_day.get(day, 0) + end - start
+    return list(by_day.values())
+
+
+@pytest.mark.parametrize(
+    ("engineers", "tickets", "seed"), [(4, 300, 1), (12, 600, 2), (30, 900, 3)]
+)
+def test_crew_tickets_are_staffable_and_the_scenario_validates(
+    engineers: int, tickets: int, seed: int
+) -> None:
+    text = generate_scenario(engineers, tickets, days=2, seed=seed, crews=True)
+    problem = load_scenario_text(text, "gen.yaml")  # raises on an invalid scenario
+    crews = [t for t in problem.tickets if t.crew > 1]
+    assert crews
+    for ticket in crews:
+        able = [
+            e.index
+            for e in problem.engineers
+            if e.onsite and all(e.skills.get(s, 0) >= lvl for s, lvl in ticket.skills.items())
+        ]
+        assert len(able) >= ticket.crew, ticket.id
+        # Some set of that size has joint shift time for the work, after it opens.
+        after = max(0, ticket.opened)
+        best = max(
+            max(_joint_minutes(problem, members, after), default=0)
+            if ticket.p50 < 240
+            else sum(_joint_minutes(problem, members, after))
+            for members in itertools.combinations(able, ticket.crew)
+        )
+        assert best >= ticket.p50, ticket.id
+
+
+def test_a_lone_engineer_gets_no_crew() -> None:
+    assert "crew:" not in generate_scenario(1, 200, days=2, seed=5, crews=True)
+
+
+def test_generate_crews_on_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "crews.yaml"
+    args = ["generate", "--engineers", "12", "--tickets", "400", "--seed", "0", "-o", str(out)]
+    result = CliRunner().invoke(main, [*args, "--crews"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert text == generate_scenario(12, 400, days=2, seed=0, crews=True)
+    crews = text.count("\n    crew: ")
+    assert crews > 0 and f"{crews} crew job(s)" in result.output
+    checked = CliRunner().invoke(main, ["validate", str(out)])
+    assert checked.exit_code == 0, checked.output
+    plain = tmp_path / "plain.yaml"
+    assert CliRunner().invoke(main, [*args[:-1], str(plain)]).exit_code == 0
+    assert plain.read_text() == generate_scenario(12, 400, days=2, seed=0)
+    assert "crew:" not in plain.read_text()
+    help_text = CliRunner().invoke(main, ["generate", "--help"]).output
+    assert "--crews" in help_text and "two" in help_text and "three" in help_text
