@@ -8,7 +8,9 @@ objective with the SPEC's reference rule of thumb and with the solver's bound.
 
 Scenarios come from ``dispatch generate`` (family ``generated``, the default) or from
 one of the independently written families of ``benchmarks/families.py`` (``--family
-field``; ``--family all`` runs every one, ``generated`` included). Those are planned
+field``; ``--family all`` runs every one, ``generated`` included). ``--family crews`` is
+``dispatch generate --crews``: the same days with about one on-site break-fix visit in
+ten needing two or three engineers (compare its ratios with ``generated``'s). Those are planned
 with the default options but for the time limit of their size; the rule of thumb's own
 plan is checked too. A run whose plan fails the check, whose planner crashes, that
 overruns its time limit by more than 10%, that ends above the rule of thumb or whose
@@ -60,7 +62,8 @@ PEAK_WRAPPER = (
 
 SIZES = {"S": (5, 40, 10), "M": (20, 150, 10), "L": (50, 500, 10), "XL": (200, 2000, 30)}
 GENERATED = "generated"
-FAMILY_NAMES = [GENERATED, *FAMILIES]
+CREWS = "crews"  # ``dispatch generate --crews``: the generated days with crew visits
+FAMILY_NAMES = [GENERATED, CREWS, *FAMILIES]
 OVERRUN = 1.10  # a wall time above this multiple of the time limit is reported
 REPLAY_RUNS = 200  # default runs of ``dispatch simulate`` per plan
 REPLAY_SEED = 1
@@ -75,12 +78,13 @@ def run_directory(workdir: Path, family: str, size: str, seed: int) -> Path:
 def write_scenario(family: str, size: str, seed: int, directory: Path) -> Path:
     """The scenario of one run: ``dispatch generate``'s, or a family's."""
     engineers, tickets, _ = SIZES[size]
-    if family == GENERATED:
+    if family in (GENERATED, CREWS):
         from dispatcher.io.generator import generate_scenario
 
         directory.mkdir(parents=True, exist_ok=True)
         scenario = directory / f"{size}-{seed}.yaml"
-        scenario.write_text(generate_scenario(engineers, tickets, days=2, seed=seed))
+        text = generate_scenario(engineers, tickets, days=2, seed=seed, crews=family == CREWS)
+        scenario.write_text(text)
         return scenario
     return write_family(family, engineers, tickets, seed, directory)
 
@@ -126,7 +130,7 @@ def run_one(
     scenario = write_scenario(family, size, seed, run_directory(workdir, family, size, seed))
     plan_path = scenario.with_suffix(".json")
     # The generated days keep their historical seed; the families run on defaults.
-    seed_option = ["--seed", str(seed)] if family == GENERATED else []
+    seed_option = ["--seed", str(seed)] if family in (GENERATED, CREWS) else []
     row: dict[str, object] = {
         "family": family,
         "size": size,
@@ -207,7 +211,7 @@ def run_one(
         notes.append(f"the rule of thumb failed:\n{traceback.format_exc()}")
         reference = None
     reference_path: Path | None = None
-    if family != GENERATED and reference is not None:
+    if family not in (GENERATED, CREWS) and reference is not None:
         refused = check_reference(problem, scenario, reference_jobs)
         reference_path = reference_plan_path(scenario)
         if refused:

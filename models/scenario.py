@@ -201,6 +201,9 @@ class Ticket(Strict):
     resolution_due: DateTimeField | None = None
     must_assign: bool = False
     crew: int = Field(1, ge=1, le=4)  # engineers needed together on the job
+    # A crew job's effort were one engineer to do it alone: planning uses ``effort`` with
+    # the crew; ``dispatch impact`` also prices sending one engineer with this effort.
+    effort_solo: Annotated[Effort, BeforeValidator(_as_effort)] | None = None
 
 
 class Scenario(Strict):

@@ -395,6 +395,22 @@ class Validator:
                 )
         if ticket.effort.p90.minutes < ticket.effort.p50.minutes:
             self.error((*path, "effort", "p90"), "p90 must not be less than p50")
+        solo = ticket.effort_solo
+        if solo is not None:
+            if ticket.crew == 1:
+                self.error(
+                    (*path, "effort_solo"),
+                    "effort_solo is a crew job's effort for one engineer alone; "
+                    "this ticket has crew: 1 (give crew: 2 or more, or drop effort_solo)",
+                )
+            for quantile in ("p50", "p90"):
+                if getattr(solo, quantile).uses_days:
+                    self.error(
+                        (*path, "effort_solo", quantile),
+                        "days are allowed only for SLA targets on a 24x7 clock; give hours",
+                    )
+            if solo.p90.minutes < solo.p50.minutes:
+                self.error((*path, "effort_solo", "p90"), "p90 must not be less than p50")
 
     def _assigned_engineer(
         self, path: FieldPath, ticket: Ticket, engineer_index: dict[str, int]

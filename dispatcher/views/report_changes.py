@@ -95,8 +95,9 @@ def print_impact(console: Console, result: Impact) -> None:
     else:
         assert result.start is not None
         job = next(a for a in result.with_job.plan.assignments if a.ticket == result.tickets[0])
+        who = " and ".join([result.engineer, *(m.engineer for m in job.crew or [])])
         console.print(
-            f"[bold]{names}[/bold] would go to {result.engineer}, "
+            f"[bold]{names}[/bold] would go to {who}, "
             f"{weekday_time(result.start)} to {weekday_time(job.end)}"
         )
     console.print(
@@ -112,6 +113,7 @@ def print_impact(console: Console, result: Impact) -> None:
         f"objective {result.without.plan.objective.total:.4f} -> "
         f"{result.with_job.plan.objective.total:.4f} ({delta:+.4f})"
     )
+    _print_crew_or_solo(console, result)
     dropped = result.dropped()
     if dropped:
         tickets = {t.id: t for t in result.with_job.problem.tickets}
@@ -129,3 +131,28 @@ def print_impact(console: Console, result: Impact) -> None:
     else:
         placed = " of those still placed" if dropped else ""
         console.print(f"no managed ticket{placed} has its breach risk rise by 0.1 or more")
+
+
+def _print_crew_or_solo(console: Console, result: Impact) -> None:
+    """For a crew job with ``effort_solo``: sending the crew against one engineer alone."""
+    compared = result.crew_or_solo()
+    if compared is None:
+        return
+    crew, alone = compared["crew"], compared["solo"]
+
+    def said(side: dict[str, object], label: str) -> str:
+        if not side["assigned"]:
+            return f"{label}: cannot be placed, objective {side['objective']:.4f}"
+        engineers = side["engineers"]
+        assert isinstance(engineers, list)
+        return (
+            f"{label} ({' and '.join(engineers)}): objective {side['objective']:.4f}, "
+            f"managed breaches {side['managed_expected_breaches']:.2f}"
+        )
+
+    size = len(crew["engineers"]) or "the crew"
+    cheaper = "the crew" if compared["cheaper"] == "crew" else "one alone"
+    console.print(
+        f"sending {size} engineers or one: {said(crew, 'the crew')}; "
+        f"{said(alone, 'one alone')} -> {cheaper} costs less"
+    )

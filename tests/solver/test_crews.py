@@ -187,3 +187,47 @@ def test_crew_plans_are_reproducible(seed: int) -> None:
     first = solve(problem, SolveOptions(time_limit=1, seed=seed, workers=1))
     again = solve(problem, SolveOptions(time_limit=1, seed=seed, workers=1))
     assert first.jobs == again.jobs
+
+
+SOLO_JOB = {
+    "id": "T-50",
+    "client": "corner-shop",
+    "priority": "P2",
+    "opened": "2026-11-30T09:00",
+    "onsite": True,
+    "effort": {"p50": "2h", "p90": "3h"},
+    "effort_solo": {"p50": "4h", "p90": "6h"},
+    "skills": {"networking": 2},
+    "crew": 2,
+}
+
+
+def test_impact_compares_sending_the_crew_with_one_engineer() -> None:
+    from dispatcher.api import impact_of
+
+    problem = day(BUSY_ALICE)
+    plan = solve_scenario(problem, time_limit=1, seed=0, workers=1)
+    result = impact_of(problem, plan, "2026-11-30T08:30", [SOLO_JOB], time_limit=1, workers=1)
+    compared = result.crew_or_solo()
+    assert compared is not None
+    crew, alone = compared["crew"], compared["solo"]
+    assert crew["assigned"] and len(crew["engineers"]) == 2
+    assert alone["assigned"] and len(alone["engineers"]) == 1
+    # Each side is a real re-plan: its objective is that plan's.
+    assert crew["objective"] == pytest.approx(result.with_job.plan.objective.total, abs=1e-6)
+    assert result.solo is not None
+    assert alone["objective"] == pytest.approx(result.solo.plan.objective.total, abs=1e-6)
+    assert compared["cheaper"] == ("crew" if crew["objective"] <= alone["objective"] else "solo")
+    assert result.as_json()["crew_or_solo"] == compared
+    # Without effort_solo there is nothing to compare.
+    plain = {k: v for k, v in SOLO_JOB.items() if k != "effort_solo"}
+    again = impact_of(problem, plan, "2026-11-30T08:30", [plain], time_limit=1, workers=1)
+    assert again.crew_or_solo() is None
+
+
+def test_effort_solo_needs_a_crew_job() -> None:
+    from dispatcher.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        day(CABINET.replace("crew: 2}", "crew: 1, effort_solo: {p50: 6h, p90: 8h}}"))
+    assert "tickets[0].effort_solo" in str(raised.value)

@@ -3,6 +3,7 @@ best re-plan without it and the best with it (``impact``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from dispatcher.semantics.problem import Problem
@@ -24,11 +25,20 @@ def impact(
     *,
     plan_name: str = "<plan>",
 ) -> Impact:
-    """Re-plan from ``now`` without, then with, the job (assigned whenever possible)."""
+    """Re-plan from ``now`` without, then with, the job (assigned whenever possible).
+
+    A crew job whose ticket gives ``effort_solo`` is also priced sent to one engineer with
+    that effort (``Impact.solo``): two engineers for three hours, or one for six?"""
     without = reschedule(problem, old, now, Events(), options, plan_name=plan_name)
     with_job = reschedule(
         problem, old, now, Events(add=[job]), options, plan_name=plan_name, must_assign=True
     )
+    solo = None
+    alone = _sent_alone(job)
+    if alone is not None:
+        solo = reschedule(
+            problem, old, now, Events(add=[alone]), options, plan_name=plan_name, must_assign=True
+        )
     ids = [ticket.id for ticket in job.tickets]
     placed = {a.ticket: a for a in with_job.plan.assignments}
     first = placed.get(ids[0]) if ids else None
@@ -52,7 +62,20 @@ def impact(
         None if first is None else first.engineer,
         None if first is None else first.start,
         pushed,
+        solo,
     )
+
+
+def _sent_alone(job: AddedTickets) -> AddedTickets | None:
+    """The job file with its first ticket, a crew job giving ``effort_solo``, done by one
+    engineer with that effort; None if there is no such ticket."""
+    if not job.tickets:
+        return None
+    first = job.tickets[0]
+    if first.crew == 1 or first.effort_solo is None:
+        return None
+    alone = first.model_copy(update={"crew": 1, "effort": first.effort_solo, "effort_solo": None})
+    return dataclasses.replace(job, tickets=[alone, *job.tickets[1:]])
 
 
 def _protected_tiers(problem: Problem, after: Problem, ids: list[str]) -> set[str]:

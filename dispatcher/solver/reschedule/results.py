@@ -58,6 +58,39 @@ class Impact:
     engineer: str | None
     start: dt.datetime | None
     pushed: list[tuple[str, float, float]]  # ticket, breach risk without, with
+    # A crew job with ``effort_solo``: the best re-plan with it sent to one engineer.
+    solo: RescheduleResult | None = None
+
+    def crew_or_solo(self) -> dict[str, Any] | None:
+        """For a crew job that gives ``effort_solo``: the objective and the protected
+        tiers' expected breaches sending the crew, and sending one engineer alone."""
+        if self.solo is None:
+            return None
+        ticket = self.tickets[0]
+
+        def side(result: RescheduleResult) -> dict[str, Any]:
+            placed = next((a for a in result.plan.assignments if a.ticket == ticket), None)
+            return {
+                "objective": round(result.plan.objective.total, 6),
+                "managed_expected_breaches": round(
+                    sum(
+                        cost.expected_breaches
+                        for tier, cost in result.changes.after.items()
+                        if tier == "managed"
+                    ),
+                    6,
+                ),
+                "assigned": placed is not None,
+                "engineers": []
+                if placed is None
+                else [placed.engineer, *(m.engineer for m in placed.crew or [])],
+                "start": None if placed is None else placed.start.isoformat(),
+                "end": None if placed is None else placed.end.isoformat(),
+            }
+
+        crew, alone = side(self.with_job), side(self.solo)
+        cheaper = "crew" if crew["objective"] <= alone["objective"] else "solo"
+        return {"crew": crew, "solo": alone, "cheaper": cheaper}
 
     def delta_by_tier(self) -> dict[str, dict[str, float]]:
         tiers = sorted(set(self.without.changes.after) | set(self.with_job.changes.after))
@@ -103,6 +136,7 @@ class Impact:
             "engineer": self.engineer,
             "start": None if self.start is None else self.start.isoformat(),
             "pushed_into_breach": [ticket for ticket, _, _ in self.pushed],
+            "crew_or_solo": self.crew_or_solo(),
             "left_unassigned": self.dropped(),
             "pushed_into_breach_detail": [
                 {
