@@ -12,7 +12,7 @@ from typing import Protocol
 from dispatcher.checker.arithmetic import TravelTimes
 from dispatcher.checker.clock import SlaClock, Timeline
 from dispatcher.checker.execution import Outcome
-from dispatcher.checker.facts import EngineerFacts, Job, Reschedule, TicketFacts
+from dispatcher.checker.facts import EngineerFacts, Job, Reschedule, TicketFacts, members_of
 from dispatcher.checker.findings import RuleName, Violation
 from models import Assignment, Plan
 from models.scenario import Client, Scenario
@@ -66,6 +66,9 @@ class CheckContext:
     clients: dict[str, Client]
     # ticket -> (engineer, start, end) of its first assignment in the base plan
     base_assignments: dict[str, tuple[str, int, int]]
+    # ticket -> the engineers of its first assignment in the base plan, lead first (a crew
+    # job's set: "another engineer" of a crew job means another set of engineers)
+    base_members: dict[str, list[str]] = field(default_factory=dict)
     violations: list[Violation] = field(default_factory=list)
     reschedule: Reschedule | None = None
     tickets: dict[str, TicketFacts] = field(default_factory=dict)
@@ -88,6 +91,7 @@ class CheckContext:
             clocks[name] = SlaClock(time, calendar)
         clients = {client.id: client for client in scenario.clients}
         base_assignments: dict[str, tuple[str, int, int]] = {}
+        base_members: dict[str, list[str]] = {}
         if base is not None:
             for old in reversed(base.assignments):
                 base_assignments[old.ticket] = (
@@ -95,7 +99,19 @@ class CheckContext:
                     time.minute(old.start),
                     time.minute(old.end),
                 )
-        return cls(problem, scenario, plan, base, time, travel, clocks, clients, base_assignments)
+                base_members[old.ticket] = members_of(old)
+        return cls(
+            problem,
+            scenario,
+            plan,
+            base,
+            time,
+            travel,
+            clocks,
+            clients,
+            base_assignments,
+            base_members,
+        )
 
     def flag(self, rule: RuleName, ticket: str | None, message: str) -> None:
         """Record a broken rule."""
@@ -121,12 +137,18 @@ class CheckContext:
             return True
         if assignment.ticket in self.reschedule.cuts:
             return False
+        members = set(members_of(assignment))
         if self.base is not None:
             before = self.base_assignment(assignment.ticket)
-            return before is not None and before[:2] == (assignment.engineer, start)
+            return (
+                before is not None
+                and before[:2] == (assignment.engineer, start)
+                and set(self.base_members.get(assignment.ticket, [])) == members
+            )
         previous = assignment.previous
         return (
             previous is not None
             and previous.engineer == assignment.engineer
             and self.time.minute(previous.start) == start
+            and {previous.engineer, *(previous.crew or [])} == members
         )

@@ -56,6 +56,9 @@ class Job:
     history: bool  # completed work (or the cut part of a job): walked through, not judged
     needs_now: bool = False  # new or moved after a reschedule: nobody sets off before now
     assignment: int | None = None  # index in plan.assignments
+    # The travel the plan reports for this engineer on it (the lead's travel_minutes, or a
+    # crew member's own); None for completed work and cut parts
+    reported_travel: int | None = None
 
 
 @dataclass
@@ -69,18 +72,29 @@ class Reschedule:
     overrun: dict[str, tuple[int, int]] = field(default_factory=dict)
     # (engineer, from, to, the now of the reschedule that recorded it)
     unavailable: list[tuple[str, int, int, int]] = field(default_factory=list)
-    cuts: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # ticket -> eng, S, T
+    # ticket -> (engineer, S, T) per cut entry of this round: a crew job's cut lists every
+    # member, so a ticket may have several
+    cuts: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     # Cuts recorded by earlier reschedules (the block's 'history'): the ticket's effort
     # stays reduced and the worked part stays in the walk; they are not judged again.
     past_cuts: list[tuple[str, str, int, int]] = field(default_factory=list)
     added: list[Ticket] = field(default_factory=list)
 
+    def all_cuts(self) -> list[tuple[str, str, int, int]]:
+        """Every cut entry, earlier rounds' first: (ticket, engineer, start, end)."""
+        current = [(ticket, *cut) for ticket, cuts in self.cuts.items() for cut in cuts]
+        return [*self.past_cuts, *current]
 
-def ineligibility_reasons(facts: TicketFacts, engineer: Engineer) -> list[str]:
-    """Why ``engineer`` cannot take the ticket (skills, on-site, assigned_to); [] = can."""
+
+def ineligibility_reasons(
+    facts: TicketFacts, engineer: Engineer, *, as_lead: bool = True
+) -> list[str]:
+    """Why ``engineer`` cannot take the ticket (skills, on-site, assigned_to); [] = can.
+    A crew member who is not the lead (``as_lead=False``) needs the skills and the
+    on-site flag only: ``assigned_to`` names the lead (SPEC "Eligibility")."""
     ticket = facts.ticket
     reasons = []
-    if ticket.assigned_to is not None and ticket.assigned_to != engineer.id:
+    if as_lead and ticket.assigned_to is not None and ticket.assigned_to != engineer.id:
         reasons.append(f"the ticket is assigned to {ticket.assigned_to}")
     if ticket.onsite and not engineer.onsite:
         reasons.append("the ticket is on-site and the engineer works remotely only")
@@ -93,11 +107,30 @@ def ineligibility_reasons(facts: TicketFacts, engineer: Engineer) -> list[str]:
 
 def crew_of(entry: Any) -> list[tuple[str, int]]:
     """The members other than the lead (the plan's optional ``crew`` list) with their
-    travel minutes; entries that are not {"engineer": ..., "travel_minutes": ...} are
-    ignored."""
+    travel minutes, in the plan's order, as written (repeats included: the rules judge
+    them). An item is a ``models.CrewMember`` (an assignment's), a dict
+    {"engineer": ..., "travel_minutes": ...} or a bare engineer id (as a completed entry
+    or ``previous`` may carry them); anything else is ignored."""
     members: list[tuple[str, int]] = []
     for item in getattr(entry, "crew", None) or []:
-        if isinstance(item, dict) and isinstance(item.get("engineer"), str):
-            travel = item.get("travel_minutes", 0)
-            members.append((item["engineer"], travel if isinstance(travel, int) else 0))
+        if isinstance(item, str):
+            members.append((item, 0))
+            continue
+        if isinstance(item, dict):
+            engineer, travel = item.get("engineer"), item.get("travel_minutes", 0)
+        else:
+            engineer = getattr(item, "engineer", None)
+            travel = getattr(item, "travel_minutes", 0)
+        if isinstance(engineer, str):
+            members.append((engineer, travel if isinstance(travel, int) else 0))
+    return members
+
+
+def members_of(entry: Any) -> list[str]:
+    """The engineers of a job, lead first, each once (the lead's ``engineer`` and its
+    ``crew`` list)."""
+    members = [entry.engineer]
+    for member, _ in crew_of(entry):
+        if member not in members:
+            members.append(member)
     return members

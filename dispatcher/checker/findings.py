@@ -21,6 +21,7 @@ RuleName = Literal[
     "duplicate_ticket",
     "unknown_ticket",
     # each assignment
+    "crew",
     "not_whole_minute",
     "ineligible",
     "before_opened",
@@ -47,6 +48,7 @@ RuleName = Literal[
     "completed_changed",
     "previous",
     "running_changed",
+    "cut",
     "completed_without_reschedule",
     # what the plan reports about itself
     "objective",

@@ -103,10 +103,12 @@ def _read_event(context: CheckContext, event: dict[str, Any], now: int, result: 
                 instant(time, cut.get("end")),
             )
             if cut_start is not None:
-                result.cuts[cut["ticket"]] = (
-                    str(cut.get("engineer", event["engineer"])),
-                    cut_start,
-                    now if cut_end is None else cut_end,
+                result.cuts.setdefault(cut["ticket"], []).append(
+                    (
+                        str(cut.get("engineer", event["engineer"])),
+                        cut_start,
+                        now if cut_end is None else cut_end,
+                    )
                 )
 
 

@@ -1,7 +1,10 @@
 """The rules of a rescheduled plan: what is marked done is completed at now, nothing
 new starts before now, and, against the base plan, completed work and running jobs
-stay as they were and 'previous' tells the truth; the disruption (reassigned and moved
-jobs) is recounted from the base plan. A plan that is no reschedule completes nothing.
+stay as they were, a running job with an engineer (any member of a crew) unavailable at
+now is cut (the cut listing every member), and 'previous' tells the truth; the
+disruption (reassigned and moved jobs) is recounted from the base plan. For a crew job
+"another engineer" means another set of engineers. A plan that is no reschedule
+completes nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dispatcher.checker.context import CheckContext
-from dispatcher.checker.facts import Reschedule
+from dispatcher.checker.facts import Reschedule, members_of
 from models import Assignment, Completed, Plan
 
 Change = Literal["reassigned", "moved"]
@@ -135,6 +138,7 @@ def compare_with_base(
         elif change == "moved":
             moved += 1
     check_completed_explained(context, new_plan.completed, explained)
+    check_cuts(context, rs, base)
     weights = context.scenario.weights
     context.disruption = weights.reassign * reassigned + weights.move * moved
 
@@ -163,18 +167,22 @@ def _judge_old_assignment(
         )
         return None
     new = new_plan.assigned.get(ticket_id)
+    old_members = members_of(old_assignment)
     if old_start < rs.now:
         if ticket_id in rs.cuts:
             return "reassigned"  # a cut counts as a reassignment
-        check_running_kept(context, ticket_id, new, engineer_id, old_start, old_end)
+        check_running_kept(context, ticket_id, new, old_members, old_start, old_end)
         return None
     change: Change | None = None
     tolerance = context.scenario.weights.move_tolerance.minutes
-    if ticket_id in new_plan.unassigned or (new is not None and new.engineer != engineer_id):
+    # A crew job given to another set of engineers is reassigned (SPEC "Rescheduling").
+    if ticket_id in new_plan.unassigned or (
+        new is not None and set(members_of(new)) != set(old_members)
+    ):
         change = "reassigned"
     elif new is not None and abs(t.minute(new.start) - old_start) > tolerance:
         change = "moved"
-    check_previous(context, ticket_id, new, engineer_id, old_start)
+    check_previous(context, ticket_id, new, old_members, old_start)
     return change
 
 
@@ -191,21 +199,39 @@ def check_done_by_same_engineer(
 
 
 def check_previous(
-    context: CheckContext, ticket_id: str, new: Assignment | None, engineer_id: str, old_start: int
+    context: CheckContext,
+    ticket_id: str,
+    new: Assignment | None,
+    old_members: list[str],
+    old_start: int,
 ) -> None:
-    """previous: an assignment's 'previous' is its engineer and start in the old plan."""
+    """previous: an assignment's 'previous' is its engineer and start in the old plan, and
+    for a crew job its 'crew' the other members' ids (none for a one-engineer job)."""
     t = context.time
-    if (
-        new is not None
-        and new.previous is not None
-        and (new.previous.engineer != engineer_id or t.minute(new.previous.start) != old_start)
-    ):
+    if new is None or new.previous is None:
+        return
+    engineer_id, previous = old_members[0], new.previous
+    if previous.engineer != engineer_id or t.minute(previous.start) != old_start:
         context.flag(
             "previous",
             ticket_id,
-            f"'previous' says {new.previous.engineer} at "
-            f"{t.text(t.minute(new.previous.start))}; the old plan had {engineer_id} at "
+            f"'previous' says {previous.engineer} at "
+            f"{t.text(t.minute(previous.start))}; the old plan had {engineer_id} at "
             f"{t.text(old_start)}",
+        )
+    others = old_members[1:]
+    if others and previous.crew is None:
+        context.flag(
+            "previous",
+            ticket_id,
+            f"'previous' has no crew; the old plan had {engineer_id} with {', '.join(others)}",
+        )
+    elif previous.crew is not None and set(previous.crew) != set(others):
+        context.flag(
+            "previous",
+            ticket_id,
+            f"'previous' gives the crew {', '.join(previous.crew) or 'nobody'}; the old plan "
+            f"had {', '.join(others) or 'nobody'} with {engineer_id}",
         )
 
 
@@ -248,14 +274,16 @@ def check_running_kept(
     context: CheckContext,
     ticket_id: str,
     new: Assignment | None,
-    engineer_id: str,
+    old_members: list[str],
     old_start: int,
     old_end: int,
 ) -> None:
-    """running_changed: a job running at now keeps its engineer, start and end."""
+    """running_changed: a job running at now keeps its engineer (a crew job its set of
+    engineers), start and end."""
     rs = context.reschedule
     assert rs is not None
     t = context.time
+    engineer_id = old_members[0]
     if new is None:
         context.flag(
             "running_changed",
@@ -272,8 +300,16 @@ def check_running_kept(
             f"{new.engineer} from {t.text(start)}",
         )
         return
-    engineer = context.engineers.get(engineer_id)
-    if ticket_id in rs.overrun or (engineer is not None and engineer.unavailable):
+    if set(members_of(new)) != set(old_members):
+        context.flag(
+            "running_changed",
+            ticket_id,
+            f"running at now with {', '.join(old_members)}; the plan has "
+            f"{', '.join(members_of(new))} (a running crew job keeps its engineers)",
+        )
+        return
+    engineers = [context.engineers.get(member) for member in old_members]
+    if ticket_id in rs.overrun or any(e is not None and e.unavailable for e in engineers):
         return  # an overrun or an absence may have moved its end
     if end != old_end:
         context.flag(
@@ -281,3 +317,58 @@ def check_running_kept(
             ticket_id,
             f"running job must keep its end {t.text(old_end)}; the plan ends it {t.text(end)}",
         )
+
+
+def check_cuts(context: CheckContext, rs: Reschedule, base: Plan) -> None:
+    """cut: a job of the old plan running at now whose engineer, or any member of its crew,
+    is unavailable over a period covering now is cut, and the cut lists every member of
+    it, each from its start to now. A cut names only a job running at now with an
+    engineer made unavailable by this reschedule (an absence later on may also cut a job
+    it leaves no time to finish)."""
+    t, now = context.time, rs.now
+    this_round = [(e, low, high) for e, low, high, since in rs.unavailable if since == now]
+    absent_now = {e for e, low, high in this_round if low <= now < high}
+    absent_later = {e for e, _, _ in this_round}
+    running: dict[str, tuple[list[str], int]] = {}
+    for old in base.assignments:
+        start, end = t.minute(old.start), t.minute(old.end)
+        if start < now < end and old.ticket not in rs.done:
+            running.setdefault(old.ticket, (members_of(old), start))
+    for ticket_id, (members, _) in running.items():
+        away = [member for member in members if member in absent_now]
+        if away and ticket_id not in rs.cuts:
+            context.flag(
+                "cut",
+                ticket_id,
+                f"running at now with {', '.join(members)}, and {', '.join(away)} "
+                f"{'is' if len(away) == 1 else 'are'} unavailable from now, but the job is "
+                "not cut",
+            )
+    for ticket_id, cuts in rs.cuts.items():
+        if ticket_id not in running:
+            context.flag("cut", ticket_id, "cut, but the old plan has it running at now")
+            continue
+        members, start = running[ticket_id]
+        if not absent_later & set(members):
+            context.flag(
+                "cut",
+                ticket_id,
+                f"cut, but none of its engineers ({', '.join(members)}) is made unavailable",
+            )
+        listed = [engineer for engineer, _, _ in cuts]
+        if sorted(listed) != sorted(members):
+            context.flag(
+                "cut",
+                ticket_id,
+                f"the cut lists {', '.join(listed)}; the job's engineers are "
+                f"{', '.join(members)} (a crew job's cut lists every member, once)",
+            )
+        for engineer, cut_start, cut_end in cuts:
+            if (cut_start, cut_end) != (start, now):
+                context.flag(
+                    "cut",
+                    ticket_id,
+                    f"the cut of {engineer}'s work runs {t.text(cut_start)} to "
+                    f"{t.text(cut_end)}; the job ran from {t.text(start)} until now "
+                    f"({t.text(now)})",
+                )

@@ -110,7 +110,7 @@ def history_jobs(context: CheckContext) -> list[ExecJob]:
             ExecJob(exec_ticket(facts), tuple(members), start, (), kind="done", end_floor=end)
         )
     rs = context.reschedule
-    cuts = [] if rs is None else [*rs.past_cuts, *((k, *cut) for k, cut in rs.cuts.items())]
+    cuts = [] if rs is None else rs.all_cuts()
     for ticket_id, engineer_id, start, end in cuts:
         facts = context.tickets.get(ticket_id)
         if facts is not None and engineer_id in context.engineers:

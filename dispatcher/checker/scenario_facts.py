@@ -5,8 +5,9 @@ work done before a cut) and SLA due times, for the scenario's tickets and added 
 
 from __future__ import annotations
 
-from dispatcher.checker.arithmetic import Shift, shift_minutes, shifts_without
+from dispatcher.checker.arithmetic import Shift, shifts_without
 from dispatcher.checker.context import CheckContext
+from dispatcher.checker.execution import joint_pieces
 from dispatcher.checker.facts import EngineerFacts, TicketFacts
 from models.scenario import Ticket
 
@@ -58,20 +59,24 @@ def build_ticket_facts(context: CheckContext) -> None:
             context.tickets[ticket.id] = facts
     if context.reschedule is None:
         return
-    cuts = [
-        *context.reschedule.past_cuts,
-        *((ticket, *cut) for ticket, cut in context.reschedule.cuts.items()),
-    ]
-    for ticket_id, engineer_id, start, end in cuts:
-        facts = context.tickets.get(ticket_id)
-        engineer = context.engineers.get(engineer_id)
-        if facts is None or engineer is None:
-            continue
+    # A crew job's cut lists every member with the same start and end: one piece of work,
+    # whose shift minutes are the crew's joint shift minutes, taken off once.
+    worked_by: dict[tuple[str, int, int], list[str]] = {}
+    for ticket_id, engineer_id, start, end in context.reschedule.all_cuts():
+        if ticket_id in context.tickets and engineer_id in context.engineers:
+            members = worked_by.setdefault((ticket_id, start, end), [])
+            if engineer_id not in members:
+                members.append(engineer_id)
+    for (ticket_id, start, end), members in worked_by.items():
+        facts = context.tickets[ticket_id]
         facts.resumed = True
         if facts.cut_started is None or start < facts.cut_started:
             facts.cut_started = start
         # The rest of a cut job needs its effort less the shift minutes already worked.
-        worked = shift_minutes(engineer.shifts, start, end)
+        pieces = joint_pieces(
+            [[(s.start, s.end) for s in context.engineers[m].shifts] for m in members]
+        )
+        worked = sum(max(0, min(b, end) - max(a, start)) for a, b in pieces)
         facts.p50 = max(1, facts.p50 - worked)
         facts.p90 = max(facts.p50, facts.p90 - worked)
 

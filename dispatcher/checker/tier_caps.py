@@ -1,4 +1,5 @@
-"""Tier caps: at no minute do more jobs of a tier run at once than its cap allows."""
+"""Tier caps: at no minute do more jobs of a tier run at once than its cap allows; a crew
+job (on the day of each member) is one job."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ def check_tier_caps(context: CheckContext) -> None:
     """tier_cap: no more jobs of a tier at once than the policy's cap."""
     for tier, cap in context.scenario.policy.tier_caps.items():
         events: list[tuple[int, int, str]] = []
+        counted: set[tuple[str, int, int]] = set()
         for job in context.jobs:
             facts = context.tickets.get(job.ticket)
+            if (job.ticket, job.start, job.end) in counted:
+                continue  # another member's share of a crew job: one job
+            counted.add((job.ticket, job.start, job.end))
             if facts is not None and facts.tier == tier and job.end > job.start:
                 events.append((job.start, 1, job.ticket))
                 events.append((job.end, -1, job.ticket))

@@ -1,6 +1,7 @@
 """One engineer's day: no two jobs at once, and the SPEC's travel walk (each day from
 home, the location carried between shifts of a day), which also gives the travel
-minutes each assignment reports and the objective counts.
+minutes each assignment reports and the objective counts. A crew job is on the day of
+every member: each walks their own day, and each member's travel counts.
 """
 
 from __future__ import annotations
@@ -81,12 +82,16 @@ def check_travel_time(
 
 
 def check_travel_minutes(context: CheckContext, job: Job, index: int, travel: int) -> None:
-    """travel_minutes: an assignment reports the travel the walk gives (kept for the KPIs)."""
-    context.travel_of_assignment[index] = travel
-    reported = context.plan.assignments[index].travel_minutes
+    """travel_minutes: an assignment reports the travel the walk gives, for its lead in
+    travel_minutes and for each other crew member in its crew list (kept for the KPIs:
+    an assignment's travel is that of all its members)."""
+    context.travel_of_assignment[index] = context.travel_of_assignment.get(index, 0) + travel
+    reported = job.reported_travel
     if reported != travel:
+        lead = context.plan.assignments[index].engineer == job.engineer
+        whose = "" if lead else f" for crew member {job.engineer}"
         context.flag(
             "travel_minutes",
             job.ticket,
-            f"reports {reported} travel minutes; the walk gives {travel}",
+            f"reports {reported} travel minutes{whose}; the walk gives {travel}",
         )

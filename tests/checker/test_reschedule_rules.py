@@ -111,7 +111,7 @@ def test_reschedule_with_a_cut_job_and_a_done_job(board: Any) -> None:
         },
         {"type": "done", "ticket": "T4"},
     ]
-    unassigned = [{"ticket": "T2", "reason": "no_capacity", "detail": "Ann is away"}]
+    unassigned = [{"ticket": "T2", "reason": "window_unreachable", "detail": "Ann is away"}]
     plan = board_plan(
         board,
         jobs,
