@@ -1,4 +1,5 @@
-"""Unassigned reasons of crew jobs (crew > 1), which this version leaves to staff by hand."""
+"""Unassigned reasons of crew jobs (crew > 1), judged over the sets of engineers who
+could go together (more cases in ``test_crews``)."""
 
 from __future__ import annotations
 
@@ -26,10 +27,14 @@ def test_too_few_engineers_for_the_crew_is_no_eligible_engineer() -> None:
     assert detail == "needs 2 engineers with networking>=2 on site together; only alice has it"
 
 
-def test_a_crew_that_could_be_staffed_is_left_for_the_dispatcher() -> None:
+def test_a_crew_that_could_be_staffed_is_deferred() -> None:
     problem = tiny(TEAM.replace("CREW_LEVEL", "1"))
-    assert problem.eligible[0] == []  # the planner does not place it
-    assert problem.capable[0] == [0, 1]  # but the bound knows who could lead it
+    assert problem.eligible[0] == []  # single-engineer paths do not place it ...
+    assert problem.capable[0] == [0, 1]  # ... it is placed whole, led by one of these
+    assert problem.crew_capable[0] == [0, 1]  # Carol works remotely: not on this visit
     reason, detail = unassigned_reason(problem, problem.tickets[0])
     assert reason == "deferred"
-    assert "(alice, bob could go)" in detail
+    assert detail == (
+        "needs 2 engineers with networking>=1 on site together; "
+        "it would fit, but their time went to weightier work"
+    )
