@@ -89,6 +89,14 @@ def write_scenario(family: str, size: str, seed: int, directory: Path) -> Path:
     return write_family(family, engineers, tickets, seed, directory)
 
 
+def crews_missed(problem: Any, reference_jobs: list[Any], plan: dict[str, Any]) -> list[str]:
+    """Crew tickets (crew > 1) the rule of thumb assigns and our plan does not."""
+    ours = {entry["ticket"] for entry in plan["assignments"]}
+    theirs = {problem.tickets[job.ticket].id for job in reference_jobs}
+    crews = {t.id for t in problem.tickets if t.crew > 1}
+    return sorted((crews & theirs) - ours)
+
+
 def _floor_ratios(problem: Any, reference: Any) -> tuple[float | None, float | None]:
     """The managed breaches, and the weighted breaches of every tier, that no plan can
     avoid (``bound.least_breaches``) over the rule of thumb's expected ones (fixed draws):
@@ -207,6 +215,15 @@ def run_one(
         row["managed_floor_ratio"], row["weighted_floor_ratio"] = _floor_ratios(
             problem, reference_evaluation
         )
+        if plan is not None:
+            missed = crews_missed(problem, reference_jobs, plan)
+            row["crew_tickets"] = sum(1 for t in problem.tickets if t.crew > 1)
+            row["crews_missed"] = len(missed)
+            if missed:
+                notes.append(
+                    "crew tickets the rule of thumb assigns and our plan leaves out: "
+                    + ", ".join(missed)
+                )
     except Exception:
         notes.append(f"the rule of thumb failed:\n{traceback.format_exc()}")
         reference = None
@@ -461,6 +478,14 @@ def main() -> None:
                 f"| {_median_text(mine, 'managed_floor_ratio')} "
                 f"| {_median_text(mine, 'weighted_floor_ratio')} |"
             )
+    crews = [r for r in rows if r.get("crew_tickets")]
+    if crews:
+        total = sum(int(str(r["crew_tickets"])) for r in crews)
+        missed = sum(int(str(r.get("crews_missed") or 0)) for r in crews)
+        print(
+            f"\ncrew tickets: {total} in {len(crews)} runs; the rule of thumb assigns "
+            f"{missed} of them that our plans leave out"
+        )
     reported = [r for r in rows if "problems" in r]
     if reported:
         print(f"\n{len(reported)} run(s) with problems:")
