@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.problem import Problem
+from models import Assignment
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -191,3 +192,13 @@ engineers:
       - {start: 2026-11-30T08:00, end: 2026-11-30T12:00}
       - {start: 2026-11-30T13:00, end: 2026-11-30T17:00}
 """
+
+
+def members(assignment: Assignment) -> set[str]:
+    """Everyone on a plan's job: its engineer and, for a crew job, the other members."""
+    return {assignment.engineer, *(member.engineer for member in assignment.crew or [])}
+
+
+def trips_of(assignment: Assignment) -> list[int]:
+    """Each member's travel minutes to a plan's job, the lead's first."""
+    return [assignment.travel_minutes, *(m.travel_minutes for m in assignment.crew or [])]

@@ -22,7 +22,7 @@ from dispatcher.io.planfile import plan_json, read_plan, write_plan
 from dispatcher.semantics.problem import Problem
 from dispatcher.views.export import CSV_COLUMNS, export
 from models import Plan
-from tests.scenarios import SCENARIOS
+from tests.scenarios import SCENARIOS, members
 
 NORTHSIDE = SCENARIOS / "northside.yaml"
 
@@ -101,12 +101,12 @@ def test_ics_one_calendar_per_engineer_with_one_event_per_job(
 ) -> None:
     folder = tmp_path / "calendars"
     written = export(problem, plan, "ics", folder)
-    with_jobs = {a.engineer for a in plan.assignments}
+    with_jobs = {e for a in plan.assignments for e in members(a)}
     assert {path.name for path in written} == {f"{e}.ics" for e in with_jobs}
     for engineer in with_jobs:
         calendar = read_calendar(folder / f"{engineer}.ics")
         events = calendar.walk("VEVENT")
-        jobs = [a for a in plan.assignments if a.engineer == engineer]
+        jobs = [a for a in plan.assignments if engineer in members(a)]  # crews: every member
         assert len(events) == len(jobs)
         by_uid = {str(event["UID"]): event for event in events}
         assert len(by_uid) == len(events)
