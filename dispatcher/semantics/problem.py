@@ -112,8 +112,12 @@ class Problem:
         """Per ticket, the engineers with its skills, on-site flag and assigned_to (SPEC
         "Eligibility"; for a crew job, the engineers who could lead it)."""
         return [
-            [engineer.index for engineer in self.engineers if is_eligible(ticket, engineer)]
-            for ticket in self.tickets
+            (
+                able
+                if ticket.assigned_to is None
+                else [e for e in able if e == ticket.assigned_to]
+            )
+            for ticket, able in zip(self.tickets, self.crew_capable, strict=True)
         ]
 
     @cached_property
@@ -128,10 +132,17 @@ class Problem:
         """Per ticket, the engineers with its skills and on-site flag, ``assigned_to``
         aside: who may be a member of its crew (SPEC "Eligibility": every member meets the
         skills and the on-site flag, ``assigned_to`` names the lead)."""
-        return [
-            [engineer.index for engineer in self.engineers if has_what_it_needs(ticket, engineer)]
-            for ticket in self.tickets
-        ]
+        # Tickets with the same needs share one answer (a day has few distinct needs).
+        known: dict[tuple[bool, tuple[tuple[str, int], ...]], list[int]] = {}
+        result = []
+        for ticket in self.tickets:
+            key = (ticket.onsite, tuple(sorted(ticket.skills.items())))
+            able = known.get(key)
+            if able is None:
+                able = [e.index for e in self.engineers if has_what_it_needs(ticket, e)]
+                known[key] = able
+            result.append(able)
+        return result
 
     @cached_property
     def _joint_calendars(self) -> dict[tuple[int, ...], ShiftCalendar]:

@@ -454,8 +454,8 @@ def _construct(
     worth: Callable[[TicketData, float], bool] | None = None,
 ) -> Schedule:
     for ticket in order:
-        if deadline is not None and time.monotonic() > deadline:
-            break  # out of time: the rest stay unassigned (the search may place them)
+        if deadline is not None and time.monotonic() > deadline and not ticket.must_assign:
+            continue  # out of time: only work that must be assigned is still placed
         if ticket.crew > 1 and engineers_of is None:
             # A crew job is placed whenever a crew can take it, even where leaving it out
             # would cost less: staffing a visit of two or more is what the dispatcher
@@ -507,8 +507,9 @@ def greedy_plan(
     ``thrifty``: a ticket that would cost more placed than left out stays out (unless it
     must be assigned), leaving its time to the tickets after it.
 
-    Past ``deadline`` (a ``time.monotonic()`` instant) it stops and leaves the tickets not
-    yet placed unassigned."""
+    Past ``deadline`` (a ``time.monotonic()`` instant) it places only the tickets that
+    must be assigned (booked appointments, must_assign) and leaves the others not yet
+    placed unassigned."""
     schedule = schedule or Schedule(problem)
     order = order if order is not None else reference_order(problem)
     return _construct(

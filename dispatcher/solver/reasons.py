@@ -80,7 +80,15 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
     eligible = problem.eligible[ticket.index]
     if not eligible:
         return "no_eligible_engineer", _missing_requirements(problem, ticket)
-    can_start = {e: _can_start(problem, ticket, problem.engineers[e], not_before) for e in eligible}
+    # Engineers with the same shifts (and home, for on-site work) can start it alike.
+    known: dict[tuple[object, ...], list[int]] = {}
+    can_start: dict[int, list[int]] = {}
+    for e in eligible:
+        engineer = problem.engineers[e]
+        key = (engineer.calendar.shifts, engineer.home if ticket.onsite else None)
+        if key not in known:
+            known[key] = _can_start(problem, ticket, engineer, not_before)
+        can_start[e] = known[key]
     if not any(can_start.values()):
         if ticket.fixed_start is not None:
             where = f"its fixed start {problem.instant(ticket.fixed_start):%a %H:%M}"

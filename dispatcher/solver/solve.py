@@ -24,6 +24,8 @@ from dispatcher.semantics.evaluate import Evaluation, Job, evaluate, partial_tot
 from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.solver.bound import least_costs, relaxation_bound
 from dispatcher.solver.budget import (
+    BOUND_SECONDS_PER_PAIR,
+    BOUND_SHARE,
     CREW_SHARE,
     FILL_SHARE,
     FULL_SHARE,
@@ -51,6 +53,7 @@ from dispatcher.solver.crews import improve_crews
 from dispatcher.solver.feasibility import broken_tickets
 from dispatcher.solver.lns import improve
 from dispatcher.solver.model import SCALE, ModelBuilder, hint_model
+from dispatcher.solver.must import MustKeeper, place_must
 from dispatcher.solver.reorder import ReorderBudget, polish_days, reorder_days
 from dispatcher.solver.scopes import ModelScope, SearchBudget, SearchScope
 from models.plan import SolverStatus
@@ -114,17 +117,29 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     def exact(jobs: list[Job]) -> Evaluation:
         return evaluate(problem, jobs)
 
+    keeper: MustKeeper | None = None
+
     def valid(jobs: list[Job]) -> bool:
-        return not broken_tickets(problem, jobs)
+        """Every rule holds, and the work that must be assigned stays placed."""
+        return (keeper is None or keeper.keeps(jobs)) and not broken_tickets(problem, jobs)
 
     builder = ModelBuilder(problem, "upper")
     pairs = sum(len(builder.engineers_of(t)) for t in problem.tickets)
     small = pairs <= PAIR_BUDGET
-    # Each ticket alone: a bound at any size, and what placing each ticket can save at most.
-    least = least_costs(problem)
+    # Each ticket alone: a bound at any size, and what placing each ticket can save at most
+    # (when the pass fits the limit: a short limit on a big day is left to the plan).
+    least: list[float] | None = None
+    if _bound_fits(problem, options.time_limit):
+        least = least_costs(problem)
     best_jobs, best, best_order = _construct(problem, options, budget, least)
+    # Appointments and must_assign work first: placed now (evicting other work if need
+    # be) and kept placed by every later phase (``valid``).
+    must_placed = place_must(problem, best_jobs, exact, budget.deadline - budget.share(0.5))
+    if must_placed is not best_jobs:
+        best_jobs, best = must_placed, exact(must_placed)
+    keeper = MustKeeper(problem, best_jobs)
     heuristic_objective = best.total
-    alone = relaxation_bound(problem, least)
+    alone = None if least is None else relaxation_bound(problem, least)
     status: SolverStatus = "fallback"
     log.info("heuristic: %.4f after %.2fs", best.total, budget.elapsed())
     # Crew jobs stay where the construction and the crew moves put them: the model and the
@@ -185,8 +200,15 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     )
 
 
+def _bound_fits(problem: Problem, time_limit: float) -> bool:
+    """Does the bound's pass over each ticket alone fit its share of the limit (judged by
+    size, so that one worker stays reproducible)?"""
+    pairs = sum(len(engineers) for engineers in problem.capable)
+    return pairs * BOUND_SECONDS_PER_PAIR <= BOUND_SHARE * time_limit
+
+
 def _construct(
-    problem: Problem, options: SolveOptions, budget: Budget, least: list[float]
+    problem: Problem, options: SolveOptions, budget: Budget, least: list[float] | None
 ) -> tuple[list[Job], Evaluation, list[TicketData]]:
     """The best greedy plan over several ticket orders, its evaluation and its order."""
     best_jobs: list[Job] = []
@@ -353,9 +375,13 @@ def _improvement_reporter(
     return report
 
 
-def _proven(status: SolverStatus, bound: float, best: Evaluation) -> tuple[SolverStatus, float]:
+def _proven(
+    status: SolverStatus, bound: float | None, best: Evaluation
+) -> tuple[SolverStatus, float | None]:
     """``optimal`` when the bound meets the plan's objective (the bound then capped at it);
     the slack is that of float sums, the bound being exact up to its own safety margin."""
+    if bound is None:
+        return status, None
     if status == "feasible" and bound >= best.total - OPTIMALITY_SLACK * max(1.0, abs(best.total)):
         return "optimal", min(bound, best.total)
     return status, bound
@@ -370,7 +396,9 @@ def _start_count(problem: Problem, time_limit: float) -> int:
     return max(1, min(8, int(0.3 * time_limit / max(seconds_each, 1e-6))))
 
 
-def _orders(problem: Problem, count: int, seed: int, least: list[float]) -> list[list[TicketData]]:
+def _orders(
+    problem: Problem, count: int, seed: int, least: list[float] | None
+) -> list[list[TicketData]]:
     """Appointments first, then the rest by: what placing the ticket can save at most (its
     cost left out less its ``least`` cost) per square root of effort (per minute of lane, in
     the lane of a binding tier cap), that saving alone,
@@ -379,7 +407,11 @@ def _orders(problem: Problem, count: int, seed: int, least: list[float]) -> list
     family days of 150 and 500 tickets, never built the best plan.)"""
     fixed = [t for t in reference_order(problem) if t.fixed_start is not None]
     others = [t for t in problem.tickets if t.fixed_start is None]
-    saving = {t.index: unassigned_cost(problem, t) - least[t.index] for t in others}
+    # Without the bound's pass (a short limit on a big day): the cost left out alone.
+    saving = {
+        t.index: unassigned_cost(problem, t) - (0.0 if least is None else least[t.index])
+        for t in others
+    }
     scale = _lane_scales(problem)
     keys: list[Callable[[TicketData], tuple[float, ...]]] = [
         lambda t: (-saving[t.index] / _effort_scale(t, scale), t.resolution_due),
