@@ -112,11 +112,7 @@ class Problem:
         """Per ticket, the engineers with its skills, on-site flag and assigned_to (SPEC
         "Eligibility"; for a crew job, the engineers who could lead it)."""
         return [
-            (
-                able
-                if ticket.assigned_to is None
-                else [e for e in able if e == ticket.assigned_to]
-            )
+            (able if ticket.assigned_to is None else [e for e in able if e == ticket.assigned_to])
             for ticket, able in zip(self.tickets, self.crew_capable, strict=True)
         ]
 

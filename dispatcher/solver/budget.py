@@ -20,6 +20,12 @@ from dispatcher import interrupt
 ORDERS_SHARE = 0.3
 # The first greedy order stops here, whatever it has placed.
 GREEDY_SHARE = 0.5
+# A greedy pass costs about this per ticket-engineer pair (2 cores, 200 x 2000, with a
+# margin). When a pass over every eligible engineer would not fit in ``REACH_SHARE`` of the
+# limit, each ticket is tried on fewer engineers (the least booked, ``MIN_REACH`` at least).
+GREEDY_SECONDS_PER_PAIR = 2e-5
+REACH_SHARE = 0.3
+MIN_REACH = 4
 # Kept for writing the plan file (reasons, deferred details): measured 0.3-0.65 s for
 # 1000-3000 tickets on 2 cores. A fixed part ...
 OUTPUT_SECONDS = 0.15
@@ -124,8 +130,10 @@ __all__ = [
     "CREW_SHARE",
     "FILL_SHARE",
     "FULL_SHARE",
+    "GREEDY_SECONDS_PER_PAIR",
     "GREEDY_SHARE",
     "MAIN_SHARE",
+    "MIN_REACH",
     "OPTIMALITY_SLACK",
     "ORDERS_SHARE",
     "OUTPUT_SECONDS",
@@ -133,6 +141,7 @@ __all__ = [
     "OUTPUT_SHARE",
     "PAIR_BUDGET",
     "POLISH_MOVES",
+    "REACH_SHARE",
     "REORDER_MOVES_PER_SECOND",
     "REORDER_SHARE",
     "REORDER_SHARE_BIG",

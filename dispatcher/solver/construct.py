@@ -452,7 +452,9 @@ def _construct(
     engineers_of: Callable[[TicketData], list[int]] | None = None,
     deadline: float | None = None,
     worth: Callable[[TicketData, float], bool] | None = None,
+    reach: int | None = None,
 ) -> Schedule:
+    booked = [sum(j.end - j.start for j in day) for day in schedule.by_engineer]
     for ticket in order:
         if deadline is not None and time.monotonic() > deadline and not ticket.must_assign:
             continue  # out of time: only work that must be assigned is still placed
@@ -466,6 +468,9 @@ def _construct(
             continue
         best: tuple[tuple[float, ...], Job] | None = None
         engineers = engineers_of(ticket) if engineers_of else problem.eligible[ticket.index]
+        if reach is not None and len(engineers) > reach:
+            # A big day on a short limit: only the least booked engineers are tried.
+            engineers = sorted(engineers, key=lambda e: (booked[e], e))[:reach]
         for engineer_index in engineers:
             engineer = problem.engineers[engineer_index]
             slot = find_slot(schedule, ticket, engineer, gaps=gaps)
@@ -477,6 +482,7 @@ def _construct(
                 best = (rank, Job(ticket.index, engineer_index, start, end))
         if best is not None and (worth is None or worth(ticket, best[0][0])):
             schedule.add(best[1])
+            booked[best[1].engineer] += best[1].end - best[1].start
     return schedule
 
 
@@ -501,6 +507,7 @@ def greedy_plan(
     engineers_of: Callable[[TicketData], list[int]] | None = None,
     deadline: float | None = None,
     thrifty: bool = False,
+    reach: int | None = None,
 ) -> list[Job]:
     """Our construction: like the rule of thumb, but a job may fill a gap between jobs and
     goes to the engineer where it adds least to the objective (then finishes earliest).
@@ -509,7 +516,8 @@ def greedy_plan(
 
     Past ``deadline`` (a ``time.monotonic()`` instant) it places only the tickets that
     must be assigned (booked appointments, must_assign) and leaves the others not yet
-    placed unassigned."""
+    placed unassigned. With ``reach``, each ticket is tried on at most that many of its
+    engineers, the least booked so far (a big day on a short time limit)."""
     schedule = schedule or Schedule(problem)
     order = order if order is not None else reference_order(problem)
     return _construct(
@@ -524,6 +532,7 @@ def greedy_plan(
         ),
         engineers_of=engineers_of,
         deadline=deadline,
+        reach=reach,
         worth=(
             # Appointments count as must-assign tickets (the loader marks them so).
             lambda ticket, cost: (

@@ -29,12 +29,15 @@ from dispatcher.solver.budget import (
     CREW_SHARE,
     FILL_SHARE,
     FULL_SHARE,
+    GREEDY_SECONDS_PER_PAIR,
     GREEDY_SHARE,
     MAIN_SHARE,
+    MIN_REACH,
     OPTIMALITY_SLACK,
     ORDERS_SHARE,
     PAIR_BUDGET,
     POLISH_MOVES,
+    REACH_SHARE,
     REORDER_MOVES_PER_SECOND,
     REORDER_SHARE,
     REORDER_SHARE_BIG,
@@ -220,7 +223,12 @@ def _construct(
         # The first construction may take at most half the limit; what it has not placed
         # by then stays unassigned, for the search to place.
         jobs = greedy_plan(
-            problem, Schedule(problem), order, deadline=budget.at(GREEDY_SHARE), thrifty=True
+            problem,
+            Schedule(problem),
+            order,
+            deadline=_construction_deadline(budget),
+            thrifty=True,
+            reach=_reach(problem, options.time_limit),
         )
         evaluation = evaluate(problem, jobs)
         if number == 0 or evaluation.total < best.total - 1e-9:
@@ -387,12 +395,32 @@ def _proven(
     return status, bound
 
 
+def _construction_deadline(budget: Budget) -> float:
+    """Until when a construction may run: half the limit, but at least ``REACH_SHARE`` of
+    it from now (a big day may reach the construction late: its plan is the fallback, and
+    nothing better can exist without it), never past the deadline."""
+    return min(
+        budget.deadline,
+        max(budget.at(GREEDY_SHARE), time.monotonic() + budget.share(REACH_SHARE)),
+    )
+
+
+def _reach(problem: Problem, time_limit: float) -> int | None:
+    """How many engineers the construction tries per ticket: all of them when a pass fits
+    in ``REACH_SHARE`` of the limit at the measured cost per ticket-engineer pair, else as
+    many as fit (at least ``MIN_REACH``), judged by size so that one worker stays
+    reproducible. (At 200 x 2000 and 5 s: 37 of 200, a pass of about 1.5 s.)"""
+    engineers = len(problem.engineers)
+    fits = int(REACH_SHARE * time_limit / (GREEDY_SECONDS_PER_PAIR * max(1, len(problem.tickets))))
+    return None if fits >= engineers else max(MIN_REACH, fits)
+
+
 def _start_count(problem: Problem, time_limit: float) -> int:
     """How many greedy orders to try: up to about 30% of the limit, 1 to 8 (fixed by the
     size, so that one worker stays reproducible; a greedy pass costs about 1.5e-5 s per
     ticket-engineer pair on 2 cores, measured at 200 x 2000, and a margin is kept: at that
     size one order, leaving the time to the search and the reordering)."""
-    seconds_each = 2e-5 * len(problem.tickets) * max(1, len(problem.engineers))
+    seconds_each = GREEDY_SECONDS_PER_PAIR * len(problem.tickets) * max(1, len(problem.engineers))
     return max(1, min(8, int(0.3 * time_limit / max(seconds_each, 1e-6))))
 
 
