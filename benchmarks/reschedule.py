@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -125,8 +126,11 @@ def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
         e.onsite and all(e.skills.get(s, 0) >= lvl for s, lvl in ticket_skills(add_path).items())
         for e in problem.engineers
     )
+    by_hand = manual_objective(problem, old, now, add_path)
     return {
         "seed": seed,
+        "manual_objective": None if by_hand is None else round(by_hand, 3),
+        "not_worse_than_manual": by_hand is None or new.objective.total <= by_hand + 1e-6,
         "wall_s": round(wall, 2),
         "peak_mb": round(peak_mb),
         "future_jobs": len(future),
@@ -142,6 +146,23 @@ def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
         "checked": checked.returncode == 0,
         "check_output": checked.stdout.strip().splitlines()[-1:] if checked.stdout else [],
     }
+
+
+def manual_objective(problem: Any, old: Any, now: str, add_path: Path) -> float | None:
+    """The objective of a dispatcher's manual reaction (the emergency next on the eligible
+    engineer who can start it soonest, their later jobs pushed right, nothing else
+    changed), priced like the reschedule's plan; None if nobody can take it."""
+    from dispatcher.io.yamlio import LineMap
+    from dispatcher.solver.reschedule.events import AddedTickets, Events
+    from dispatcher.solver.reschedule.repair import manual_reaction
+    from dispatcher.solver.reschedule.situation import situation_at
+    from models.scenario import Ticket
+
+    tickets = [Ticket.model_validate(t) for t in yaml.safe_load(add_path.read_text())["tickets"]]
+    events = Events(add=[AddedTickets(tickets, str(add_path), LineMap())])
+    sit = situation_at(problem, old, now, events, "plan")[0]
+    jobs = manual_reaction(sit)
+    return None if jobs is None else sit.evaluate(jobs).total
 
 
 def ticket_skills(path: Path) -> dict[str, int]:
@@ -165,6 +186,8 @@ def main() -> None:
         f"median changed share {statistics.median(r['changed_share'] for r in rows):.2%} "
         f"(beyond move_tolerance {statistics.median(r['disrupted_share'] for r in rows):.2%}), "
         f"emergency assigned {sum(bool(r['emergency_assigned']) for r in rows)}/{len(rows)}, "
+        f"not worse than the manual reaction {sum(bool(r['not_worse_than_manual']) for r in rows)}"
+        f"/{len(rows)}, "
         f"checked {sum(bool(r['checked']) for r in rows)}/{len(rows)}"
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)

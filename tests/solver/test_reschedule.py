@@ -608,3 +608,48 @@ tickets:
     out = StringIO()
     print_impact(Console(file=out, width=120), result)
     assert "taking it leaves unassigned: SLOW (managed P3)" in out.getvalue()
+
+
+def test_an_emergency_is_never_handled_worse_than_by_hand(day):
+    """The manual reaction (the emergency next on the engineer who can start it soonest,
+    their later jobs pushed right, nothing else changed) is a candidate of every
+    reschedule, so the result costs no more than it."""
+    from dispatcher.solver.reschedule.repair import _pushed_right, kept_jobs, manual_reaction
+    from dispatcher.solver.reschedule.situation import situation_at
+
+    problem, old = day
+    emergency = Ticket.model_validate(
+        {
+            "id": "T-98",
+            "client": "northwind",
+            "priority": "P1",
+            "opened": "2026-11-30T09:30",
+            "effort": "2h",
+        }
+    )
+    events = Events(add=[AddedTickets([emergency])])
+    now = at("2026-11-30T09:30")
+    sit = situation_at(problem, old, now, events, "plan")[0]
+    by_hand = manual_reaction(sit)
+    assert by_hand is not None and not sit.broken(by_hand)
+    index = sit.problem.ticket_index["T-98"]
+    (mine,) = [job for job in by_hand if job.ticket == index]
+    # Next on the engineer who can start it soonest: nobody could have started it earlier.
+    starts = [
+        next(j.start for j in pushed if j.ticket == index)
+        for engineer in sit.problem.eligible[index]
+        if (pushed := _pushed_right(sit, kept_jobs(sit), index, engineer)) is not None
+    ]
+    assert mine.start == min(starts) >= sit.now
+    # Nothing else changed: every other job is where the old plan had it, or pushed right
+    # on the emergency's engineer.
+    for job in by_hand:
+        old_engineer, old_start = sit.previous.get(job.ticket, (job.engineer, job.start))
+        if job.ticket != index:
+            assert job.engineer == old_engineer
+            assert job.start == old_start or (
+                job.engineer == mine.engineer and job.start > old_start
+            )
+    result = reschedule(problem, old, now, events, FAST)
+    checked(problem, result.plan, old)
+    assert result.plan.objective.total <= sit.evaluate(by_hand).total + 1e-9

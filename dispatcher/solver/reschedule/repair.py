@@ -24,23 +24,82 @@ from dispatcher.solver.reschedule.situation import Situation
 
 def repair(sit: Situation) -> list[Job]:
     """Keep every old future job that still holds; insert the rest greedily."""
+    return _fill(sit, kept_jobs(sit))
+
+
+def kept_jobs(sit: Situation) -> list[Job]:
+    """The old plan's future jobs that still hold where they were."""
     problem = sit.problem
-    kept = [
-        Job(ticket, engineer, start, end, crew)
-        for ticket, (engineer, start) in sit.previous.items()
-        if (
-            end := _end_on(
-                problem, ticket, (engineer, *(crew := sit.previous_crew.get(ticket, ()))), start
-            )
-        )
-        is not None
-    ]
+    kept = []
+    for ticket, (engineer, start) in sit.previous.items():
+        crew = sit.previous_crew.get(ticket, ())
+        end = _end_on(problem, ticket, (engineer, *crew), start)
+        if end is not None:
+            kept.append(Job(ticket, engineer, start, end, crew))
     while True:
         broken = sit.broken(kept)
         if not broken:
-            break
+            return kept
         kept = [job for job in kept if job.ticket not in broken]
-    return _fill(sit, kept)
+
+
+def manual_reaction(sit: Situation) -> list[Job] | None:
+    """What a dispatcher does by hand: the old plan as it still holds, each event ticket
+    (added, or the rest of a cut job) put next on the eligible engineer who can start it
+    soonest, that engineer's later jobs pushed right in their order (a booked appointment
+    stays where it is; a job that no longer fits is left out), nothing else changed.
+    None if an event ticket fits nobody."""
+    problem = sit.problem
+    jobs = kept_jobs(sit)
+    for ticket in sit.event_tickets:
+        data = problem.tickets[ticket]
+        if data.crew > 1 or any(job.ticket == ticket for job in jobs):
+            continue  # a crew is not pushed in by hand here; the repair places it
+        best: tuple[tuple[int, int], list[Job]] | None = None
+        for engineer in problem.eligible[ticket]:
+            pushed = _pushed_right(sit, jobs, ticket, engineer)
+            if pushed is not None:
+                start = next(job.start for job in pushed if job.ticket == ticket)
+                if best is None or (start, engineer) < best[0]:
+                    best = ((start, engineer), pushed)
+        if best is None:
+            return None
+        jobs = best[1]
+    return jobs
+
+
+def _pushed_right(sit: Situation, jobs: list[Job], ticket: int, engineer: int) -> list[Job] | None:
+    """``ticket`` at the earliest start on ``engineer`` before their later jobs, which
+    follow it in their order, each at the earliest start after the one before."""
+    problem = sit.problem
+    data = problem.tickets[ticket]
+
+    def pushable(job: Job) -> bool:
+        return (
+            job.engineer == engineer
+            and not job.crew
+            and problem.tickets[job.ticket].fixed_start is None
+        )
+
+    later = sorted((job for job in jobs if pushable(job)), key=lambda job: job.start)
+    stay = [job for job in jobs if not pushable(job)]
+    schedule = Schedule(problem)
+    schedule.not_before = sit.not_before(stay)
+    for job in [*sit.running, *sit.background, *stay]:
+        schedule.add(job)
+    who = problem.engineers[engineer]
+    slot = find_slot(schedule, data, who, gaps=False)
+    if slot is None:
+        return None
+    placed = [Job(ticket, engineer, slot[0], slot[1])]
+    schedule.add(placed[0])
+    for job in later:
+        again = find_slot(schedule, problem.tickets[job.ticket], who, gaps=False)
+        if again is not None:
+            moved = Job(job.ticket, engineer, again[0], again[1])
+            schedule.add(moved)
+            placed.append(moved)
+    return [*stay, *placed]
 
 
 def _end_on(problem: Problem, ticket: int, members: tuple[int, ...], start: int) -> int | None:
