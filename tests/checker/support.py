@@ -8,6 +8,7 @@ nothing else is wrongly flagged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -162,12 +163,13 @@ def board_plan(
     unassigned: list[dict[str, Any]] | None = None,
     objective: dict[str, float] | None = None,
     base: Plan | None = None,
+    tier_of: Callable[[str], str] = lambda ticket: TIER_OF.get(ticket, "managed"),
     **rest: Any,
 ) -> Plan:
     """A board plan whose objective and KPIs are taken from the checker's own recomputation,
 
     so a test breaking one rule sees only that rule reported (the objective
-    itself is tested by hand elsewhere).
+    itself is tested by hand elsewhere). ``tier_of`` names each ticket's tier.
     """
     assignments = list(jobs.values()) if isinstance(jobs, dict) else jobs
     zero = {
@@ -185,7 +187,7 @@ def board_plan(
     for entry in [*assignments, *(unassigned or [])]:
         if entry["ticket"] not in known:
             continue
-        tier = TIER_OF.get(entry["ticket"], "managed")
+        tier = tier_of(entry["ticket"])
         tally = by_tier.setdefault(tier, {"tickets": 0, "assigned": 0, "expected_breaches": 0.0})
         tally["tickets"] += 1
         tally["assigned"] += "engineer" in entry

@@ -18,7 +18,7 @@ import pytest
 from dispatcher.checker import CheckReport, check_plan
 from dispatcher.io.loader import load_scenario_text
 from models import Plan
-from tests.checker.support import assert_objective, job, make_plan, rules
+from tests.checker.support import assert_objective, board_plan, job, rules
 
 COMMON = (
     "opened: 2026-11-30T07:30, responded: 2026-11-30T07:35, "
@@ -155,27 +155,13 @@ def crew_plan(
 ) -> Plan:
     """A plan of CREWS whose objective and KPIs are the checker's recomputation (unless
     ``objective`` is given), so a test breaking one rule sees only that rule."""
-    unassigned = left_out() if unassigned is None else unassigned
-    assignments = list(jobs.values())
-    zero = dict.fromkeys(("total", "sla_risk", "lateness", "deferral", "travel"), 0.0)
-    zero["preference"] = 0.0
-    draft = make_plan(problem, assignments, zero, {}, 0, unassigned=unassigned, **rest)
-    report = check_plan(problem, draft, base)
-    by_tier: dict[str, dict[str, float]] = {}
-    for entry in [*assignments, *unassigned]:
-        tier = "break_fix" if entry["ticket"].startswith("B") else "managed"
-        tally = by_tier.setdefault(tier, {"tickets": 0, "assigned": 0, "expected_breaches": 0.0})
-        tally["tickets"] += 1
-        tally["assigned"] += "engineer" in entry
-    for tier, breaches in report.expected_breaches_by_tier.items():
-        by_tier.setdefault(tier, {"tickets": 0, "assigned": 0})["expected_breaches"] = breaches
-    return make_plan(
+    return board_plan(
         problem,
-        assignments,
-        objective or report.objective,
-        by_tier,
-        report.travel_minutes,
-        unassigned=unassigned,
+        jobs,
+        left_out() if unassigned is None else unassigned,
+        objective,
+        base,
+        tier_of=lambda ticket: "break_fix" if ticket.startswith("B") else "managed",
         **rest,
     )
 
