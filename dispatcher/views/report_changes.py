@@ -150,7 +150,7 @@ def _print_crew_or_solo(console: Console, result: Impact) -> None:
             f"managed breaches {side['managed_expected_breaches']:.2f}"
         )
 
-    size = len(crew["engineers"]) or "the crew"
+    size = compared["crew_size"]
     cheaper = "the crew" if compared["cheaper"] == "crew" else "one alone"
     console.print(
         f"sending {size} engineers or one: {said(crew, 'the crew')}; "

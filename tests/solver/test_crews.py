@@ -231,3 +231,30 @@ def test_effort_solo_needs_a_crew_job() -> None:
     with pytest.raises(InputError) as raised:
         day(CABINET.replace("crew: 2}", "crew: 1, effort_solo: {p50: 6h, p90: 8h}}"))
     assert "tickets[0].effort_solo" in str(raised.value)
+
+
+def test_a_crew_job_that_must_be_taken_makes_room() -> None:
+    """Alice's and Bob's Monday is full of work that need not be done today; a priced crew
+    job (impact assigns it whenever a crew could take it) evicts some of it."""
+    busy = "".join(
+        f"  - {{id: W-{who}{i}, client: northwind, priority: P3, opened: 2026-11-30T07:00,"
+        f" effort: 3h, skills: {{networking: 2}}, assigned_to: {who}}}\n"
+        for who in ("alice", "bob")
+        for i in range(3)
+    )
+    one_day = {"start": "2026-11-30T08:00", "end": "2026-11-30T18:00"}
+    team = TEAM.replace("              {start: 2026-12-01T08:00, end: 2026-12-01T17:00}", "")
+    team = team.replace("]}\n  - {id: carol", "]}\n  - {id: carol").replace(
+        "carol, home: alice-home, skills: {networking: 3}", "carol, home: alice-home, skills: {}"
+    )
+    problem = tiny(team + "tickets:\n" + busy, **one_day)
+    plan = solve_scenario(problem, time_limit=1, seed=0, workers=1)
+    job = dict(SOLO_JOB, id="T-60", effort={"p50": "3h", "p90": "4h"})
+    del job["effort_solo"]
+    from dispatcher.api import impact_of
+
+    result = impact_of(problem, plan, "2026-11-30T08:00", [job], time_limit=1, workers=1)
+    placed = [a for a in result.with_job.plan.assignments if a.ticket == "T-60"]
+    assert placed and placed[0].crew is not None
+    assert {placed[0].engineer, placed[0].crew[0].engineer} == {"alice", "bob"}
+    assert check(problem, result.with_job.plan, base=plan).ok

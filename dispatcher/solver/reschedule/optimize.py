@@ -12,6 +12,7 @@ from dispatcher.solver.budget import PAIR_BUDGET, workers_for
 from dispatcher.solver.cpsat import solve_model
 from dispatcher.solver.lns import improve
 from dispatcher.solver.model import ModelBuilder, hint_model
+from dispatcher.solver.must import place_must
 from dispatcher.solver.reschedule.repair import bump, manual_reaction, repair
 from dispatcher.solver.reschedule.situation import Situation
 from dispatcher.solver.scopes import ModelScope, SearchBudget, SearchScope
@@ -39,6 +40,22 @@ def optimize(
     # Bounded by count (BUMP_ENGINEERS); the clock only guards a very slow machine.
     jobs, best = bump(sit, jobs, best, started + options.time_limit * 0.5)
     log.info("after bumping: %.4f", best.total)
+    if sit.missing(jobs):
+        # Work that must be assigned and found no gap (a crew with no joint time free,
+        # say): make room for it, evicting work that need not be done now.
+        placed = place_must(
+            sit.problem,
+            jobs,
+            sit.evaluate,
+            started + options.time_limit * 0.6,
+            background=[*sit.running, *sit.background],
+            not_before=sit.not_before,
+            tickets=sit.must,
+        )
+        if placed is not jobs and not sit.broken(placed):
+            evaluation = sit.evaluate(placed)
+            if sit.better(placed, evaluation, (jobs, best)):
+                jobs, best = placed, evaluation
     status = "fallback"
     problem = sit.problem
     frozen: dict[int, Job | None] = {job.ticket: job for job in sit.running}

@@ -90,7 +90,9 @@ class Impact:
 
         crew, alone = side(self.with_job), side(self.solo)
         cheaper = "crew" if crew["objective"] <= alone["objective"] else "solo"
-        return {"crew": crew, "solo": alone, "cheaper": cheaper}
+        problem = self.with_job.problem
+        size = problem.tickets[problem.ticket_index[ticket]].crew
+        return {"crew_size": size, "crew": crew, "solo": alone, "cheaper": cheaper}
 
     def delta_by_tier(self) -> dict[str, dict[str, float]]:
         tiers = sorted(set(self.without.changes.after) | set(self.with_job.changes.after))
