@@ -35,6 +35,9 @@ OUTPUT_SECONDS_PER_TICKET = 0.00025
 OUTPUT_SHARE = 0.1
 # Big days: share of the limit kept for placing left-out tickets at the end.
 FILL_SHARE = 0.03
+# Placing the work that must be assigned and the crew visits the construction left out
+# (``must.place_must``) may take this share of the limit from when it starts.
+MUST_SHARE = 0.15
 # The bound's pass over each ticket alone (``bound.least_costs``) costs about this per
 # ticket-engineer pair (measured at 200 x 2000 on 2 cores, the draws aside); it runs first
 # only when it fits in ``BOUND_SHARE`` of the limit, else the plan reports no bound.
@@ -134,6 +137,7 @@ __all__ = [
     "GREEDY_SHARE",
     "MAIN_SHARE",
     "MIN_REACH",
+    "MUST_SHARE",
     "OPTIMALITY_SLACK",
     "ORDERS_SHARE",
     "OUTPUT_SECONDS",

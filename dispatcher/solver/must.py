@@ -37,20 +37,22 @@ def place_must(
     background: list[Job] | None = None,
     not_before: Callable[[list[Job]], dict[int, int]] | None = None,
     tickets: list[int] | None = None,
+    crews: bool = False,
 ) -> list[Job]:
     """``jobs`` with every ticket that must be assigned and is not placed where possible
     (appointments first, then by weight): in the cheapest gap, else by eviction.
 
     Rescheduling: ``background`` jobs (running and completed work) occupy time and are
     never moved, ``not_before`` gives the plan's departure floors, and ``tickets`` are the
-    ones to place (default: every must_assign ticket of the problem)."""
+    ones to place (default: every must_assign ticket of the problem). With ``crews``,
+    crew jobs are placed the same way even when they need not be."""
     context = _Context(problem, evaluate, background or [], not_before)
     placed = {job.ticket for job in jobs}
     wanted = set(tickets) if tickets is not None else None
     waiting = [
         t
         for t in reference_order(problem)
-        if t.must_assign
+        if (t.must_assign or (crews and t.crew > 1))
         and t.index not in placed
         and (wanted is None or t.index in wanted)
         and (t.crew > 1 or problem.eligible[t.index])
@@ -133,18 +135,26 @@ def _teams(problem: Problem, schedule: Schedule, ticket: TicketData) -> list[tup
 def _make_room(
     context: _Context, jobs: list[Job], ticket: TicketData, members: tuple[int, ...]
 ) -> list[Job] | None:
-    """Evict the members' jobs that need not be assigned (never appointments, other must
-    work or crew jobs), nearest to the ticket's earliest start first, until the ticket
-    fits; then place it and put the evicted jobs back where they fit."""
+    """Evict the members' jobs (and, for a capped tier, that tier's jobs on anyone's day)
+    that need not be assigned (never appointments, other must work or crew jobs), nearest
+    to the ticket's earliest start first, until the ticket fits; then place it and put the
+    evicted jobs back where they fit."""
     problem = context.problem
     schedule = context.schedule(jobs)
     held = set(context.background)
+    capped = ticket.tier in problem.tier_caps
     movable = sorted(
         {
             job
-            for member in members
-            for job in schedule.by_engineer[member]
-            if job not in held and not job.crew and not problem.tickets[job.ticket].must_assign
+            for job in schedule.jobs()
+            if (
+                not set(job.members).isdisjoint(members)
+                # a capped tier's lane: the same tier's work on anyone's day makes way too
+                or (capped and problem.tickets[job.ticket].tier == ticket.tier)
+            )
+            and job not in held
+            and not job.crew
+            and not problem.tickets[job.ticket].must_assign
         },
         key=lambda job: (abs(job.start - ticket.earliest_start), job.start, job.ticket),
     )
@@ -177,12 +187,12 @@ def _fits(schedule: Schedule, ticket: TicketData, members: tuple[int, ...]) -> J
 
 
 class MustKeeper:
-    """The tickets that must be assigned and are placed in a plan: a later plan keeps
-    them all placed (``keeps``), so no phase trades them for a lower objective."""
+    """The tickets that must be assigned, and the crew jobs, placed in a plan: a later plan
+    keeps them all placed (``keeps``), so no phase trades them for a lower objective."""
 
     def __init__(self, problem: Problem, jobs: list[Job]) -> None:
         self.required = frozenset(
-            job.ticket for job in jobs if problem.tickets[job.ticket].must_assign
+            job.ticket for job in jobs if problem.tickets[job.ticket].must_assign or job.crew
         )
 
     def keeps(self, jobs: list[Job]) -> bool:

@@ -24,6 +24,7 @@ from dispatcher.semantics.evaluate import Evaluation, Job, evaluate, partial_tot
 from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.solver.bound import least_costs, relaxation_bound
 from dispatcher.solver.budget import (
+    MUST_SHARE,
     BOUND_SECONDS_PER_PAIR,
     BOUND_SHARE,
     CREW_SHARE,
@@ -137,7 +138,14 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     best_jobs, best, best_order = _construct(problem, options, budget, least)
     # Appointments and must_assign work first: placed now (evicting other work if need
     # be) and kept placed by every later phase (``valid``).
-    must_placed = place_must(problem, best_jobs, exact, budget.deadline - budget.share(0.5))
+    # Crew visits too: a crew job goes wherever some crew can make room for it.
+    must_placed = place_must(
+        problem,
+        best_jobs,
+        exact,
+        min(budget.deadline, time.monotonic() + budget.share(MUST_SHARE)),
+        crews=True,
+    )
     if must_placed is not best_jobs:
         best_jobs, best = must_placed, exact(must_placed)
     keeper = MustKeeper(problem, best_jobs)
