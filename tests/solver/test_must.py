@@ -10,18 +10,22 @@ from dispatcher.solver.must import MustKeeper, place_must
 from tests.scenarios import tiny
 
 # Alice alone, one day; six 1.5-hour P1 jobs fill it, then a 2-hour P3 that must be done.
-FULL_DAY = """
+FULL_DAY = (
+    """
 engineers:
   - {id: alice, home: alice-home,
      shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T17:00}]}
 tickets:
-""" + "".join(
-    f"  - {{id: T-{i}, client: northwind, priority: P1, opened: 2026-11-30T07:00, "
-    f"effort: 90m}}\n"
-    for i in range(6)
-) + """  - {id: T-MUST, client: northwind, priority: P3, opened: 2026-11-30T07:00,
+"""
+    + "".join(
+        f"  - {{id: T-{i}, client: northwind, priority: P1, opened: 2026-11-30T07:00, "
+        f"effort: 90m}}\n"
+        for i in range(6)
+    )
+    + """  - {id: T-MUST, client: northwind, priority: P3, opened: 2026-11-30T07:00,
      effort: 2h, must_assign: true}
 """
+)
 
 ONE_DAY = {"start": "2026-11-30T08:00", "end": "2026-11-30T18:00"}
 
