@@ -15,16 +15,23 @@ The packages are layers, and imports run one way, down this list:
   explanations). Never imports ortools.
 - ``dispatcher.cli``: the ``dispatch`` command line: parses, calls, prints.
 
-``dispatcher.errors`` (the one bad-input error) and ``dispatcher.interrupt`` (signals)
-serve every layer. The Python API for tools that embed the solver is re-exported here
+``dispatcher.errors`` (the one bad-input error), ``dispatcher.safetext`` (hostile text
+made visible) and ``dispatcher.interrupt`` (signals) serve every layer. The Python API
+for tools that embed the solver is re-exported here
 (``from dispatcher import solve_scenario``) and lives in ``dispatcher.api``; it is
 imported on first use, so that importing a lower layer never loads the solver.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+# The ``dispatch`` command gets its signal handler at its first moment, before anything
+# heavy is imported, so Ctrl-C never shows a traceback; as a library, nothing is installed.
+from dispatcher.interrupt import install_at_start
+
+install_at_start()
+
+import importlib  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 if TYPE_CHECKING:
     from dispatcher.api import (

@@ -1,8 +1,14 @@
-"""The one error type for bad input: every message names file, line and field."""
+"""The one error type for bad input: every message names file, line and field.
+
+An issue prints as one line of bounded length (``dispatcher.safetext``): a value with a
+newline cannot forge a second ``error:`` line, and a 1 MB value is not echoed whole.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from dispatcher.safetext import error_line, one_line
 
 
 @dataclass(frozen=True)
@@ -15,8 +21,14 @@ class InputIssue:
     message: str
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        """One line, whatever the input held: the file name, the field path and the values
+        the message quotes are cut short and their control characters escaped."""
+        file = one_line(self.file, 200)
+        where = file if self.line is None else f"{file}:{self.line}"
+        message = error_line(self.message)
+        if self.path:
+            return f"{where}: {one_line(self.path, 200)}: {message}"
+        return f"{where}: {message}"
 
 
 class InputError(Exception):

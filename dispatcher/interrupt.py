@@ -14,6 +14,13 @@ Python runs signal handlers in the main thread only, and only between two
 bytecodes: while the main thread waits inside CP-SAT's C++ ``solve()`` they
 would wait too. So the C-level handler's wake-up byte (``signal.set_wakeup_fd``)
 is read by a watcher thread, which stops the solvers at once.
+
+Outside ``graceful()`` there is no best plan to keep: the ``dispatch`` command installs
+``stop_at_once`` from its very first moment (``install_at_start``, run by
+``dispatcher/__init__.py`` when the process is the command, before click, rich or the
+library are imported), so a signal during the imports, the parsing or the loading exits
+128 + the signal's number with one line on stderr, never a traceback. The temporary
+file of an atomic write under way (``writing``) is removed first.
 """
 
 from __future__ import annotations
@@ -21,9 +28,10 @@ from __future__ import annotations
 import os
 import select
 import signal
+import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -36,14 +44,18 @@ RESTOP_SECONDS = 0.05
 _lock = threading.Lock()
 _received: int | None = None  # the first signal, once one came
 _solvers: set[cp_model.CpSolver] = set()
+_at_once: int | None = None  # a second signal, once one stopped the command at once
+_temporaries: set[str] = set()  # files of atomic writes under way
 
 
 class Interrupted(KeyboardInterrupt):
     """A second signal: stop now, without writing anything."""
 
     def __init__(self, signum: int) -> None:
+        global _at_once
         super().__init__(signal_name(signum))
         self.signum = signum
+        _at_once = signum
 
     @property
     def exit_code(self) -> int:
@@ -86,9 +98,59 @@ def request_stop(signum: int = signal.SIGTERM) -> None:
 
 def reset() -> None:
     """Forget a stop request (``graceful()`` does, as a command starts)."""
-    global _received
+    global _received, _at_once
     with _lock:
         _received = None
+        _at_once = None
+
+
+def stopped_at_once() -> int | None:
+    """The signal that raised ``Interrupted``, if one did: code that turns every exception
+    into another (a serializer calling back into Python) cannot hide it this way."""
+    return _at_once
+
+
+@contextmanager
+def writing(temporary: str) -> Iterator[None]:
+    """An atomic write's temporary file: ``stop_at_once`` removes it before exiting."""
+    _temporaries.add(temporary)
+    try:
+        yield
+    finally:
+        _temporaries.discard(temporary)
+
+
+def stop_at_once(signum: int, frame: FrameType | None = None) -> None:
+    """The handler outside ``graceful()``: remove the temporary file of a write under way,
+    say so in one line, exit 128 + ``signum`` (130 for SIGINT, 143 for SIGTERM) at once."""
+    for temporary in list(_temporaries):
+        with suppress(OSError):
+            os.unlink(temporary)
+    message = f"interrupted by {signal_name(signum)}: stopped at once\n".encode()
+    with suppress(OSError):
+        os.write(2, message)
+    os._exit(128 + signum)
+
+
+def started_as_command(argv: list[str]) -> bool:
+    """True when this process is the ``dispatch`` command (its console script, or
+    ``python -m dispatcher.cli``, whose ``argv[0]`` is '-m' while its packages load)."""
+    if not argv:
+        return False
+    name = os.path.basename(argv[0]).lower()
+    return argv[0] == "-m" or name in ("dispatch", "dispatch.exe", "dispatch-script.py")
+
+
+def install_at_start(signals: tuple[signal.Signals, ...] = SIGNALS) -> bool:
+    """``stop_at_once`` for ``signals``, if this process is the command; True if installed."""
+    if not started_as_command(getattr(sys, "argv", [])):
+        return False
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    for number in signals:
+        if signal.getsignal(number) is not signal.SIG_IGN:  # 'nohup' or a background job
+            signal.signal(number, stop_at_once)
+    return True
 
 
 @contextmanager

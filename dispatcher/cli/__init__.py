@@ -23,12 +23,17 @@ from typing import Any, NoReturn  # noqa: E402
 
 import click  # noqa: E402
 from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from rich.table import Column, Table  # noqa: E402
+from rich.text import Text  # noqa: E402
 
 from dispatcher import interrupt  # noqa: E402
+from dispatcher.cli.paths import FilePath  # noqa: E402
 from dispatcher.errors import InputError  # noqa: E402
+from dispatcher.safetext import error_line  # noqa: E402
+from dispatcher.views.terminal import SafeConsole, add_row, plain  # noqa: E402
 
-err_console = Console(stderr=True, highlight=False)
+err_console = SafeConsole(stderr=True)
+MAX_ISSUES_SHOWN = 20  # errors printed for one command; the rest are counted
 IMPORT_ALLOWANCE = 2.0  # seconds: a command begun this soon after the imports started there
 
 
@@ -41,12 +46,18 @@ def _command_start() -> float:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """Text from scenarios and plans is printed with markup off, controls escaped."""
+    return SafeConsole(soft_wrap=True)
 
 
 def _fail(error: InputError) -> NoReturn:
-    for issue in error.issues:
+    """One line per issue (each one line, whatever the input held), at most
+    ``MAX_ISSUES_SHOWN`` of them: a file that is not a scenario is not echoed line by line."""
+    for issue in error.issues[:MAX_ISSUES_SHOWN]:
         click.echo(f"error: {issue}", err=True)
+    more = len(error.issues) - MAX_ISSUES_SHOWN
+    if more > 0:
+        click.echo(f"error: ... and {more} more issue(s) of the same input", err=True)
     sys.exit(2)
 
 
@@ -67,10 +78,16 @@ class DispatchGroup(click.Group):
             click.echo("interrupted", err=True)
             sys.exit(130)
         except Exception as exc:  # a bug of ours: say so in one line, keep details for --debug
+            signum = interrupt.stopped_at_once()
+            if signum is not None:  # a second signal, wrapped by code it interrupted
+                name = interrupt.signal_name(signum)
+                click.echo(f"interrupted by {name}: stopped at once, no plan written", err=True)
+                sys.exit(128 + signum)
             if os.environ.get("DISPATCH_DEBUG"):
                 raise
             click.echo(
-                f"internal error: {type(exc).__name__}: {exc} (set DISPATCH_DEBUG=1 for details)",
+                f"internal error: {type(exc).__name__}: {error_line(str(exc))} "
+                "(set DISPATCH_DEBUG=1 for details)",
                 err=True,
             )
             sys.exit(1)
@@ -85,17 +102,20 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
 def validate(scenario: Path) -> None:
     """Check a scenario file; print a summary, or every error (exit 2)."""
-    from dispatcher.io.loader import load_scenario
+    from dispatcher.io.loader import load_scenario_file
 
-    problem = load_scenario(scenario)
+    loaded = load_scenario_file(scenario)
+    problem = loaded.problem
     console = _console()
     start, end = problem.instant(0), problem.instant(problem.horizon_end)
-    console.print(f"[bold]{problem.name}[/bold]: valid")
+    console.print(Text.assemble(plain(problem.name, "bold"), ": valid"))
     console.print(
-        f"horizon  {start:%a %d %b %H:%M} - {end:%a %d %b %H:%M} ({problem.scenario.timezone})"
+        plain(
+            f"horizon  {start:%a %d %b %H:%M} - {end:%a %d %b %H:%M} ({problem.scenario.timezone})"
+        )
     )
     onsite = sum(1 for e in problem.engineers if e.onsite)
     console.print(f"engineers {len(problem.engineers)} ({onsite} on-site)")
@@ -104,20 +124,28 @@ def validate(scenario: Path) -> None:
     )
     by_tier: Counter[tuple[str, str]] = Counter((t.tier, t.priority) for t in problem.tickets)
     priorities = sorted({p for _, p in by_tier})
-    table = Table("tier", *priorities, "total")
+    table = Table("tier", *(Column(plain(p)) for p in priorities), "total")
     for tier in sorted({t for t, _ in by_tier}):
         row = [str(by_tier[(tier, p)]) for p in priorities]
-        table.add_row(tier, *row, str(sum(by_tier[(tier, p)] for p in priorities)))
+        add_row(table, tier, *row, str(sum(by_tier[(tier, p)] for p in priorities)))
     if by_tier:
         console.print(table)
+    if loaded.matrix is not None:
+        matrix = loaded.matrix
+        console.print(
+            plain(
+                f"travel matrix {loaded.matrix_file}: {len(matrix.rows)} row(s) between the "
+                f"scenario's sites, {matrix.skipped} row(s) naming other sites skipped"
+            )
+        )
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=FilePath(path_type=Path),
     required=True,
     help="Plan file to write.",
 )
@@ -186,11 +214,11 @@ def _exit_if_interrupted(output: Path) -> None:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
+@click.argument("plan_file", metavar="PLAN", type=FilePath(dir_okay=False, path_type=Path))
 @click.option(
     "--base",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="The plan this one was rescheduled from.",
 )
 def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
@@ -213,7 +241,7 @@ def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
     report = check_plan(problem, the_plan, base_plan)
     console = _console()
     for violation in report.violations:
-        console.print(f"violation: {violation}")
+        console.print(plain(f"violation: {violation}"))
     total = report.objective.get("total", float("nan"))
     if report.ok:
         console.print(f"plan OK: every rule holds; objective {total:.4f} recomputed")
@@ -263,14 +291,14 @@ def _solver_options(function: Any) -> Any:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
+@click.option("--plan", "plan_file", type=FilePath(dir_okay=False, path_type=Path), required=True)
 @click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
 @click.option(
     "--add",
     "add_files",
     multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help="A YAML file with a tickets: list joining the plan.",
 )
 @click.option("--unavailable", multiple=True, metavar="ENG[@FROM/TO]")
@@ -279,7 +307,7 @@ def _solver_options(function: Any) -> Any:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=FilePath(path_type=Path),
     required=True,
     help="New plan file to write.",
 )
@@ -338,13 +366,13 @@ def reschedule(
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
+@click.option("--plan", "plan_file", type=FilePath(dir_okay=False, path_type=Path), required=True)
 @click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
 @click.option(
     "--add",
     "add_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     required=True,
     help="A YAML file with a tickets: list: the job to price.",
 )
@@ -385,7 +413,7 @@ def impact(
 @click.option("--days", type=click.IntRange(min=1, max=14), default=2, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--timezone", default="Europe/London", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option("-o", "--output", type=FilePath(path_type=Path), required=True)
 @click.option(
     "--crews",
     is_flag=True,

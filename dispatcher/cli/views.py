@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
+from dispatcher.cli.paths import FilePath
 from dispatcher.errors import InputError
+from dispatcher.safetext import shown
 from dispatcher.semantics.problem import Problem
 from models import Plan
 
@@ -22,12 +24,15 @@ if TYPE_CHECKING:
     from dispatcher.semantics.simulation import EffortShape
     from dispatcher.views.export import Format
 
-SCENARIO = click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-PLAN = click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, path_type=Path))
+SCENARIO = click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
+PLAN = click.argument("plan_file", metavar="PLAN", type=FilePath(dir_okay=False, path_type=Path))
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    """Text from scenarios and plans is printed with markup off, controls escaped."""
+    from dispatcher.views.terminal import SafeConsole
+
+    return SafeConsole(soft_wrap=True)
 
 
 def load_plan_for(scenario: Path, plan_file: Path) -> tuple[Problem, Plan]:
@@ -69,7 +74,7 @@ def explain(scenario: Path, plan_file: Path, ticket: str) -> None:
 
     problem, plan = load_plan_for(scenario, plan_file)
     for line in explain_ticket(problem, plan, ticket).lines():
-        click.echo(line)
+        click.echo(shown(line))  # ticket text: its control characters escaped
 
 
 @click.command()
@@ -85,7 +90,7 @@ def explain(scenario: Path, plan_file: Path, ticket: str) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=FilePath(path_type=Path),
     required=True,
     help="File to write (for ics without --engineer: a folder, one <engineer>.ics each).",
 )
@@ -98,7 +103,7 @@ def export(
 
     problem, plan = load_plan_for(scenario, plan_file)
     for path in export_plan(problem, plan, fmt, output, engineer, (scenario, plan_file)):
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {shown(str(path))}")
 
 
 @click.command()
@@ -112,7 +117,7 @@ def export(
 @click.option(
     "--plot",
     metavar="FILE.png",
-    type=click.Path(path_type=Path),
+    type=FilePath(path_type=Path),
     help="Also write a PNG chart of each tier's breaches per run (needs matplotlib).",
 )
 @click.option(
@@ -156,7 +161,7 @@ def simulate(
     else:
         print_simulation(_console(), report, plan_file.name)
         if plot is not None:
-            click.echo(f"wrote {plot}")
+            click.echo(f"wrote {shown(str(plot))}")
 
 
 @click.command()

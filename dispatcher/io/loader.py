@@ -11,26 +11,31 @@ the travel matrix), ``pydantic_errors`` (shape errors as issues) and ``validate`
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dispatcher.errors import InputError, InputIssue
 from dispatcher.io.pydantic_errors import parse_model, pydantic_issues
-from dispatcher.io.read import decode, read_bytes, read_travel_matrix
+from dispatcher.io.read import TravelMatrix, decode, read_bytes, read_travel_matrix
 from dispatcher.io.validate import Validator
 from dispatcher.io.yamlio import MAX_ENGINEERS, MAX_TICKETS, Limit, LineMap, load_yaml
 from dispatcher.io.yamlio import Path as FieldPath
+from dispatcher.safetext import one_line
 from dispatcher.semantics.problem import Problem, TicketData
 from models import Scenario, TicketList
 from models.scenario import Ticket
 
 __all__ = [
     "SCENARIO_LISTS",
+    "Loaded",
     "compile_added_tickets",
     "decode",
     "load_scenario",
     "load_scenario_dict",
+    "load_scenario_file",
     "load_scenario_text",
     "load_ticket_file",
     "parse_model",
@@ -40,17 +45,30 @@ __all__ = [
 ]
 
 SCENARIO_LISTS: dict[str, Limit] = {"tickets": MAX_TICKETS, "engineers": MAX_ENGINEERS}
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A loaded scenario, and its travel matrix as read (None without one)."""
+
+    problem: Problem
+    matrix: TravelMatrix | None
+    matrix_file: str | None
 
 
 def load_scenario(source: str | Path | Mapping[str, Any]) -> Problem:
     """Load and validate a scenario from a file path or a dict (see also ``load_scenario_text``)."""
     if isinstance(source, Mapping):
         return load_scenario_dict(source)
-    path = Path(source)
+    return load_scenario_file(Path(source)).problem
+
+
+def load_scenario_file(path: Path) -> Loaded:
+    """``load_scenario`` of a file, telling also how its travel matrix was read."""
     raw = read_bytes(path, "scenario file")
-    return load_scenario_text(
-        decode(raw, str(path)), filename=str(path), base_dir=path.parent, raw=raw
-    )
+    data, lines = load_yaml(decode(raw, str(path)), str(path), lists=SCENARIO_LISTS)
+    return _build(data, lines, str(path), path.parent, raw)
 
 
 def load_scenario_text(
@@ -59,7 +77,7 @@ def load_scenario_text(
     """Load and validate a scenario from YAML text."""
     data, lines = load_yaml(text, filename, lists=SCENARIO_LISTS)
     raw = text.encode("utf-8") if raw is None else raw
-    return _build(data, lines, filename, base_dir or Path.cwd(), raw)
+    return _build(data, lines, filename, base_dir or Path.cwd(), raw).problem
 
 
 def load_scenario_dict(data: Mapping[str, Any], base_dir: Path | None = None) -> Problem:
@@ -67,7 +85,7 @@ def load_scenario_dict(data: Mapping[str, Any], base_dir: Path | None = None) ->
     import json
 
     raw = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
-    return _build(dict(data), LineMap(), "<dict>", base_dir or Path.cwd(), raw)
+    return _build(dict(data), LineMap(), "<dict>", base_dir or Path.cwd(), raw).problem
 
 
 def input_files(scenario_path: Path, problem: Problem) -> tuple[Path, ...]:
@@ -79,7 +97,7 @@ def input_files(scenario_path: Path, problem: Problem) -> tuple[Path, ...]:
     return (scenario_path, scenario_path.parent / matrix)
 
 
-def _build(data: Any, lines: LineMap, filename: str, base_dir: Path, raw: bytes) -> Problem:
+def _build(data: Any, lines: LineMap, filename: str, base_dir: Path, raw: bytes) -> Loaded:
     if not isinstance(data, dict):
         raise InputError.single(filename, "a scenario must be a YAML mapping (key: value)", 1)
     for key, limit in SCENARIO_LISTS.items():  # a file was checked while read; a dict is now
@@ -89,17 +107,22 @@ def _build(data: Any, lines: LineMap, filename: str, base_dir: Path, raw: bytes)
                 [InputIssue(filename, lines.line_of((key,)), key, limit.exceeded(most, key))]
             )
     scenario = parse_model(Scenario, data, lines, filename)
-    matrix_bytes = b""
-    matrix_rows: list[tuple[int, str, str, int]] = []
+    digest = hashlib.sha256(raw)  # and the matrix's bytes, as they are read
+    matrix, matrix_file = None, None
     if scenario.travel_matrix:
         matrix_path = base_dir / scenario.travel_matrix
-        matrix_bytes = read_bytes(matrix_path, "travel matrix")
-        matrix_rows = read_travel_matrix(decode(matrix_bytes, str(matrix_path)), str(matrix_path))
-    digest = hashlib.sha256(raw)
-    digest.update(matrix_bytes)
+        matrix_file = str(matrix_path)
+        # Streamed: only rows between the scenario's sites are kept, the rest counted.
+        matrix = read_travel_matrix(matrix_path, scenario.sites, digest)
+        if matrix.skipped:
+            log.info(
+                "%s: %d row(s) naming sites the scenario does not have skipped",
+                one_line(matrix_file, 200),
+                matrix.skipped,
+            )
     checker = Validator(scenario, lines, filename)
-    problem = checker.compile(matrix_rows, digest.hexdigest())
-    return problem
+    problem = checker.compile(matrix.rows if matrix else [], digest.hexdigest())
+    return Loaded(problem, matrix, matrix_file)
 
 
 def load_ticket_file(path: Path) -> tuple[list[Ticket], LineMap, str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from dispatcher import interrupt
 from dispatcher.errors import InputError, InputIssue
 from dispatcher.io.pydantic_errors import pydantic_issues
 from dispatcher.io.read import decode, read_bytes
@@ -83,7 +84,7 @@ def write_atomic_bytes(path: Path, data: bytes, protected: Collection[Path] = ()
     except OSError as exc:
         raise InputError.single(str(path), f"cannot write here: {exc.strerror}") from None
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with interrupt.writing(temporary), os.fdopen(handle, "wb") as stream:
             # A temporary file is private (0600): the target keeps its mode, a new file
             # gets a normal file's mode.
             if existing is not None:
@@ -96,7 +97,7 @@ def write_atomic_bytes(path: Path, data: bytes, protected: Collection[Path] = ()
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
+            os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -8,6 +8,7 @@ field path, with a plain-words message and, for an unknown key, a 'did you mean'
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -22,10 +23,30 @@ from models.durations import quoted
 
 def parse_model(model: type[Any], data: dict[str, Any], lines: LineMap, filename: str) -> Any:
     """Validate shapes and types; translate pydantic errors into file/line/path issues."""
+    require_known_keys(model, data, filename)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise InputError(pydantic_issues(exc, lines, filename, model)) from None
+
+
+def require_known_keys(model: type[BaseModel], data: dict[str, Any], filename: str) -> None:
+    """A mapping none of whose keys the model has is some other file (``/etc/shadow``,
+    whose lines read as YAML keys): one error naming the keys it should have, instead of
+    one 'unknown key' per line of the file, each echoing that line."""
+    known = list(model.model_fields)
+    if not data or any(key in known for key in data):
+        return
+    shown = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
+    raise InputError.single(
+        filename, f"not a {_kind(model)} file: it has none of the keys of one ({shown})", 1
+    )
+
+
+def _kind(model: type[BaseModel]) -> str:
+    """'scenario' for Scenario, 'ticket list' for TicketList."""
+    words = re.findall(r"[A-Z][a-z]*", model.__name__)
+    return " ".join(word.lower() for word in words) or model.__name__
 
 
 def pydantic_issues(

@@ -12,14 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from html import escape
+from html import escape as html_escape
 from itertools import pairwise
 
+from dispatcher.safetext import shown
 from dispatcher.semantics.problem import EngineerData, Problem
 from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView
 from dispatcher.views.progress import gap_text
 from dispatcher.views.timefmt import day_label
 from models import Plan
+
+
+def escape(text: str) -> str:
+    """Text for the page: HTML-escaped, and its control and bidi characters written as
+    escapes (``dispatcher.safetext``), as on the terminal; line breaks stay."""
+    return html_escape(shown(text, keep_newlines=True))
+
 
 NIGHT_GAP = 40  # axis minutes drawn between two days
 MIN_LABEL_WIDTH = 2.0  # % of the axis: narrower job pieces carry no label (hover shows it)

@@ -17,6 +17,7 @@ import icalendar
 
 from dispatcher.errors import InputError
 from dispatcher.io.planfile import plan_json, write_atomic
+from dispatcher.safetext import shown
 from dispatcher.semantics.problem import EngineerData, Problem
 from dispatcher.views.board import render_board
 from dispatcher.views.planview import JobView, PlanView
@@ -116,8 +117,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def spreadsheet_text(text: str) -> str:
     """``text`` as a CSV cell that a spreadsheet shows as text, never runs as a formula:
-    a value starting with ``= + - @``, a tab or a carriage return gets a leading ``'``."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    a value starting with ``= + - @``, a tab or a carriage return gets a leading ``'``
+    (as OWASP and the spreadsheets advise); then, as on the terminal, its control and
+    bidi characters are written as escapes (``dispatcher.safetext.shown``)."""
+    return shown(f"'{text}" if text.startswith(FORMULA_STARTS) else text)
 
 
 def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
@@ -182,7 +185,7 @@ def engineer_calendar(view: PlanView, engineer: EngineerData) -> str:
     """One engineer's jobs as an iCalendar file: one VEVENT per job, local times with TZID."""
     calendar = icalendar.Calendar.new(
         prodid=PRODID,
-        name=f"{engineer.name} - {view.plan.scenario.name}",
+        name=shown(f"{engineer.name} - {view.plan.scenario.name}"),
         uid=event_uid(view.plan, engineer.id),
     )
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -198,7 +201,7 @@ def engineer_calendar(view: PlanView, engineer: EngineerData) -> str:
 
 def event_uid(plan: Plan, name: str) -> str:
     """Stable across re-plans of one scenario: a moved job updates its calendar entry."""
-    return f"{plan.scenario.sha256[:16]}-{name}@msp-dispatch"
+    return f"{plan.scenario.sha256[:16]}-{shown(name)}@msp-dispatch"
 
 
 def _event(view: PlanView, job: JobView, stamp: dt.datetime) -> icalendar.Event:
@@ -209,10 +212,10 @@ def _event(view: PlanView, job: JobView, stamp: dt.datetime) -> icalendar.Event:
         stamp=stamp,
         start=view.local(job.start),
         end=view.local(job.end),
-        summary=("done: " if job.completed else "") + summary + _with_partners(job),
+        summary=shown(("done: " if job.completed else "") + summary + _with_partners(job)),
         description=_event_description(view, job),
-        location=_event_location(view, job),
-        categories=[ticket.tier, ticket.priority],
+        location=shown(_event_location(view, job)),
+        categories=[shown(ticket.tier), shown(ticket.priority)],
     )
     if ticket.onsite and ticket.site is not None:
         latitude, longitude = view.problem.travel.coordinates[ticket.site]
@@ -256,7 +259,7 @@ def _event_description(view: PlanView, job: JobView) -> str:
         lines.append(
             f"risk: response {job.response_risk:.2f}, resolution {job.resolution_risk:.2f}"
         )
-    return "\n".join(lines)
+    return "\n".join(shown(line) for line in lines)  # text from the scenario made visible
 
 
 def _when(view: PlanView, minute: int) -> str:

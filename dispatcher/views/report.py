@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from rich.columns import Columns
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, Group
 from rich.table import Column, Table
 from rich.text import Text
 
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView
 from dispatcher.views.progress import gap_text
+from dispatcher.views.terminal import Cell, add_row, plain
 from dispatcher.views.timefmt import day_label
 from models import Plan
 from models.durations import format_minutes
@@ -41,9 +42,10 @@ def print_plan(console: Console, problem: Problem, plan: Plan, engineer: str | N
         console.print("no jobs in this plan")
 
 
-def _add_row(table: Table, *cells: RenderableType, style: str | None = None) -> None:
-    """A row whose text is shown as it is: names and summaries are not rich markup."""
-    table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells), style=style)
+def _add_row(table: Table, *cells: Cell, style: str | None = None) -> None:
+    """A row whose text is shown as it is: names and summaries are not rich markup, and
+    their control characters are escaped (``views.terminal``)."""
+    add_row(table, *cells, style=style)
 
 
 def _print_summary(console: Console, view: PlanView) -> None:
@@ -59,10 +61,12 @@ def _print_summary(console: Console, view: PlanView) -> None:
         console.print(_unassigned_table(view.unassigned))
     console.print(_timeline_table(view))
     console.print(
-        f"[dim]{ONSITE_MARK} on site   {RISK_MARK} at risk (response + resolution risk "
-        f"> {AT_RISK})   {DONE_MARK} completed"
-        + (f"   {CREW_MARK}n crew job with n more engineers" if _has_crews(view) else "")
-        + "[/dim]"
+        Text(
+            f"{ONSITE_MARK} on site   {RISK_MARK} at risk (response + resolution risk "
+            f"> {AT_RISK})   {DONE_MARK} completed"
+            + (f"   {CREW_MARK}n crew job with n more engineers" if _has_crews(view) else ""),
+            style="dim",
+        )
     )
 
 
@@ -73,7 +77,7 @@ def _has_crews(view: PlanView) -> bool:
 def _headline(view: PlanView) -> Text:
     solver, objective = view.plan.solver, view.plan.objective
     text = Text.assemble(
-        (view.plan.scenario.name, "bold"),
+        plain(view.plan.scenario.name, "bold"),
         f": {solver.status} in {solver.time_s:.1f}s, objective {objective.total:.4f}",
     )
     if solver.bound is None:
@@ -126,7 +130,7 @@ def _risk_table(view: PlanView, risky: list[JobView | OpenTicket]) -> Table:
             who, start = "unassigned", "-"
         _add_row(
             table,
-            f"{ticket.id} {ticket.priority}\n{ticket.tier}",
+            (f"{ticket.id} {ticket.priority}", ticket.tier),
             view.client_name(ticket),
             who,
             start,
@@ -181,7 +185,7 @@ def _job_text(view: PlanView, job: JobView) -> Text:
     if job.crew:
         marks += f"{CREW_MARK}{len(job.partners)}"
     style = "dim" if job.completed else ("bold red" if job.at_risk else "")
-    return Text(f"{view.span(job.start, job.end)} {job.ticket.id}{marks}", style=style)
+    return plain(f"{view.span(job.start, job.end)} {job.ticket.id}{marks}", style=style)
 
 
 def _timeline_table(view: PlanView) -> Table:
@@ -198,11 +202,13 @@ def _engineer_line(view: PlanView, engineer: EngineerData) -> Text:
     jobs = view.jobs_of(engineer)
     skills = ", ".join(f"{skill} {level}" for skill, level in sorted(engineer.skills.items()))
     return Text.assemble(
-        (f"{engineer.id} ({engineer.name})", "bold"),
-        f": {len(jobs)} job(s), busy {_hours(view.busy_minutes(engineer))} of "
-        f"{_hours(engineer.calendar.total)} shift time ({view.utilisation(engineer):.0%}), "
-        f"travel {sum(job.travel for job in jobs)} min; "
-        f"{'on site and remote' if engineer.onsite else 'remote only'}; skills {skills}",
+        plain(f"{engineer.id} ({engineer.name})", "bold"),
+        plain(
+            f": {len(jobs)} job(s), busy {_hours(view.busy_minutes(engineer))} of "
+            f"{_hours(engineer.calendar.total)} shift time ({view.utilisation(engineer):.0%}), "
+            f"travel {sum(job.travel for job in jobs)} min; "
+            f"{'on site and remote' if engineer.onsite else 'remote only'}; skills {skills}"
+        ),
     )
 
 
@@ -229,7 +235,7 @@ def _agenda_table(view: PlanView, day: str, jobs: list[JobView]) -> Group:
             f"{ticket.id} {ticket.priority}"
             + (f" {DONE_MARK}" if job.completed else "")
             + (f" {CREW_MARK}{len(job.partners)}" if job.crew else ""),
-            "\n".join(lines),
+            lines,
             "done" if job.completed else f"{job.risk:.2f}",
             style="dim" if job.completed else ("bold red" if job.at_risk else None),
         )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from dispatcher.solver.reschedule.results import Impact, RescheduleResult, TierCost
+from dispatcher.views.terminal import add_row, plain
 from dispatcher.views.timefmt import weekday_time
 
 
@@ -27,7 +29,8 @@ def _tier_table(
     )
     for tier in sorted(set(before) | set(after)):
         a, b = before.get(tier, TierCost()), after.get(tier, TierCost())
-        table.add_row(
+        add_row(
+            table,
             tier,
             f"{a.objective:.3f}",
             f"{b.objective:.3f}",
@@ -43,8 +46,13 @@ def print_changes(console: Console, result: RescheduleResult) -> None:
     changes, plan = result.changes, result.plan
     block = plan.reschedule or {}
     console.print(
-        f"[bold]{plan.scenario.name}[/bold]: rescheduled from {block.get('now')} "
-        f"({plan.solver.status}, {plan.solver.time_s:.1f}s)"
+        Text.assemble(
+            plain(plan.scenario.name, "bold"),
+            plain(
+                f": rescheduled from {block.get('now')} "
+                f"({plan.solver.status}, {plan.solver.time_s:.1f}s)"
+            ),
+        )
     )
     console.print(
         f"kept {len(changes.kept)}, moved {len(changes.moved)}, "
@@ -55,24 +63,24 @@ def print_changes(console: Console, result: RescheduleResult) -> None:
     if changes.moved:
         table = Table("moved", "engineer", "old start", "new start")
         for ticket, engineer, old, new in changes.moved:
-            table.add_row(ticket, engineer, weekday_time(old), weekday_time(new))
+            add_row(table, ticket, engineer, weekday_time(old), weekday_time(new))
         console.print(table)
     if changes.reassigned:
         table = Table("reassigned", "old engineer", "new engineer")
         for ticket, old_engineer, new_engineer in changes.reassigned:
-            table.add_row(ticket, old_engineer, new_engineer)
+            add_row(table, ticket, old_engineer, new_engineer)
         console.print(table)
     if changes.newly_assigned:
         table = Table("newly assigned", "engineer", "start")
         for ticket, engineer, start in changes.newly_assigned:
-            table.add_row(ticket, engineer, weekday_time(start))
+            add_row(table, ticket, engineer, weekday_time(start))
         console.print(table)
     if changes.newly_unassigned:
         reasons = {entry.ticket: entry for entry in plan.unassigned}
         table = Table("newly unassigned", "was with", "reason")
         for ticket, engineer in changes.newly_unassigned:
             entry = reasons.get(ticket)
-            table.add_row(ticket, engineer, f"{entry.reason}: {entry.detail}" if entry else "")
+            add_row(table, ticket, engineer, f"{entry.reason}: {entry.detail}" if entry else "")
         console.print(table)
     console.print(_tier_table("objective by tier", changes.before, changes.after))
     objective = plan.objective
@@ -91,14 +99,18 @@ def print_impact(console: Console, result: Impact) -> None:
             (u for u in result.with_job.plan.unassigned if u.ticket in result.tickets), None
         )
         why = f" ({entry.reason}: {entry.detail})" if entry else ""
-        console.print(f"[bold]{names}[/bold] cannot be assigned{why}")
+        console.print(Text.assemble(plain(names, "bold"), plain(f" cannot be assigned{why}")))
     else:
         assert result.start is not None
         job = next(a for a in result.with_job.plan.assignments if a.ticket == result.tickets[0])
         who = " and ".join([result.engineer, *(m.engineer for m in job.crew or [])])
         console.print(
-            f"[bold]{names}[/bold] would go to {who}, "
-            f"{weekday_time(result.start)} to {weekday_time(job.end)}"
+            Text.assemble(
+                plain(names, "bold"),
+                plain(
+                    f" would go to {who}, {weekday_time(result.start)} to {weekday_time(job.end)}"
+                ),
+            )
         )
     console.print(
         _tier_table(
@@ -118,15 +130,17 @@ def print_impact(console: Console, result: Impact) -> None:
     if dropped:
         tickets = {t.id: t for t in result.with_job.problem.tickets}
         console.print(
-            "taking it leaves unassigned: "
-            + ", ".join(
-                f"{name} ({tickets[name].tier} {tickets[name].priority})" for name in dropped
+            plain(
+                "taking it leaves unassigned: "
+                + ", ".join(
+                    f"{name} ({tickets[name].tier} {tickets[name].priority})" for name in dropped
+                )
             )
         )
     if result.pushed:
         table = Table("pushed towards breach", "breach risk without", "with")
         for ticket, before, after in result.pushed:
-            table.add_row(ticket, f"{before:.2f}", f"{after:.2f}")
+            add_row(table, ticket, f"{before:.2f}", f"{after:.2f}")
         console.print(table)
     else:
         placed = " of those still placed" if dropped else ""
@@ -153,6 +167,8 @@ def _print_crew_or_solo(console: Console, result: Impact) -> None:
     size = compared["crew_size"]
     cheaper = "the crew" if compared["cheaper"] == "crew" else "one alone"
     console.print(
-        f"sending {size} engineers or one: {said(crew, 'the crew')}; "
-        f"{said(alone, 'one alone')} -> {cheaper} costs less"
+        plain(
+            f"sending {size} engineers or one: {said(crew, 'the crew')}; "
+            f"{said(alone, 'one alone')} -> {cheaper} costs less"
+        )
     )

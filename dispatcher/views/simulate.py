@@ -38,6 +38,7 @@ from dispatcher.semantics.simulation import (
     tier_outcome,
 )
 from dispatcher.views.planview import PlanView
+from dispatcher.views.terminal import add_row, plain
 from models import Assignment, Plan
 
 SHOWN = 10  # tickets the terminal summary lists
@@ -184,14 +185,15 @@ def print_simulation(console: Console, report: SimulationReport, plan_name: str 
     """Promised vs happened per tier, and the tickets most likely to breach with why."""
     shape = "" if report.effort_shape == "lognormal" else f"{report.effort_shape} "
     title = f"{report.runs} runs against fresh {shape}efforts (seed {report.seed})"
-    console.print(f"[bold]{plan_name + ': ' if plan_name else ''}{title}[/bold]")
+    console.print(plain(f"{plan_name + ': ' if plan_name else ''}{title}", "bold"))
     tiers = Table(title="Breaches per tier (response + resolution)", title_justify="left")
     tiers.add_column("tier")
     tiers.add_column("promised", justify="right")
     tiers.add_column("happened (mean)", justify="right")
     tiers.add_column("p10-p90", justify="right")
     for tier, outcome in report.by_tier.items():
-        tiers.add_row(
+        add_row(
+            tiers,
             tier,
             f"{outcome.promised:.2f}",
             f"{outcome.mean:.2f}",
@@ -209,7 +211,8 @@ def print_simulation(console: Console, report: SimulationReport, plan_name: str 
     table.add_column("own effort alone", justify="right")
     table.add_column("why")
     for item in shown:
-        table.add_row(
+        add_row(
+            table,
             item.ticket,
             item.tier,
             _percent(item.breach_probability),

@@ -253,15 +253,6 @@ SCENARIO_CASES = [
         "error: s.yaml:16: clients[0].sla: unknown SLA policy 'silver'",
     ),
     Case(
-        "travel-matrix-unknown-site",
-        ("validate", "s.yaml"),
-        ("error: m.csv:3: to: unknown site 'annex'",),
-        {
-            "s.yaml": changed(("sites:", "travel_matrix: m.csv\nsites:")),
-            "m.csv": "from,to,minutes\nhq,home,12\nhq,annex,5\n",
-        },
-    ),
-    Case(
         "travel-matrix-huge-minutes",
         ("validate", "s.yaml"),
         ("error: m.csv:2: minutes: must be a number of minutes from 0 to 10080 (a week)",),

@@ -1,0 +1,61 @@
+"""The terminal side of the sanitizing layer (``dispatcher.safetext``).
+
+Views put text from a scenario or a plan into tables through ``add_row`` and into lines
+through ``plain``: each value becomes a rich ``Text`` (never parsed as markup) with its
+control and bidi characters escaped. As a safety net, every command prints through a
+``SafeConsole``: markup off, and any non-printable character left in the text it renders
+(one that went around ``add_row``) escaped as it is drawn. Rich's own control codes
+(colours, cursor moves) are not text and pass as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
+
+from dispatcher.safetext import shown
+
+Cell = RenderableType | Sequence[str]
+
+
+class SafeConsole(Console):
+    """A console for text from scenarios and plans: markup off, controls escaped."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        kwargs.setdefault("highlight", False)
+        super().__init__(**kwargs)
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control or segment.text.isprintable():
+                yield segment
+            else:
+                yield Segment(shown(segment.text, keep_newlines=True), segment.style)
+
+
+def plain(value: str, style: str = "") -> Text:
+    """A value from a scenario or plan as rich text: not markup, controls escaped."""
+    return Text(shown(value), style=style)
+
+
+def cell(value: Cell) -> RenderableType:
+    """A table cell: a value (str), lines of values (a sequence of str), or a renderable
+    built of safe text already."""
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, Sequence):
+        return Text("\n".join(shown(line) for line in value))
+    return value
+
+
+def add_row(table: Table, *cells: Cell, style: str | None = None) -> None:
+    """A row of values shown as they are: never markup, never a control sequence."""
+    table.add_row(*(cell(value) for value in cells), style=style)
