@@ -7,6 +7,7 @@ in the same order and all stop when the command is asked to.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from ortools.sat.python import cp_model
 from dispatcher import interrupt
 from dispatcher.semantics.evaluate import Job
 from dispatcher.solver.model import SCALE, Built
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,18 @@ def solve_model(
     early if the command is asked to stop; ``reporter`` hears of each solution found."""
     solver = cp_model.CpSolver()
     configure_solver(solver, seconds, workers=workers, seed=seed, deadline=deadline)
-    with interrupt.running(solver):
-        code = solver.solve(built.model, reporter)
+    try:
+        with interrupt.running(solver):
+            code = solver.solve(built.model, reporter)
+    except IndexError:
+        # OR-Tools' symmetry detection can fail on a hinted model of interchangeable
+        # engineers ("absl::btree_map::at", OR-Tools 9.15): solve again without it.
+        log.warning("cp-sat failed in its symmetry detection; solving again without it")
+        solver = cp_model.CpSolver()
+        configure_solver(solver, seconds, workers=workers, seed=seed, deadline=deadline)
+        solver.parameters.symmetry_level = 0
+        with interrupt.running(solver):
+            code = solver.solve(built.model, reporter)
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return Outcome(
         code=code,

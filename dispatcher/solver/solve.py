@@ -24,7 +24,6 @@ from dispatcher.semantics.evaluate import Evaluation, Job, evaluate, partial_tot
 from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.solver.bound import least_costs, relaxation_bound
 from dispatcher.solver.budget import (
-    MUST_SHARE,
     BOUND_SECONDS_PER_PAIR,
     BOUND_SHARE,
     CREW_SHARE,
@@ -34,6 +33,7 @@ from dispatcher.solver.budget import (
     GREEDY_SHARE,
     MAIN_SHARE,
     MIN_REACH,
+    MUST_SHARE,
     OPTIMALITY_SLACK,
     ORDERS_SHARE,
     PAIR_BUDGET,

@@ -196,3 +196,30 @@ tickets:
     plan = planned(problem)
     assert [entry.ticket for entry in plan.assignments] == ["T-1"]
     assert reasons(plan) == {"T-2": ("no_capacity", "needs 3 h of shift time, the horizon has 1 h")}
+
+
+def test_interchangeable_engineers_do_not_crash_the_model() -> None:
+    """Six engineers alike (same home, shifts and skills) once made OR-Tools' symmetry
+    detection fail on the hinted model ("absl::btree_map::at"); the solve goes on."""
+    from dispatcher.api import check, solve_scenario
+    from tests.scenarios import tiny
+
+    same = "".join(
+        f"  - {{id: e{i}, home: alice-home, skills: [windows],"
+        f" shifts: [{{start: 2026-11-30T08:00, end: 2026-11-30T17:00}}]}}\n"
+        for i in range(6)
+    )
+    problem = tiny(
+        "engineers:\n"
+        + same
+        + "tickets:\n"
+        + "  - {id: T-1, client: northwind, priority: P1, opened: 2026-11-30T08:00,"
+        " effort: {p50: 1h, p90: 2h}}\n"
+        + "  - {id: T-2, client: northwind, priority: P2, opened: 2026-11-30T08:30,"
+        " effort: 30m, onsite: true}\n",
+        start="2026-11-30T08:00",
+        end="2026-11-30T18:00",
+    )
+    plan = solve_scenario(problem, time_limit=1, seed=0, workers=1)
+    assert {a.ticket for a in plan.assignments} == {"T-1", "T-2"}
+    assert check(problem, plan).ok
