@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
 
-    text = generate_scenario(args.engineers, args.tickets, days=2, seed=args.seed)
+    text = generate_scenario(args.engineers, args.tickets, days=2, seed=args.seed, break_fix_cap=1)
     problem = load_scenario_text(text, filename="generated.yaml")
     began = time.perf_counter()
     jobs, own = planned_jobs(problem)

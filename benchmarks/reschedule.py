@@ -62,7 +62,9 @@ def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
     from dispatcher.io.generator import generate_scenario
 
     scenario_path = workdir / f"day-{seed}.yaml"
-    scenario_path.write_text(generate_scenario(ENGINEERS, TICKETS, days=2, seed=seed))
+    scenario_path.write_text(
+        generate_scenario(ENGINEERS, TICKETS, days=2, seed=seed, break_fix_cap=1)
+    )
     scenario = yaml.safe_load(scenario_path.read_text())
     plan_path, new_path = workdir / f"plan-{seed}.json", workdir / f"new-{seed}.json"
     planned = _dispatch(

@@ -83,7 +83,11 @@ def write_scenario(family: str, size: str, seed: int, directory: Path) -> Path:
 
         directory.mkdir(parents=True, exist_ok=True)
         scenario = directory / f"{size}-{seed}.yaml"
-        text = generate_scenario(engineers, tickets, days=2, seed=seed, crews=family == CREWS)
+        # The cap the generator had when these benchmarks began (one break-fix visit at a
+        # time), so that results stay comparable across versions.
+        text = generate_scenario(
+            engineers, tickets, days=2, seed=seed, crews=family == CREWS, break_fix_cap=1
+        )
         scenario.write_text(text)
         return scenario
     return write_family(family, engineers, tickets, seed, directory)

@@ -422,8 +422,22 @@ def impact(
     "engineers with the skills can staff get a crew. Without it, the same seed writes the "
     "same file as before.",
 )
+@click.option(
+    "--break-fix-cap",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Break-fix visits at a time (policy.tier_caps.break_fix). Default: one per 8 "
+    "engineers, at least one (5 engineers: 1, 20: 2, 50: 6).",
+)
 def generate(
-    engineers: int, tickets: int, days: int, seed: int, timezone: str, output: Path, crews: bool
+    engineers: int,
+    tickets: int,
+    days: int,
+    seed: int,
+    timezone: str,
+    output: Path,
+    crews: bool,
+    break_fix_cap: int | None,
 ) -> None:
     """Write a realistic synthetic scenario (with --crews, some two- and three-engineer
     visits)."""
@@ -439,13 +453,17 @@ def generate(
         seed=seed,
         timezone=timezone,
         crews=crews,
+        break_fix_cap=break_fix_cap,
     )
     write_atomic(output, text)
     crew_jobs = text.count("\n    crew: ")  # the generator writes a crew only when > 1
     with_crews = f", {crew_jobs} crew job(s)" if crews else ""
+    from dispatcher.io.generator import default_break_fix_cap
+
+    cap = default_break_fix_cap(engineers) if break_fix_cap is None else break_fix_cap
     click.echo(
         f"wrote {output}: {engineers} engineers, {tickets} tickets, {days} day(s), "
-        f"seed {seed}{with_crews}"
+        f"seed {seed}{with_crews}, {cap} break-fix visit(s) at a time"
     )
 
 

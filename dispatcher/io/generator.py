@@ -76,8 +76,13 @@ def generate_scenario(
     timezone: str = "Europe/London",
     start: dt.date | None = None,
     crews: bool = False,
+    break_fix_cap: int | None = None,
 ) -> str:
     """YAML text of a synthetic MSP scenario, identical for identical arguments.
+
+    ``policy.tier_caps.break_fix`` is ``break_fix_cap``, by default one break-fix visit
+    at a time per ``ENGINEERS_PER_BREAK_FIX`` engineers (at least one): a team of 5 takes
+    one at a time, 20 take two, 50 take six (``default_break_fix_cap``).
 
     The horizon runs from 08:00 on ``start`` (default Monday 2026-11-30) to
     18:00 on the last of ``days`` calendar days, local time in ``timezone``.
@@ -96,9 +101,25 @@ def generate_scenario(
     if days < 1:
         raise ValueError("days must be at least 1")
     tz = zone(timezone)
+    if break_fix_cap is not None and break_fix_cap < 1:
+        raise ValueError("break_fix_cap must be at least 1")
     generator = _Generator(engineers, tickets, days, seed, tz, start or DEFAULT_START)
     generator.crews = crews
+    generator.break_fix_cap = (
+        default_break_fix_cap(engineers) if break_fix_cap is None else break_fix_cap
+    )
     return generator.text()
+
+
+# An MSP keeps about one engineer in eight on break-fix visits at a time, so the
+# managed clients are never left short (the example day's cap of one suits a team of 6).
+ENGINEERS_PER_BREAK_FIX = 8
+
+
+def default_break_fix_cap(engineers: int) -> int:
+    """Break-fix visits at a time for a team of ``engineers``: one per
+    ``ENGINEERS_PER_BREAK_FIX``, rounded, at least one."""
+    return max(1, round(engineers / ENGINEERS_PER_BREAK_FIX))
 
 
 def _local(day: dt.date, minute: int) -> dt.datetime:
@@ -136,6 +157,7 @@ class _Generator:
         self.skill_mask: dict[tuple[str, int], int] = {}
         self.onsite_mask = 0
         self.crews = False
+        self.break_fix_cap = 1  # policy.tier_caps.break_fix (set by generate_scenario)
 
     # --- time helpers -------------------------------------------------------------------------
 
@@ -502,6 +524,7 @@ class _Generator:
             engineers=self.engineers,
             tickets=self.tickets,
             crews=self.crews,
+            break_fix_cap=self.break_fix_cap,
         )
         return scenario_yaml(board)
 

@@ -82,6 +82,7 @@ class SyntheticBoard:
     engineers: list[SyntheticEngineer]
     tickets: list[SyntheticTicket]
     crews: bool = False  # drawn with ``--crews``: some on-site visits need two or three
+    break_fix_cap: int = 1  # policy.tier_caps.break_fix: break-fix visits at a time
 
 
 def _fmt(value: dt.datetime) -> str:
@@ -130,7 +131,7 @@ def scenario_yaml(board: SyntheticBoard) -> str:
     add("")
     _write_policies(add, board.days)
     add("")
-    add("policy: {tier_caps: {break_fix: 1}}")
+    add(f"policy: {{tier_caps: {{break_fix: {board.break_fix_cap}}}}}")
     add("")
     add("sites:")
     for site_id, (lat, lon) in board.sites.items():

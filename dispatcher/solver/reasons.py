@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
+from collections import defaultdict
 
 from dispatcher.semantics.evaluate import unassigned_cost
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.semantics.shifts import pauses_overnight
-from dispatcher.solver.construct import Schedule, cheapest_slot
+from dispatcher.solver.construct import Schedule, TierLoad, cheapest_slot
 
 
 def _hours(minutes: int) -> str:
@@ -241,6 +243,13 @@ def deferred_detail(problem: Problem, ticket: TicketData, schedule: Schedule) ->
     time is taken."""
     cheapest = cheapest_slot(schedule, ticket)
     if cheapest is None:
+        cap = problem.tier_caps.get(ticket.tier)
+        if cap is not None and _fits_but_for_the_cap(schedule, ticket):
+            jobs = "job" if cap == 1 else "jobs"
+            return (
+                f"its engineers have time for it, but the {ticket.tier} cap ({cap} {jobs} "
+                f"at a time) is taken by other {ticket.tier} work whenever they do"
+            )
         count = len(problem.eligible[ticket.index])
         engineers = "engineer's" if count == 1 else f"{count} eligible engineers'"
         return f"it would fit an empty day, but its {engineers} time went to weightier work"
@@ -258,6 +267,13 @@ def deferred_detail(problem: Problem, ticket: TicketData, schedule: Schedule) ->
     if ticket.preferred and engineer_index not in ticket.preferred:
         why = f" ({engineer.id} is not a preferred engineer of {ticket.client})"
     return f"{where}, but costs {cost:.2f} there against {left:.2f} left unassigned{why}"
+
+
+def _fits_but_for_the_cap(schedule: Schedule, ticket: TicketData) -> bool:
+    """Would the ticket fit a gap of the plan if its tier had no cap?"""
+    uncapped = copy.copy(schedule)
+    uncapped.by_tier = defaultdict(TierLoad)  # no load: the cap never binds
+    return cheapest_slot(uncapped, ticket) is not None
 
 
 __all__ = ["deferred_detail", "unassigned_reason"]

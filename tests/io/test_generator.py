@@ -232,14 +232,36 @@ def test_without_crews_the_text_is_byte_identical_to_before(
     args: tuple[int, int, int, int, str, dt.date | None],
 ) -> None:
     engineers, tickets, days, seed, timezone, start = args
+    # Those files had one break-fix visit at a time whatever the team (the cap now scales).
     text = generate_scenario(
-        engineers, tickets, days=days, seed=seed, timezone=timezone, start=start
+        engineers, tickets, days=days, seed=seed, timezone=timezone, start=start, break_fix_cap=1
     )
     assert hashlib.sha256(text.encode()).hexdigest() == BEFORE_CREWS[args]
     assert "crew:" not in text
     assert text == generate_scenario(
-        engineers, tickets, days=days, seed=seed, timezone=timezone, start=start, crews=False
+        engineers,
+        tickets,
+        days=days,
+        seed=seed,
+        timezone=timezone,
+        start=start,
+        crews=False,
+        break_fix_cap=1,
     )
+
+
+@pytest.mark.parametrize(("engineers", "cap"), [(1, 1), (5, 1), (12, 2), (20, 2), (50, 6)])
+def test_the_break_fix_cap_scales_with_the_team(engineers: int, cap: int) -> None:
+    text = generate_scenario(engineers, 10, seed=1)
+    scenario = yaml.safe_load(text)
+    assert scenario["policy"]["tier_caps"] == {"break_fix": cap}
+    # Only the cap differs from a file drawn with one visit at a time.
+    one = generate_scenario(engineers, 10, seed=1, break_fix_cap=1)
+    assert text.replace(f"break_fix: {cap}}}", "break_fix: 1}") == one
+    # And it can be set.
+    assert yaml.safe_load(generate_scenario(engineers, 10, seed=1, break_fix_cap=3))["policy"] == {
+        "tier_caps": {"break_fix": 3}
+    }
 
 
 def _crew_of(ticket: dict) -> int:

@@ -38,3 +38,26 @@ def test_a_crew_that_could_be_staffed_is_deferred() -> None:
         "needs 2 engineers with networking>=1 on site together; "
         "it would fit, but their time went to weightier work"
     )
+
+
+def test_a_deferred_ticket_blocked_by_its_tier_cap_says_so() -> None:
+    """Two break-fix jobs, one at a time (the tier cap), two free engineers: the one left
+    out is held back by the cap, not by weightier work."""
+    from dispatcher.api import solve_scenario
+
+    problem = tiny(
+        """
+engineers:
+  - {id: alice, home: alice-home, shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T12:00}]}
+  - {id: bob, home: bob-home, shifts: [{start: 2026-11-30T08:00, end: 2026-11-30T12:00}]}
+tickets:
+  - {id: B-1, client: corner-shop, priority: P1, opened: 2026-11-30T08:00, effort: 3h}
+  - {id: B-2, client: corner-shop, priority: P2, opened: 2026-11-30T08:00, effort: 3h}
+""",
+        start="2026-11-30T08:00",
+        end="2026-11-30T12:00",
+    )
+    plan = solve_scenario(problem, time_limit=1, seed=0, workers=1)
+    (left,) = plan.unassigned
+    assert left.ticket == "B-2" and left.reason == "deferred"
+    assert "break_fix cap (1 job at a time)" in left.detail

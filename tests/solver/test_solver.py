@@ -216,7 +216,7 @@ def test_a_binding_tier_cap_orders_its_tickets_by_saving_per_lane_minute():
     reaches, effort counts as for any ticket."""
     from dispatcher.solver.solve import _effort_scale, _lane_scales
 
-    text = generate_scenario(20, 150, days=2, seed=0)
+    text = generate_scenario(20, 150, days=2, seed=0, break_fix_cap=1)
     assert "policy: {tier_caps: {break_fix: 1}}" in text
     capped = load_scenario_text(text, "capped.yaml")
     lanes = _lane_scales(capped)
