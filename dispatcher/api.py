@@ -149,14 +149,11 @@ def simulate(
     shaped ``effort_shape``: lognormal, weibull or normal, each with the tickets' p50 and
     p90); a SimulationReport: breaches per tier promised vs happened, tickets likely to
     breach."""
-    from dispatcher.errors import InputError
+    from dispatcher.io.identity import match_plan
     from dispatcher.views.simulate import simulate_plan
 
     problem = _problem(scenario)
-    if plan.scenario.sha256 != problem.sha256:
-        raise InputError.single(
-            "plan", "this plan belongs to another scenario", path="scenario.sha256"
-        )
+    match_plan(problem, plan, "plan")
     return simulate_plan(problem, plan, runs=runs, seed=seed, effort_shape=effort_shape)
 
 

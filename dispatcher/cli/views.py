@@ -37,18 +37,13 @@ def _console() -> Console:
 
 def load_plan_for(scenario: Path, plan_file: Path) -> tuple[Problem, Plan]:
     """The scenario and a plan of it; InputError if the plan belongs to another scenario."""
+    from dispatcher.io.identity import match_plan
     from dispatcher.io.loader import load_scenario
     from dispatcher.io.planfile import read_plan
 
     problem = load_scenario(scenario)
     plan = read_plan(plan_file)
-    if plan.scenario.sha256 != problem.sha256:
-        raise InputError.single(
-            str(plan_file),
-            f"this plan belongs to another scenario (sha256 {plan.scenario.sha256[:12]}..., "
-            f"{scenario} is {problem.sha256[:12]}...)",
-            path="scenario.sha256",
-        )
+    match_plan(problem, plan, str(plan_file), str(scenario))
     return problem, plan
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from dispatcher.io.identity import identity
 from dispatcher.semantics.evaluate import Evaluation, Job, unassigned_cost
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.construct import Schedule
@@ -101,7 +102,7 @@ def build_plan(
         for job in sorted(completed, key=lambda j: (j.start, problem.tickets[j.ticket].id))
     ]
     return Plan(
-        scenario=ScenarioRef(name=problem.name, sha256=problem.sha256),
+        scenario=ScenarioRef(name=problem.name, sha256=problem.sha256, **identity(problem)),
         solver=SolverInfo(status=status, time_s=round(time_s, 3), bound=bound, seed=seed),  # type: ignore[arg-type]
         objective=Objective(**evaluation.parts()),
         assignments=assignments,

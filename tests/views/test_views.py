@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -426,15 +427,25 @@ def test_show_command_rejects_an_unknown_engineer(plan_file: Path) -> None:
     assert "unknown engineer 'zoe'" in result.stderr
 
 
-def test_show_command_refuses_a_plan_of_another_scenario(plan_file: Path, tmp_path: Path) -> None:
-    other = tmp_path / "other.yaml"
-    other.write_text(NORTHSIDE.read_text() + "\n# edited\n")
+def test_show_command_refuses_a_plan_of_another_scenario(
+    plan_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / "northside-travel.csv").write_bytes(
         (SCENARIOS / "northside-travel.csv").read_bytes()
     )
+    # A comment changes the file, not the day: the plan is shown, with a note.
+    commented = tmp_path / "commented.yaml"
+    commented.write_text(NORTHSIDE.read_text() + "\n# edited\n")
+    with caplog.at_level(logging.WARNING):
+        kept = run("show", commented, plan_file)
+    assert kept.exit_code == 0, kept.output
+    assert "without changing its meaning" in caplog.text
+    # Another day: refused, naming what changed.
+    other = tmp_path / "other.yaml"
+    other.write_text(NORTHSIDE.read_text().replace("effort: {p50: 1h, p90: 2h}", "effort: 3h", 1))
     result = run("show", other, plan_file)
     assert result.exit_code == 2
-    assert "belongs to another scenario" in result.stderr
+    assert "belongs to another scenario: tickets changed" in result.stderr
     assert "scenario.sha256" in result.stderr
 
 

@@ -9,8 +9,8 @@ import hashlib
 import time
 from typing import Any
 
-from dispatcher.errors import InputError
 from dispatcher.io.history import engineer_without, replace_problem
+from dispatcher.io.identity import match_plan
 from dispatcher.io.planfile import plan_json
 from dispatcher.semantics.evaluate import Job, evaluate
 from dispatcher.semantics.problem import Problem
@@ -41,13 +41,7 @@ def reschedule(
     started = time.monotonic()
     events = events or Events()
     options = options or SolveOptions(time_limit=5.0)
-    if old.scenario.sha256 != problem.sha256:
-        raise InputError.single(
-            plan_name,
-            f"this plan belongs to another scenario (sha256 {old.scenario.sha256[:12]}..., "
-            f"the scenario is {problem.sha256[:12]}...)",
-            path="scenario.sha256",
-        )
+    match_plan(problem, old, plan_name)
     sit, before_problem, old_assignments, old_completed, old_pieces = situation_at(
         problem, old, now, events, plan_name, must_assign
     )
