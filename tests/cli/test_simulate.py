@@ -54,13 +54,19 @@ def test_simulate_bad_input_exits_2(plan_file: Path, tmp_path: Path) -> None:
     zero = run("simulate", NORTHSIDE, plan_file, "--runs", "0")
     assert zero.exit_code == 2
     assert_no_traceback(zero)
-    changed = tmp_path / "northside.yaml"  # the same day, other bytes: another scenario
-    changed.write_text(NORTHSIDE.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    changed = tmp_path / "northside.yaml"  # another day: one ticket's effort changed
+    text = NORTHSIDE.read_text(encoding="utf-8")
+    changed.write_text(
+        text.replace("effort: {p50: 1h, p90: 2h}", "effort: 3h", 1), encoding="utf-8"
+    )
     shutil.copy(NORTHSIDE_TRAVEL, tmp_path / NORTHSIDE_TRAVEL.name)
     other = run("simulate", changed, plan_file)
     assert other.exit_code == 2
-    assert "another scenario" in stderr_of(other)
+    assert "another scenario: tickets changed" in stderr_of(other)
     assert_no_traceback(other)
+    commented = tmp_path / "commented.yaml"  # the same day, other bytes: still its plan
+    commented.write_text(text + "\n# edited\n", encoding="utf-8")
+    assert run("simulate", commented, plan_file, "--runs", "50").exit_code == 0
 
 
 def test_simulate_a_rescheduled_plan(plan_file: Path, tmp_path: Path) -> None:
