@@ -267,6 +267,24 @@ def _added(paths: tuple[Path, ...]) -> list[Any]:
     return groups
 
 
+NOW_HELP = (
+    "ISO 8601 (without offset: the scenario's time zone); 'now' for the current time; "
+    "or HH:MM on a horizon day: today's date if the horizon holds it, else the first day "
+    "not before the plan's own now, else the first day (the instant used is printed)."
+)
+
+
+def _now(problem: Any, old: Any, value: str, quiet: bool = False) -> Any:
+    """``--now`` resolved against the scenario; for 'now' and HH:MM, one line on stderr
+    saying which instant it stands for (stderr: ``impact --json`` keeps stdout JSON)."""
+    from dispatcher.solver.reschedule.commandline import resolve_now
+
+    moment, said = resolve_now(problem, value, (old.reschedule or {}).get("now"))
+    if said is not None and not quiet:
+        click.echo(said, err=True)
+    return moment
+
+
 def _solver_options(function: Any) -> Any:
     for option in reversed(
         [
@@ -293,7 +311,7 @@ def _solver_options(function: Any) -> Any:
 @main.command()
 @click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
 @click.option("--plan", "plan_file", type=FilePath(dir_okay=False, path_type=Path), required=True)
-@click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
+@click.option("--now", required=True, help=NOW_HELP)
 @click.option(
     "--add",
     "add_files",
@@ -350,7 +368,7 @@ def reschedule(
         result = replan(
             problem,
             old,
-            now,
+            _now(problem, old, now, quiet),
             events,
             _solve_options(time_limit, seed, workers),
             plan_name=str(plan_file),
@@ -368,7 +386,7 @@ def reschedule(
 @main.command()
 @click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
 @click.option("--plan", "plan_file", type=FilePath(dir_okay=False, path_type=Path), required=True)
-@click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
+@click.option("--now", required=True, help=NOW_HELP)
 @click.option(
     "--add",
     "add_file",
@@ -397,7 +415,12 @@ def impact(
     problem, old = load_plan_for(scenario, plan_file)
     (job,) = _added((add_file,))
     result = price(
-        problem, old, now, job, _solve_options(time_limit, seed, workers), plan_name=str(plan_file)
+        problem,
+        old,
+        _now(problem, old, now),
+        job,
+        _solve_options(time_limit, seed, workers),
+        plan_name=str(plan_file),
     )
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2))
