@@ -61,8 +61,42 @@ def _fail(error: InputError) -> NoReturn:
     sys.exit(2)
 
 
+VERBOSE_HELP = "Log model building and solver progress."
+GLOBAL_FLAGS = ("-v", "--verbose")
+
+
+def _log_level(verbose: bool) -> None:
+    """Logging at INFO with ``-v``, else WARNING (also when a handler exists already)."""
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(message)s")
+    logging.getLogger().setLevel(level)
+
+
+def _verbose_after_the_command(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        _log_level(True)
+
+
 class DispatchGroup(click.Group):
-    """Turns input errors into one clear message and exit 2, never a traceback."""
+    """Turns input errors into one clear message and exit 2, never a traceback.
+
+    The group's own options that make sense anywhere (``-v/--verbose``) are accepted
+    after the command too: ``dispatch plan X -o Y -v`` is ``dispatch -v plan X -o Y``.
+    Each command gets them as options of its own, parsed by click like any other."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        taken = {flag for param in cmd.params for flag in (*param.opts, *param.secondary_opts)}
+        if not taken & set(GLOBAL_FLAGS):
+            cmd.params.append(
+                click.Option(
+                    list(GLOBAL_FLAGS),
+                    is_flag=True,
+                    expose_value=False,
+                    callback=_verbose_after_the_command,
+                    help=f"{VERBOSE_HELP[:-1]} (also accepted before the command).",
+                )
+            )
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -95,10 +129,10 @@ class DispatchGroup(click.Group):
 
 @click.group(cls=DispatchGroup)
 @click.version_option(package_name="msp-dispatch")
-@click.option("-v", "--verbose", is_flag=True, help="Log model building and solver progress.")
+@click.option("-v", "--verbose", is_flag=True, help=VERBOSE_HELP)
 def main(verbose: bool) -> None:
     """Engineer dispatch optimizer for IT managed-service providers."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    _log_level(verbose)
 
 
 @main.command()
