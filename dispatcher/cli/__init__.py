@@ -186,7 +186,13 @@ def validate(scenario: Path) -> None:
 @click.option(
     "--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds."
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed of the solver (same seed, one worker: the same plan).",
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -329,7 +335,13 @@ def _solver_options(function: Any) -> Any:
                 show_default=True,
                 help="Seconds.",
             ),
-            click.option("--seed", type=int, default=0, show_default=True),
+            click.option(
+                "--seed",
+                type=int,
+                default=0,
+                show_default=True,
+                help="Random seed of the solver (same seed, one worker: the same plan).",
+            ),
             click.option(
                 "--workers",
                 type=click.IntRange(min=1),
@@ -344,8 +356,14 @@ def _solver_options(function: Any) -> Any:
 
 @main.command()
 @click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
-@click.option("--plan", "plan_file", type=FilePath(dir_okay=False, path_type=Path), required=True)
-@click.option("--now", required=True, help=NOW_HELP)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=FilePath(dir_okay=False, path_type=Path),
+    required=True,
+    help="The plan file to re-plan from (made by plan or reschedule).",
+)
+@click.option("--now", required=True, metavar="T", help=NOW_HELP)
 @click.option(
     "--add",
     "add_files",
@@ -353,9 +371,25 @@ def _solver_options(function: Any) -> Any:
     type=FilePath(dir_okay=False, path_type=Path),
     help="A YAML file with a tickets: list joining the plan.",
 )
-@click.option("--unavailable", multiple=True, metavar="ENG[@FROM/TO]")
-@click.option("--done", multiple=True, metavar="TICKET")
-@click.option("--overrun", multiple=True, metavar="TICKET@UNTIL")
+@click.option(
+    "--unavailable",
+    multiple=True,
+    metavar="ENG[@FROM/TO]",
+    help="An engineer off from now (ENG), or for a period (ENG@FROM/TO, either end may "
+    "be left out); a running job is cut, the rest re-planned. Repeatable.",
+)
+@click.option(
+    "--done",
+    multiple=True,
+    metavar="TICKET",
+    help="A running or future job finished at now. Repeatable.",
+)
+@click.option(
+    "--overrun",
+    multiple=True,
+    metavar="TICKET@UNTIL",
+    help="A running job that needs until UNTIL (ISO 8601). Repeatable.",
+)
 @click.option(
     "-o",
     "--output",
@@ -419,8 +453,14 @@ def reschedule(
 
 @main.command()
 @click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
-@click.option("--plan", "plan_file", type=FilePath(dir_okay=False, path_type=Path), required=True)
-@click.option("--now", required=True, help=NOW_HELP)
+@click.option(
+    "--plan",
+    "plan_file",
+    type=FilePath(dir_okay=False, path_type=Path),
+    required=True,
+    help="The plan file to re-plan from (made by plan or reschedule).",
+)
+@click.option("--now", required=True, metavar="T", help=NOW_HELP)
 @click.option(
     "--add",
     "add_file",
@@ -465,12 +505,45 @@ def impact(
 
 
 @main.command()
-@click.option("--engineers", type=click.IntRange(min=1, max=1000), required=True)
-@click.option("--tickets", type=click.IntRange(min=0, max=20000), required=True)
-@click.option("--days", type=click.IntRange(min=1, max=14), default=2, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--timezone", default="Europe/London", show_default=True)
-@click.option("-o", "--output", type=FilePath(path_type=Path), required=True)
+@click.option(
+    "--engineers",
+    type=click.IntRange(min=1, max=1000),
+    required=True,
+    help="Engineers in the team.",
+)
+@click.option(
+    "--tickets",
+    type=click.IntRange(min=0, max=20000),
+    required=True,
+    help="Tickets to draw.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1, max=14),
+    default=2,
+    show_default=True,
+    help="Days of the horizon.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed (the same seed writes the same file).",
+)
+@click.option(
+    "--timezone",
+    default="Europe/London",
+    show_default=True,
+    help="IANA time zone of the scenario.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=FilePath(path_type=Path),
+    required=True,
+    help="Scenario file to write.",
+)
 @click.option(
     "--crews",
     is_flag=True,
