@@ -61,8 +61,42 @@ def _fail(error: InputError) -> NoReturn:
     sys.exit(2)
 
 
+VERBOSE_HELP = "Log model building and solver progress."
+GLOBAL_FLAGS = ("-v", "--verbose")
+
+
+def _log_level(verbose: bool) -> None:
+    """Logging at INFO with ``-v``, else WARNING (also when a handler exists already)."""
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(message)s")
+    logging.getLogger().setLevel(level)
+
+
+def _verbose_after_the_command(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        _log_level(True)
+
+
 class DispatchGroup(click.Group):
-    """Turns input errors into one clear message and exit 2, never a traceback."""
+    """Turns input errors into one clear message and exit 2, never a traceback.
+
+    The group's own options that make sense anywhere (``-v/--verbose``) are accepted
+    after the command too: ``dispatch plan X -o Y -v`` is ``dispatch -v plan X -o Y``.
+    Each command gets them as options of its own, parsed by click like any other."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        taken = {flag for param in cmd.params for flag in (*param.opts, *param.secondary_opts)}
+        if not taken & set(GLOBAL_FLAGS):
+            cmd.params.append(
+                click.Option(
+                    list(GLOBAL_FLAGS),
+                    is_flag=True,
+                    expose_value=False,
+                    callback=_verbose_after_the_command,
+                    help=f"{VERBOSE_HELP[:-1]} (also accepted before the command).",
+                )
+            )
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -95,10 +129,10 @@ class DispatchGroup(click.Group):
 
 @click.group(cls=DispatchGroup)
 @click.version_option(package_name="msp-dispatch")
-@click.option("-v", "--verbose", is_flag=True, help="Log model building and solver progress.")
+@click.option("-v", "--verbose", is_flag=True, help=VERBOSE_HELP)
 def main(verbose: bool) -> None:
     """Engineer dispatch optimizer for IT managed-service providers."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    _log_level(verbose)
 
 
 @main.command()
@@ -152,7 +186,13 @@ def validate(scenario: Path) -> None:
 @click.option(
     "--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds."
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed of the solver (same seed, one worker: the same plan).",
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -267,6 +307,24 @@ def _added(paths: tuple[Path, ...]) -> list[Any]:
     return groups
 
 
+NOW_HELP = (
+    "ISO 8601 (without offset: the scenario's time zone); 'now' for the current time; "
+    "or HH:MM on a horizon day: today's date if the horizon holds it, else the first day "
+    "not before the plan's own now, else the first day (the instant used is printed)."
+)
+
+
+def _now(problem: Any, old: Any, value: str, quiet: bool = False) -> Any:
+    """``--now`` resolved against the scenario; for 'now' and HH:MM, one line on stderr
+    saying which instant it stands for (stderr: ``impact --json`` keeps stdout JSON)."""
+    from dispatcher.solver.reschedule.commandline import resolve_now
+
+    moment, said = resolve_now(problem, value, (old.reschedule or {}).get("now"))
+    if said is not None and not quiet:
+        click.echo(said, err=True)
+    return moment
+
+
 def _solver_options(function: Any) -> Any:
     for option in reversed(
         [
@@ -277,7 +335,13 @@ def _solver_options(function: Any) -> Any:
                 show_default=True,
                 help="Seconds.",
             ),
-            click.option("--seed", type=int, default=0, show_default=True),
+            click.option(
+                "--seed",
+                type=int,
+                default=0,
+                show_default=True,
+                help="Random seed of the solver (same seed, one worker: the same plan).",
+            ),
             click.option(
                 "--workers",
                 type=click.IntRange(min=1),
@@ -292,8 +356,14 @@ def _solver_options(function: Any) -> Any:
 
 @main.command()
 @click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
-@click.option("--plan", "plan_file", type=FilePath(dir_okay=False, path_type=Path), required=True)
-@click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
+@click.option(
+    "--plan",
+    "plan_file",
+    type=FilePath(dir_okay=False, path_type=Path),
+    required=True,
+    help="The plan file to re-plan from (made by plan or reschedule).",
+)
+@click.option("--now", required=True, metavar="T", help=NOW_HELP)
 @click.option(
     "--add",
     "add_files",
@@ -301,9 +371,25 @@ def _solver_options(function: Any) -> Any:
     type=FilePath(dir_okay=False, path_type=Path),
     help="A YAML file with a tickets: list joining the plan.",
 )
-@click.option("--unavailable", multiple=True, metavar="ENG[@FROM/TO]")
-@click.option("--done", multiple=True, metavar="TICKET")
-@click.option("--overrun", multiple=True, metavar="TICKET@UNTIL")
+@click.option(
+    "--unavailable",
+    multiple=True,
+    metavar="ENG[@FROM/TO]",
+    help="An engineer off from now (ENG), or for a period (ENG@FROM/TO, either end may "
+    "be left out); a running job is cut, the rest re-planned. Repeatable.",
+)
+@click.option(
+    "--done",
+    multiple=True,
+    metavar="TICKET",
+    help="A running or future job finished at now. Repeatable.",
+)
+@click.option(
+    "--overrun",
+    multiple=True,
+    metavar="TICKET@UNTIL",
+    help="A running job that needs until UNTIL (ISO 8601). Repeatable.",
+)
 @click.option(
     "-o",
     "--output",
@@ -350,7 +436,7 @@ def reschedule(
         result = replan(
             problem,
             old,
-            now,
+            _now(problem, old, now, quiet),
             events,
             _solve_options(time_limit, seed, workers),
             plan_name=str(plan_file),
@@ -367,8 +453,14 @@ def reschedule(
 
 @main.command()
 @click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
-@click.option("--plan", "plan_file", type=FilePath(dir_okay=False, path_type=Path), required=True)
-@click.option("--now", required=True, help="ISO 8601; without offset: the scenario's time zone.")
+@click.option(
+    "--plan",
+    "plan_file",
+    type=FilePath(dir_okay=False, path_type=Path),
+    required=True,
+    help="The plan file to re-plan from (made by plan or reschedule).",
+)
+@click.option("--now", required=True, metavar="T", help=NOW_HELP)
 @click.option(
     "--add",
     "add_file",
@@ -397,7 +489,12 @@ def impact(
     problem, old = load_plan_for(scenario, plan_file)
     (job,) = _added((add_file,))
     result = price(
-        problem, old, now, job, _solve_options(time_limit, seed, workers), plan_name=str(plan_file)
+        problem,
+        old,
+        _now(problem, old, now),
+        job,
+        _solve_options(time_limit, seed, workers),
+        plan_name=str(plan_file),
     )
     if as_json:
         click.echo(json.dumps(result.as_json(), indent=2))
@@ -408,12 +505,45 @@ def impact(
 
 
 @main.command()
-@click.option("--engineers", type=click.IntRange(min=1, max=1000), required=True)
-@click.option("--tickets", type=click.IntRange(min=0, max=20000), required=True)
-@click.option("--days", type=click.IntRange(min=1, max=14), default=2, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--timezone", default="Europe/London", show_default=True)
-@click.option("-o", "--output", type=FilePath(path_type=Path), required=True)
+@click.option(
+    "--engineers",
+    type=click.IntRange(min=1, max=1000),
+    required=True,
+    help="Engineers in the team.",
+)
+@click.option(
+    "--tickets",
+    type=click.IntRange(min=0, max=20000),
+    required=True,
+    help="Tickets to draw.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1, max=14),
+    default=2,
+    show_default=True,
+    help="Days of the horizon.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed (the same seed writes the same file).",
+)
+@click.option(
+    "--timezone",
+    default="Europe/London",
+    show_default=True,
+    help="IANA time zone of the scenario.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=FilePath(path_type=Path),
+    required=True,
+    help="Scenario file to write.",
+)
 @click.option(
     "--crews",
     is_flag=True,

@@ -80,7 +80,8 @@ def explain(scenario: Path, plan_file: Path, ticket: str) -> None:
     "fmt",
     type=click.Choice(["csv", "ics", "html", "json"]),
     required=True,
-    help="csv: one row per assignment; ics: calendars; html: the dispatch board; json: the plan.",
+    help="csv: every ticket, one row each, with its status; ics: calendars; html: the dispatch "
+    "board; json: the plan.",
 )
 @click.option(
     "-o",

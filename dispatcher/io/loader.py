@@ -106,7 +106,7 @@ def _build(data: Any, lines: LineMap, filename: str, base_dir: Path, raw: bytes)
             raise InputError(
                 [InputIssue(filename, lines.line_of((key,)), key, limit.exceeded(most, key))]
             )
-    scenario = parse_model(Scenario, data, lines, filename)
+    scenario = _parse_scenario(data, lines, filename)
     digest = hashlib.sha256(raw)  # and the matrix's bytes, as they are read
     matrix, matrix_file = None, None
     if scenario.travel_matrix:
@@ -123,6 +123,96 @@ def _build(data: Any, lines: LineMap, filename: str, base_dir: Path, raw: bytes)
     checker = Validator(scenario, lines, filename)
     problem = checker.compile(matrix.rows if matrix else [], digest.hexdigest())
     return Loaded(problem, matrix, matrix_file)
+
+
+# Parts of a scenario an element of which can be set aside when its shape is wrong, so
+# that the cross-checks still run on the rest (lists by index, mappings by key).
+SALVAGED_LISTS = ("clients", "engineers", "tickets")
+SALVAGED_MAPPINGS = ("calendars", "sla_policies", "sites")
+
+
+def _parse_scenario(data: dict[str, Any], lines: LineMap, filename: str) -> Scenario:
+    """The scenario's shapes and types; on errors, every error of the file in one
+    InputError: the shape errors, then the cross-check errors (unknown references and
+    the like) found on the elements whose shape is right (``_cross_check_the_rest``)."""
+    try:
+        scenario: Scenario = parse_model(Scenario, data, lines, filename)
+    except InputError as shapes:
+        more = _cross_check_the_rest(data, lines, filename)
+        if more:
+            raise InputError([*shapes.issues, *more]) from None
+        raise
+    return scenario
+
+
+def _cross_check_the_rest(data: dict[str, Any], lines: LineMap, filename: str) -> list[InputIssue]:
+    """The cross-check issues of a scenario whose shapes are wrong, found on what parsed.
+
+    Each client, engineer, ticket, calendar, SLA policy or site with a shape error is set
+    aside; when the rest parses, the cross-checks run on it, each issue naming the line and
+    field path of the original file (indices as in the file). Issues that quote the id of
+    an element set aside ("unknown client 'x'") are left out: they follow from the shape
+    error already reported. A shape error anywhere else (the horizon, the time zone,
+    weights, policy) leaves nothing to check against: then none (an empty list)."""
+    from pydantic import ValidationError
+
+    try:
+        Scenario.model_validate(data)
+    except ValidationError as exc:
+        locations = [error["loc"] for error in exc.errors(include_url=False)]
+    else:
+        return []
+    bad: dict[str, set[Any]] = {}
+    for loc in locations:
+        key = loc[0] if loc else None
+        if len(loc) < 2 or key not in (*SALVAGED_LISTS, *SALVAGED_MAPPINGS):
+            return []
+        if key in SALVAGED_LISTS and not isinstance(loc[1], int):
+            return []
+        bad.setdefault(str(key), set()).add(loc[1])
+    rest = dict(data)
+    positions: dict[str, list[int]] = {}  # for each list: new index -> index in the file
+    set_aside: set[str] = set()
+    for key, which in bad.items():
+        items = data.get(key)
+        if key in SALVAGED_LISTS and isinstance(items, list):
+            kept = [i for i in range(len(items)) if i not in which]
+            positions[key] = kept
+            rest[key] = [items[i] for i in kept]
+            for i in which:
+                item = items[i] if 0 <= i < len(items) else None
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    set_aside.add(item["id"])
+        elif key in SALVAGED_MAPPINGS and isinstance(items, dict):
+            rest[key] = {k: v for k, v in items.items() if k not in which}
+            set_aside |= {str(k) for k in which}
+        else:
+            return []
+    try:
+        scenario = Scenario.model_validate(rest)
+    except ValidationError:
+        return []
+
+    def in_the_file(path: FieldPath) -> FieldPath:
+        if len(path) >= 2 and isinstance(path[1], int) and str(path[0]) in positions:
+            kept = positions[str(path[0])]
+            if 0 <= path[1] < len(kept):
+                return (path[0], kept[path[1]], *path[2:])
+        return path
+
+    class _Rest(Validator):
+        def error(self, path: FieldPath, message: str) -> None:
+            super().error(in_the_file(path), message)
+
+    try:
+        _Rest(scenario, lines, filename).compile([], "")
+    except InputError as found:
+        return [
+            issue
+            for issue in found.issues
+            if not any(f"'{name}'" in issue.message for name in set_aside)
+        ]
+    return []
 
 
 def load_ticket_file(path: Path) -> tuple[list[Ticket], LineMap, str]:

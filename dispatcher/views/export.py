@@ -18,7 +18,7 @@ import icalendar
 from dispatcher.errors import InputError
 from dispatcher.io.planfile import plan_json, write_atomic
 from dispatcher.safetext import shown
-from dispatcher.semantics.problem import EngineerData, Problem
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.views.board import render_board
 from dispatcher.views.planview import JobView, PlanView
 from dispatcher.views.timefmt import full_time
@@ -42,7 +42,11 @@ CSV_COLUMNS = (
     "summary",
     "crew",  # a crew job's other members, ';'-separated ('' for a solo job)
     "crew_travel_minutes",  # their travel minutes, in the same order
+    "status",  # assigned, completed (done before a reschedule) or unassigned
+    "reason",  # an unassigned ticket's reason (SPEC), '' otherwise
+    "detail",  # and its detail
 )
+STATUSES = ("assigned", "completed", "unassigned")
 CREW_SEPARATOR = ";"
 PRODID = "-//msp-dispatch//dispatch plan//EN"
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -124,13 +128,18 @@ def spreadsheet_text(text: str) -> str:
 
 
 def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
-    """One row per assignment, in plan order, with the plan's own values. Text that
-    comes from the scenario (ids, client, tier, priority, summary) goes through
-    ``spreadsheet_text``; times and numbers are written as they are.
+    """Every ticket of the plan: one row per assignment, in plan order, with the plan's
+    own values (``status`` assigned); then the work done before a reschedule (status
+    completed: engineer, start and end, no travel or risk); then each unassigned ticket
+    (status unassigned, with its ``reason`` and ``detail``, its due times and the risk
+    it carries unassigned). Text that comes from the scenario or the plan (ids, client,
+    tier, priority, summary, detail) goes through ``spreadsheet_text``; times and
+    numbers are written as they are.
 
     A crew job is one row, its lead in ``engineer`` (with the lead's travel) and the
     other members in ``crew`` (their travel in ``crew_travel_minutes``); with
-    ``engineer`` given, the crew jobs that engineer is on are kept too."""
+    ``engineer`` given, the jobs that engineer is on are kept (crew jobs too) and
+    unassigned tickets, which are nobody's, are left out."""
     stream = io.StringIO()
     writer = csv.writer(stream)
     writer.writerow(CSV_COLUMNS)
@@ -157,9 +166,71 @@ def plan_csv(view: PlanView, engineer: EngineerData | None = None) -> str:
                 spreadsheet_text(view.summary(ticket)),
                 spreadsheet_text(CREW_SEPARATOR.join(member.engineer for member in crew)),
                 CREW_SEPARATOR.join(str(member.travel_minutes) for member in crew),
+                "assigned",
+                "",
+                "",
+            ]
+        )
+    for job in view.jobs:
+        if not job.completed:
+            continue
+        if engineer is not None and engineer.index not in {m.index for m in job.members}:
+            continue
+        partners = [seat.engineer.id for seat in job.partners]
+        writer.writerow(
+            [
+                *_ticket_cells(job.ticket),
+                spreadsheet_text(job.lead.id),
+                view.local(job.start).isoformat(),
+                view.local(job.end).isoformat(),
+                "",
+                *_due_cells(view, job.ticket),
+                "",
+                "",
+                spreadsheet_text(view.summary(job.ticket)),
+                spreadsheet_text(CREW_SEPARATOR.join(partners)),
+                "",
+                "completed",
+                "",
+                "",
+            ]
+        )
+    for item in view.unassigned if engineer is None else []:
+        writer.writerow(
+            [
+                *_ticket_cells(item.ticket),
+                "",
+                "",
+                "",
+                "",
+                *_due_cells(view, item.ticket),
+                repr(item.response_risk),
+                repr(item.resolution_risk),
+                spreadsheet_text(view.summary(item.ticket)),
+                "",
+                "",
+                "unassigned",
+                spreadsheet_text(item.reason),
+                spreadsheet_text(item.detail),
             ]
         )
     return stream.getvalue()
+
+
+def _ticket_cells(ticket: TicketData) -> list[str]:
+    """ticket, client, tier, priority: text from the scenario, spreadsheet-safe."""
+    return [
+        spreadsheet_text(value)
+        for value in (ticket.id, ticket.client, ticket.tier, ticket.priority)
+    ]
+
+
+def _due_cells(view: PlanView, ticket: TicketData) -> list[str]:
+    """response_due, resolution_due of a ticket, as local ISO instants."""
+    return [
+        view.local(ticket.response_due).isoformat(),
+        view.local(ticket.resolution_due).isoformat(),
+    ]
 
 
 def _write_calendars(

@@ -92,26 +92,23 @@ def print_changes(console: Console, result: RescheduleResult) -> None:
 
 
 def print_impact(console: Console, result: Impact) -> None:
-    """The job's engineer, the change per tier, and the tickets it pushes towards breach."""
+    """The job's engineer, the change per tier, and the tickets it pushes towards breach;
+    for a job that cannot be taken, why, what would make it fit, and what leaving it
+    unassigned costs (never a price of taking it)."""
     names = ", ".join(result.tickets)
-    if result.engineer is None:
-        entry = next(
-            (u for u in result.with_job.plan.unassigned if u.ticket in result.tickets), None
+    refusal = result.refusal()
+    if refusal is not None:
+        _print_refusal(console, result, names, refusal)
+        return
+    assert result.start is not None
+    job = next(a for a in result.with_job.plan.assignments if a.ticket == result.tickets[0])
+    who = " and ".join([result.engineer or "", *(m.engineer for m in job.crew or [])])
+    console.print(
+        Text.assemble(
+            plain(names, "bold"),
+            plain(f" would go to {who}, {weekday_time(result.start)} to {weekday_time(job.end)}"),
         )
-        why = f" ({entry.reason}: {entry.detail})" if entry else ""
-        console.print(Text.assemble(plain(names, "bold"), plain(f" cannot be assigned{why}")))
-    else:
-        assert result.start is not None
-        job = next(a for a in result.with_job.plan.assignments if a.ticket == result.tickets[0])
-        who = " and ".join([result.engineer, *(m.engineer for m in job.crew or [])])
-        console.print(
-            Text.assemble(
-                plain(names, "bold"),
-                plain(
-                    f" would go to {who}, {weekday_time(result.start)} to {weekday_time(job.end)}"
-                ),
-            )
-        )
+    )
     console.print(
         _tier_table(
             "what taking it costs, by tier",
@@ -145,6 +142,31 @@ def print_impact(console: Console, result: Impact) -> None:
     else:
         placed = " of those still placed" if dropped else ""
         console.print(f"no managed ticket{placed} has its breach risk rise by 0.1 or more")
+
+
+def _print_refusal(console: Console, result: Impact, names: str, refusal: dict[str, str]) -> None:
+    """A job nobody can take: the reason in plain words, what would make it fit, and the
+    cost of the job left unassigned (its own SLA risk and deferral, nothing taken)."""
+    detail = f": {refusal['detail']}" if refusal["detail"] else ""
+    console.print(
+        Text.assemble(plain(names, "bold"), plain(f" cannot be taken: {refusal['reason']}{detail}"))
+    )
+    if refusal["would_fit"]:
+        console.print(plain(f"it would fit with {refusal['would_fit']}"))
+    _print_crew_or_solo(console, result)
+    console.print(
+        _tier_table(
+            "what it costs left unassigned, by tier (nobody takes it)",
+            result.without.changes.after,
+            result.with_job.changes.after,
+            ("without it", "left unassigned"),
+        )
+    )
+    delta = result.with_job.plan.objective.total - result.without.plan.objective.total
+    console.print(
+        f"objective {result.without.plan.objective.total:.4f} -> "
+        f"{result.with_job.plan.objective.total:.4f} ({delta:+.4f}) with it left unassigned"
+    )
 
 
 def _print_crew_or_solo(console: Console, result: Impact) -> None:

@@ -10,6 +10,7 @@ control and bidi characters escaped. As a safety net, every command prints throu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,14 +23,23 @@ from dispatcher.safetext import shown
 
 Cell = RenderableType | Sequence[str]
 
+# The width of a console that is not a terminal (a pipe, a file) when COLUMNS does not
+# say one: wide enough that no table is cut ("respon…") or wrapped for a screen that
+# is not there; a table is as wide as its content, not as the console.
+PIPE_WIDTH = 1000
+
 
 class SafeConsole(Console):
-    """A console for text from scenarios and plans: markup off, controls escaped."""
+    """A console for text from scenarios and plans: markup off, controls escaped; on
+    anything but a terminal, ``PIPE_WIDTH`` columns wide unless ``width`` or the
+    ``COLUMNS`` environment variable says otherwise."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("markup", False)
         kwargs.setdefault("highlight", False)
         super().__init__(**kwargs)
+        if kwargs.get("width") is None and not self.is_terminal and not _columns_set():
+            self.width = PIPE_WIDTH
 
     def render(
         self, renderable: RenderableType, options: ConsoleOptions | None = None
@@ -39,6 +49,11 @@ class SafeConsole(Console):
                 yield segment
             else:
                 yield Segment(shown(segment.text, keep_newlines=True), segment.style)
+
+
+def _columns_set() -> bool:
+    value = os.environ.get("COLUMNS", "").strip()
+    return value.isdigit() and int(value) > 0
 
 
 def plain(value: str, style: str = "") -> Text:

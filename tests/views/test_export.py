@@ -54,7 +54,7 @@ def test_csv_has_one_row_per_assignment_with_the_plans_values(
 ) -> None:
     path = tmp_path / "plan.csv"
     assert export(problem, plan, "csv", path) == [path]
-    rows = read_csv(path)
+    rows = [row for row in read_csv(path) if row["status"] == "assigned"]
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) == len(plan.assignments)
     for row, assignment in zip(rows, plan.assignments, strict=True):
@@ -79,7 +79,7 @@ def test_csv_has_one_row_per_assignment_with_the_plans_values(
 def test_csv_for_one_engineer(problem: Problem, plan: Plan, tmp_path: Path) -> None:
     path = tmp_path / "dan.csv"
     export(problem, plan, "csv", path, engineer="dan")
-    rows = read_csv(path)
+    rows = [row for row in read_csv(path) if row["status"] == "assigned"]
     assert [r["ticket"] for r in rows] == [
         a.ticket for a in plan.assignments if a.engineer == "dan"
     ]

@@ -48,6 +48,19 @@ class RescheduleResult:
     evaluation: Evaluation
 
 
+# What would make a job fit that cannot be taken, by its unassigned reason (SPEC
+# "Unassigned reasons"); the reason's detail says which skill, time or hours.
+WOULD_FIT = {
+    "no_eligible_engineer": "enough engineers with the skills and on-site flag it needs "
+    "(the detail names them), or a smaller crew",
+    "window_unreachable": "a window or fixed start that an eligible engineer can reach "
+    "inside a shift, after the travel from home",
+    "no_capacity": "less effort than the shift time left before the horizon ends, more "
+    "shift time, or asking earlier (an earlier --now)",
+    "deferred": "moving weightier work out of its eligible engineers' time",
+}
+
+
 @dataclass
 class Impact:
     """What taking a job costs: the best re-plan without it, then with it."""
@@ -93,6 +106,16 @@ class Impact:
         problem = self.with_job.problem
         size = problem.tickets[problem.ticket_index[ticket]].crew
         return {"crew_size": size, "crew": crew, "solo": alone, "cheaper": cheaper}
+
+    def refusal(self) -> dict[str, str] | None:
+        """When the job cannot be taken (no engineer even with it made a must): its
+        unassigned reason and detail, and what would make it fit; None when taken."""
+        if self.engineer is not None:
+            return None
+        entry = next((u for u in self.with_job.plan.unassigned if u.ticket in self.tickets), None)
+        reason = entry.reason if entry is not None else "deferred"
+        detail = entry.detail if entry is not None else ""
+        return {"reason": reason, "detail": detail, "would_fit": WOULD_FIT.get(reason, "")}
 
     def delta_by_tier(self) -> dict[str, dict[str, float]]:
         tiers = sorted(set(self.without.changes.after) | set(self.with_job.changes.after))
@@ -140,6 +163,7 @@ class Impact:
             "pushed_into_breach": [ticket for ticket, _, _ in self.pushed],
             "crew_or_solo": self.crew_or_solo(),
             "left_unassigned": self.dropped(),
+            "cannot_be_taken": self.refusal(),
             "pushed_into_breach_detail": [
                 {
                     "ticket": ticket,

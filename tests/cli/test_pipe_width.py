@@ -1,0 +1,44 @@
+"""Piped output (stdout not a terminal) is plain and untruncated: tables are as wide as
+their content, never cut at 80 columns ("respon…"), unless COLUMNS says a width."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from dispatcher.views.terminal import PIPE_WIDTH, SafeConsole
+from tests.cli.test_cli import NORTHSIDE, northside_plan, run, stderr_of
+
+__all__ = ["northside_plan"]
+
+
+def test_a_console_on_a_pipe_is_wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert SafeConsole(file=io.StringIO()).width == PIPE_WIDTH
+    assert SafeConsole(file=io.StringIO(), width=50).width == 50
+
+
+def test_columns_still_sets_the_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    assert SafeConsole(file=io.StringIO()).width == 60
+
+
+def test_show_piped_cuts_no_table(northside_plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    result = run("show", NORTHSIDE, northside_plan)
+    assert result.exit_code == 0, result.output + stderr_of(result)
+    assert "…" not in result.output
+    assert "resolution due" in result.output and "expected breaches" in result.output
+    assert max(len(line) for line in result.output.splitlines()) > 80
+
+
+def test_show_with_columns_keeps_that_width(
+    northside_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    result = run("show", NORTHSIDE, northside_plan)
+    assert result.exit_code == 0, result.output + stderr_of(result)
+    tables = [line for line in result.output.splitlines() if line[:1] in "┏┃│└"]
+    assert tables and max(len(line) for line in tables) <= 60
