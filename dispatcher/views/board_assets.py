@@ -154,22 +154,31 @@ SCRIPT = """
     tip.style.left = x + "px";
     tip.style.top = Math.max(4, y) + "px";
   }
+  var owner = "";  // what showed the tip: the mouse or the keyboard focus
   document.addEventListener("mouseover", function (event) {
     var target = event.target.closest("[data-tip]");
-    tip.hidden = !target;
-    if (target) { tip.textContent = target.getAttribute("data-tip"); }
+    if (target) {
+      owner = "mouse";
+      tip.hidden = false;
+      tip.textContent = target.getAttribute("data-tip");
+    } else if (owner === "mouse") {
+      tip.hidden = true;
+    }
   });
   document.addEventListener("mousemove", function (event) {
-    if (!tip.hidden) { place(event.clientX + 14, event.clientY + 18); }
+    if (!tip.hidden && owner === "mouse") { place(event.clientX + 14, event.clientY + 18); }
   });
   document.addEventListener("focusin", function (event) {
     var target = event.target.closest(".job[data-tip]");
-    tip.hidden = !target;
-    if (target) {
-      tip.textContent = target.getAttribute("data-tip");
-      var box = target.getBoundingClientRect();
-      place(box.left, box.bottom + 8);
-    }
+    if (!target) { return; }
+    owner = "focus";
+    tip.hidden = false;
+    tip.textContent = target.getAttribute("data-tip");
+    var box = target.getBoundingClientRect();
+    place(box.left, box.bottom + 8);
+  });
+  document.addEventListener("focusout", function () {
+    if (owner === "focus") { tip.hidden = true; }
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { tip.hidden = true; }

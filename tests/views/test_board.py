@@ -166,7 +166,8 @@ tickets:
 
 
 def test_board_in_headless_chromium(problem: Problem, board: str, tmp_path: Path) -> None:
-    """The page loads without console errors, shows a lane per engineer and a tooltip."""
+    """The page loads without console errors, shows a lane per engineer and a tooltip
+    (a full-page screenshot in tmp_path)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     playwright = pytest.importorskip("playwright.sync_api")
@@ -185,6 +186,7 @@ def test_board_in_headless_chromium(problem: Problem, board: str, tmp_path: Path
             )
             page.on("pageerror", lambda error: problems.append(str(error)))
             page.goto(page_file.as_uri())
+            page.screenshot(path=str(tmp_path / "board-6.png"), full_page=True)
             lanes = page.locator(".lane")
             assert lanes.count() == len(problem.engineers)
             for lane, engineer in zip(lanes.all(), problem.engineers, strict=True):
@@ -354,3 +356,87 @@ def test_board_of_many_engineers_opens_compact_with_a_day_switcher(
     assert len(days) == 2 and float(days[0][0]) == 0.0
     assert float(days[1][0]) > float(days[0][1])
     assert len(Elements(board).with_class("lane")) == 50
+
+
+def test_board_of_50_engineers_in_headless_chromium(
+    generated: tuple[Problem, Plan], tmp_path: Path
+) -> None:
+    """A generated 50-engineer day: no console errors; the time axis stays in view when
+    scrolled; the tier, at-risk and engineer filters hide what they should; the day
+    switcher zooms; a job takes keyboard focus and says what it is. Screenshots in
+    tmp_path."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    problem, plan = generated
+    page_file = tmp_path / "board-50.html"
+    page_file.write_text(render_board(problem, plan), encoding="utf-8")
+    problems: list[str] = []
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 950})
+            page.on(
+                "console",
+                lambda message: (
+                    problems.append(message.text) if message.type in ("error", "warning") else None
+                ),
+            )
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.goto(page_file.as_uri())
+            page.screenshot(path=str(tmp_path / "board-50.png"))
+            assert page.locator(".lane").count() == 50
+            lane_height = page.locator(".lane").first.bounding_box()
+            assert lane_height is not None and lane_height["height"] < 30  # compact
+            # Scrolled down, the bar and the time axis stay at the top.
+            page.mouse.wheel(0, 900)
+            page.wait_for_timeout(100)
+            bar, axis = page.locator("#bar").bounding_box(), page.locator(".axisrow").bounding_box()
+            assert bar is not None and axis is not None
+            assert abs(bar["y"]) < 1 and abs(axis["y"] - bar["height"]) < 2
+            page.screenshot(path=str(tmp_path / "board-50-scrolled.png"))
+            sets = ".lane:not(.off) .set:not(.off)"  # a set has no box of its own
+            total = page.locator(sets).count()
+            count = page.locator("#f-count").inner_text()
+            assert count.startswith(f"{total} of {total} jobs shown, in 50 of 50 lanes")
+            # A tier filter hides the other tiers' jobs.
+            tier = next(t.tier for t in problem.tickets if t.id == plan.assignments[0].ticket)
+            page.select_option("#f-tier", tier)
+            shown = page.locator(".job:visible")
+            assert 0 < page.locator(sets).count() < total
+            tiers = set(shown.evaluate_all("els => els.map(e => e.dataset.tier)"))
+            assert tiers == {tier}
+            assert page.locator(f'.qitem:visible:not([data-tier="{tier}"])').count() == 0
+            page.screenshot(path=str(tmp_path / "board-50-tier.png"))
+            page.select_option("#f-tier", "")
+            # At risk only.
+            page.check("#f-risk")
+            risks = page.locator(".job:visible").evaluate_all(
+                "els => els.map(e => parseFloat(e.dataset.risk))"
+            )
+            assert all(risk > AT_RISK for risk in risks)
+            page.uncheck("#f-risk")
+            # The engineer search leaves one lane.
+            page.fill("#f-engineer", "eng-007")
+            assert page.locator(".lane:visible").count() == 1
+            assert "in 1 of 50 lanes" in page.locator("#f-count").inner_text()
+            page.fill("#f-engineer", "")
+            # The day switcher shows the second day across the whole width.
+            page.select_option("#f-day", "1")
+            inner = page.locator(".axis .inner").bounding_box()
+            axis_box = page.locator(".axis").bounding_box()
+            assert inner is not None and axis_box is not None
+            assert inner["width"] > 1.8 * axis_box["width"] and inner["x"] < axis_box["x"]
+            page.screenshot(path=str(tmp_path / "board-50-day2.png"))
+            page.select_option("#f-day", "")
+            # Density back to normal: taller lanes.
+            page.select_option("#f-density", "normal")
+            taller = page.locator(".lane").first.bounding_box()
+            assert taller is not None and taller["height"] > 50
+            # The keyboard reaches a job; its details show.
+            page.locator(".job[tabindex='0']").first.focus()
+            assert page.locator("#tip").is_visible()
+            assert "resolution due" in page.locator("#tip").inner_text()
+        finally:
+            browser.close()
+    assert problems == []
