@@ -230,7 +230,12 @@ def _lane(
         f"<small>{escape(engineer.name)}</small>"
         f'<small class="load">{escape(load)}</small>'
         f"<small>{travel} min travel{'' if engineer.onsite else ' · remote only'}</small>"
-        + (f'<small class="awaynote">{escape(away_text)}</small>' if away else "")
+        + (
+            f'<small class="awaynote" title="{escape(away_text)}">'
+            f"{escape(away_text.replace('unavailable', 'away'))}</small>"
+            if away
+            else ""
+        )
         + "</div>"
     )
     layers = [_gridlines(axis), _nights(axis), _shifts(view, axis, engineer)]

@@ -123,7 +123,6 @@ background:#e5e7eb;color:#111827;font-weight:700;margin-right:4px}
 .qitem .why{color:#374151}
 .qitem .detail,.qitem .meta{color:#6b7280}
 .qitem .tag{font-size:11px;font-weight:700;color:#b91c1c;margin-left:4px}
-.lists{margin-top:14px}
 table{border-collapse:collapse;width:100%;font-size:12.5px}
 th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #f0f1f3;vertical-align:top}
 th{color:#6b7280;font-weight:600;font-size:12px}
