@@ -1,36 +1,35 @@
 """The dispatch board: one self-contained HTML file (inline CSS and JS, no network).
 
-A Gantt-style timeline with one lane per engineer: shifts shaded, jobs
-coloured by tier, at-risk jobs marked, travel as a thin bar before on-site
-jobs, details on hover; then the KPIs, the tickets at risk and the unassigned
-tickets with their reasons. Nights are left out of the time axis: each day
-shows from its first shift start to its last shift end, so the working hours
-get the width. Every number is the plan file's, or computed from its times.
+A Gantt-style timeline with one lane per engineer: shifts shaded, absences greyed,
+jobs coloured by tier with their priority, at-risk jobs marked, travel as a thin bar
+before on-site jobs, details on hover or keyboard focus. A sticky bar holds the
+filters (tier, priority, skill, engineer, at risk only), the lane density and a day
+switcher; the time axis sticks under it. Beside the lanes: the unassigned queue with
+its reasons, and the tickets at risk, the still savable apart from the already
+breached. Above: the day in words (``board_lists``). Nights are left out of the time
+axis: each day shows from its first shift start to its last shift end, so the
+working hours get the width. Every number is the plan file's, or computed from its
+times.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from html import escape as html_escape
 from itertools import pairwise
 
-from dispatcher.safetext import shown
 from dispatcher.semantics.problem import EngineerData, Problem
-from dispatcher.views.planview import AT_RISK, JobView, OpenTicket, PlanView
-from dispatcher.views.progress import gap_text
+from dispatcher.views.board_assets import PAGE, SCRIPT, STYLE
+from dispatcher.views.board_lists import absences, escape, header, priority_class, side
+from dispatcher.views.planview import AT_RISK, JobView, PlanView
 from dispatcher.views.timefmt import day_label
 from models import Plan
 
-
-def escape(text: str) -> str:
-    """Text for the page: HTML-escaped, and its control and bidi characters written as
-    escapes (``dispatcher.safetext``), as on the terminal; line breaks stay."""
-    return html_escape(shown(text, keep_newlines=True))
-
+__all__ = ["escape", "render_board"]
 
 NIGHT_GAP = 40  # axis minutes drawn between two days
-MIN_LABEL_WIDTH = 2.0  # % of the axis: narrower job pieces carry no label (hover shows it)
+MIN_LABEL_WIDTH = 2.0  # % of the axis: narrower pieces show only the priority until zoomed
+COMPACT_FROM = 12  # more lanes than this: the board opens in compact density
 CREW_MARK = "\u26d3"  # a chain: the job is linked across its members' lanes
 TIER_COLOURS = ("#2563eb", "#d97706", "#0d9488", "#7c3aed", "#db2777", "#4b5563")
 
@@ -68,21 +67,81 @@ def render_board(problem: Problem, plan: Plan, engineer: str | None = None) -> s
     engineers = view.problem.engineers if engineer is None else [view.engineer(engineer)]
     axis = _axis(view)
     tiers = _tier_colours(view)
+    away = absences(view)
     title = f"Dispatch board - {plan.scenario.name}"
-    return _PAGE.format(
+    compact = len(engineers) > COMPACT_FROM
+    return PAGE.format(
         title=escape(title),
-        style=_STYLE,
+        style=STYLE,
         tier_style="".join(
             f".tier-{index}{{--tier:{colour}}}" for index, colour in enumerate(tiers.values())
         ),
-        header=_header(view),
-        kpis=_kpis(view),
+        body_class="compact" if compact else "",
+        header=header(view),
         legend=_legend(tiers),
+        at_risk=AT_RISK,
+        toolbar=_toolbar(view, axis, engineers, compact=compact),
         axis=_axis_html(view, axis),
-        lanes="".join(_lane(view, axis, tiers, person) for person in engineers),
-        lists=_risk_list(view) + _unassigned_list(view) + _objective_list(view),
-        script=_SCRIPT,
+        lanes="".join(
+            _lane(view, axis, tiers, person, away.get(person.id, [])) for person in engineers
+        ),
+        side=side(view, list(tiers)),
+        script=SCRIPT,
     )
+
+
+def _options(values: list[str], everything: str) -> str:
+    return f'<option value="">{escape(everything)}</option>' + "".join(
+        f'<option value="{escape(value)}">{escape(value)}</option>' for value in values
+    )
+
+
+def _toolbar(view: PlanView, axis: _Axis, engineers: list[EngineerData], *, compact: bool) -> str:
+    """The sticky bar: the scenario's name, the filters, density and day, a count."""
+    tickets = view.problem.tickets
+    tiers = list(_tier_colours(view))
+    priorities = sorted({t.priority for t in tickets}, key=_natural)
+    skills = sorted({skill for e in engineers for skill in e.skills})
+    density = "".join(
+        f'<option value="{name}"{" selected" if (name == "compact") == compact else ""}>'
+        f"{name}</option>"
+        for name in ("normal", "compact")
+    )
+    parts = [
+        f'<span class="name">{escape(view.plan.scenario.name)}</span>',
+        f'<label>Tier <select id="f-tier" aria-label="Filter jobs by tier">'
+        f"{_options(tiers, 'all')}</select></label>",
+        f'<label>Priority <select id="f-priority" aria-label="Filter jobs by priority">'
+        f"{_options(priorities, 'all')}</select></label>",
+        f'<label>Skill <select id="f-skill" aria-label="Show engineers with this skill">'
+        f"{_options(skills, 'any')}</select></label>",
+        '<label>Engineer <input type="search" id="f-engineer" placeholder="id or name" '
+        'aria-label="Find engineers by id, name or skill"></label>',
+        '<label><input type="checkbox" id="f-risk" aria-label="Show only jobs at risk"> '
+        "at risk only</label>",
+        f'<label>Density <select id="f-density" aria-label="Lane density">{density}</select>'
+        "</label>",
+    ]
+    if len(axis.days) > 1:
+        days = "".join(
+            f'<option value="{number}" data-left="{left:.3f}" data-width="{width:.3f}">'
+            f"{escape(day_label(view.local(start)))}</option>"
+            for number, (start, end) in enumerate(axis.days)
+            for left, width in axis.pieces(start, end)
+        )
+        parts.append(
+            f'<label>Day <select id="f-day" aria-label="Show one day">'
+            f'<option value="" data-left="0" data-width="100">all days</option>{days}'
+            "</select></label>"
+        )
+    parts.append('<span class="count" id="f-count" aria-live="polite"></span>')
+    return "".join(parts)
+
+
+def _natural(text: str) -> tuple[str, int, str]:
+    """'P2' before 'P10'."""
+    digits = "".join(c for c in text if c.isdigit())
+    return (text.rstrip("0123456789"), int(digits) if digits.isdigit() else 0, text)
 
 
 def _axis(view: PlanView) -> _Axis:
@@ -112,48 +171,6 @@ def _tier_colours(view: PlanView) -> dict[str, str]:
     return {tier: TIER_COLOURS[i % len(TIER_COLOURS)] for i, tier in enumerate(tiers)}
 
 
-def _header(view: PlanView) -> str:
-    plan, problem = view.plan, view.problem
-    solver = plan.solver
-    bound = (
-        "no proven bound"
-        if solver.bound is None
-        else f"bound {solver.bound:.4f} (gap {gap_text(plan.objective.total, solver.bound)})"
-    )
-    horizon = f"{view.clock(0)} - {view.clock(problem.horizon_end)} ({problem.scenario.timezone})"
-    rescheduled = "" if view.now is None else f" · re-planned at {view.clock(view.now)}"
-    return (
-        f"<h1>{escape(plan.scenario.name)}</h1>"
-        f'<p class="sub">{escape(horizon)} · {escape(solver.status)} in {solver.time_s:.1f}s · '
-        f"objective {plan.objective.total:.4f} · {escape(bound)}{escape(rescheduled)}</p>"
-    )
-
-
-def _card(label: str, value: str, note: str, *, warn: bool = False) -> str:
-    return (
-        f'<div class="card{" warn" if warn else ""}"><div class="label">{escape(label)}</div>'
-        f'<div class="value">{escape(value)}</div><div class="note">{escape(note)}</div></div>'
-    )
-
-
-def _kpis(view: PlanView) -> str:
-    cards = [
-        _card(
-            f"{tier} tickets",
-            f"{kpi.assigned} / {kpi.tickets}",
-            f"assigned; {kpi.expected_breaches:.2f} expected breaches",
-        )
-        for tier, kpi in view.plan.kpis.by_tier.items()
-    ]
-    risky = view.at_risk()
-    cards.append(_card("at risk", str(len(risky)), f"risk > {AT_RISK}", warn=bool(risky)))
-    unassigned = len(view.unassigned)
-    cards.append(_card("unassigned", str(unassigned), "see the list below", warn=unassigned > 0))
-    cards.append(_card("travel", f"{view.plan.kpis.travel_minutes} min", "in total"))
-    cards.append(_card("objective", f"{view.plan.objective.total:.4f}", "lower is better"))
-    return "".join(cards)
-
-
 def _legend(tiers: dict[str, str]) -> str:
     items = [
         f'<span class="key"><i class="swatch tier-{index}"></i>{escape(tier)}</span>'
@@ -165,6 +182,8 @@ def _legend(tiers: dict[str, str]) -> str:
         '<span class="key"><i class="swatch done"></i>completed</span>',
         '<span class="key"><i class="swatch shift"></i>shift</span>',
         '<span class="key"><i class="swatch travel"></i>travel</span>',
+        '<span class="key"><i class="swatch p1"></i>P1 / P2 (dark left edge)</span>',
+        '<span class="key"><i class="swatch away"></i>unavailable (absent, sick)</span>',
         f'<span class="key"><i class="swatch crew"></i>{CREW_MARK}+n crew job, shown in every '
         "member's lane</span>",
     ]
@@ -195,25 +214,50 @@ def _position(axis: _Axis, minute: int) -> float:
     return 100.0
 
 
-def _lane(view: PlanView, axis: _Axis, tiers: dict[str, str], engineer: EngineerData) -> str:
+def _lane(
+    view: PlanView,
+    axis: _Axis,
+    tiers: dict[str, str],
+    engineer: EngineerData,
+    away: list[tuple[int, int]],
+) -> str:
     jobs = view.jobs_of(engineer)
     travel = sum(job.travel for job in jobs)
+    load = f"{len(jobs)} jobs · {view.utilisation(engineer):.0%} busy"
+    away_text = ", ".join(f"unavailable {view.period(low, high)}" for low, high in away)
     label = (
         f'<div class="who"><b>{escape(engineer.id)}</b>'
         f"<small>{escape(engineer.name)}</small>"
-        f"<small>{len(jobs)} jobs · {view.utilisation(engineer):.0%} busy</small>"
-        f"<small>{travel} min travel{'' if engineer.onsite else ' · remote only'}</small></div>"
+        f'<small class="load">{escape(load)}</small>'
+        f"<small>{travel} min travel{'' if engineer.onsite else ' · remote only'}</small>"
+        + (
+            f'<small class="awaynote" title="{escape(away_text)}">'
+            f"{escape(away_text.replace('unavailable', 'away'))}</small>"
+            if away
+            else ""
+        )
+        + "</div>"
     )
     layers = [_gridlines(axis), _nights(axis), _shifts(view, axis, engineer)]
+    layers += [
+        f'<i class="away" style="left:{left:.3f}%;width:{width:.3f}%" '
+        f'title="{escape(f"{engineer.id} unavailable {view.period(low, high)}")}"></i>'
+        for low, high in away
+        for left, width in axis.pieces(low, high)
+    ]
     if view.now is not None:
         layers.append(
             f'<i class="now" style="left:{_position(axis, view.now):.3f}%" '
             f'title="{escape(f"re-planned at {view.clock(view.now)}")}"></i>'
         )
     layers += [_job(view, axis, list(tiers), job) for job in jobs]
+    search = " ".join([engineer.id, engineer.name, *engineer.skills]).lower()
+    group = f"{engineer.id} ({engineer.name}): {load}" + (f", {away_text}" if away else "")
     return (
-        f'<div class="lane" data-engineer="{escape(engineer.id)}">{label}'
-        f'<div class="track">{"".join(layers)}</div></div>'
+        f'<div class="lane{" absent" if away else ""}" data-engineer="{escape(engineer.id)}" '
+        f'data-search="{escape(search)}" data-skills="{escape(" ".join(engineer.skills))}" '
+        f'role="group" aria-label="{escape(group)}">{label}'
+        f'<div class="track"><div class="inner">{"".join(layers)}</div></div></div>'
     )
 
 
@@ -249,15 +293,21 @@ def _shifts(view: PlanView, axis: _Axis, engineer: EngineerData) -> str:
 
 
 def _job(view: PlanView, axis: _Axis, tiers: list[str], job: JobView) -> str:
-    """The job's travel bar, its worked pieces, and a dashed line across its pauses."""
+    """The job's travel bar, its worked pieces, and a dashed line across its pauses, in
+    one set the filters show or hide together."""
     ticket = job.ticket
     tier_class = f"tier-{tiers.index(ticket.tier)}"
     classes = ["job", tier_class]
     classes += [name for name, on in _job_flags(job).items() if on]
+    classes_text = " ".join(classes) + priority_class(ticket.priority)
     tip = escape(_job_tip(view, job))
-    label = escape(ticket.id + (" !" if job.at_risk else ""))
+    label = (
+        f'<b class="prio">{escape(ticket.priority)}</b>'
+        f'<i class="id">{escape(ticket.id + (" !" if job.at_risk else ""))}</i>'
+    )
     attributes = (
         f'data-ticket="{escape(ticket.id)}" data-tier="{escape(ticket.tier)}" '
+        f'data-priority="{escape(ticket.priority)}" '
         f'data-start="{escape(view.local(job.start).isoformat())}" '
         f'data-end="{escape(view.local(job.end).isoformat())}" data-risk="{job.risk:.4f}"'
     )
@@ -272,14 +322,39 @@ def _job(view: PlanView, axis: _Axis, tiers: list[str], job: JobView) -> str:
             f'<i class="pause {tier_class}" style="left:{left:.3f}%;width:{width:.3f}%"></i>'
             for left, width in axis.pieces(job.start, job.end)
         ]
+    spoken = escape(_job_label(view, job))
     for number, (left, width) in enumerate(worked):
         continued = " cont" if number else ""
-        text = f"<span>{label}</span>" if width >= MIN_LABEL_WIDTH else ""
-        html.append(
-            f'<div class="{" ".join(classes)}{continued}" {attributes} '
-            f'style="left:{left:.3f}%;width:{width:.3f}%" title="{tip}">{text}</div>'
+        narrow = " narrow" if width < MIN_LABEL_WIDTH else ""
+        # The first piece is the job for the keyboard and screen readers; the others repeat it.
+        access = (
+            f'tabindex="0" role="button" aria-label="{spoken}"'
+            if not number
+            else 'aria-hidden="true"'
         )
-    return "".join(html)
+        html.append(
+            f'<div class="{classes_text}{continued}{narrow}" {attributes} {access} '
+            f'style="left:{left:.3f}%;width:{width:.3f}%" title="{tip}">'
+            f"<span>{label}</span></div>"
+        )
+    return f'<span class="set">{"".join(html)}</span>'
+
+
+def _job_label(view: PlanView, job: JobView) -> str:
+    """What a screen reader says for a job: ticket, priority, engineer, times, risk."""
+    ticket = job.ticket
+    parts = [
+        f"{ticket.id}, priority {ticket.priority}, {ticket.tier}, {view.client_name(ticket)}",
+        f"engineer {job.engineer.id}",
+        view.period(job.start, job.end),
+    ]
+    if job.crew:
+        parts.append(view.crew_text(job))
+    if job.completed:
+        parts.append("completed")
+    else:
+        parts.append(f"risk {job.risk:.2f}" + (", at risk" if job.at_risk else ""))
+    return ", ".join(parts)
 
 
 def _job_flags(job: JobView) -> dict[str, bool]:
@@ -332,184 +407,3 @@ def _job_tip(view: PlanView, job: JobView) -> str:
             f"risk: response {job.response_risk:.2f} + resolution {job.resolution_risk:.2f}"
         )
     return "\n".join(lines)
-
-
-def _table(title: str, header: list[str], rows: list[list[str]], empty: str) -> str:
-    head = "".join(f"<th>{escape(cell)}</th>" for cell in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
-    )
-    content = (
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        if rows
-        else f'<p class="none">{escape(empty)}</p>'
-    )
-    return f"<section><h2>{escape(title)}</h2>{content}</section>"
-
-
-def _risk_row(view: PlanView, item: JobView | OpenTicket) -> list[str]:
-    ticket = item.ticket
-    if isinstance(item, JobView):
-        who, start = " + ".join(e.id for e in item.members), view.clock(item.start)
-    else:
-        who, start = "unassigned", "-"
-    return [
-        ticket.id,
-        view.client_name(ticket),
-        f"{ticket.tier} {ticket.priority}",
-        who,
-        start,
-        "responded" if ticket.responded else view.clock(ticket.response_due),
-        view.clock(ticket.resolution_due),
-        f"{item.response_risk:.2f} + {item.resolution_risk:.2f}",
-    ]
-
-
-def _risk_list(view: PlanView) -> str:
-    return _table(
-        f"At risk (response + resolution risk > {AT_RISK})",
-        ["ticket", "client", "tier", "engineer", "start", "response due", "resolution due", "risk"],
-        [_risk_row(view, item) for item in view.at_risk()],
-        "No ticket is at risk.",
-    )
-
-
-def _unassigned_list(view: PlanView) -> str:
-    rows = [
-        [
-            item.ticket.id,
-            view.client_name(item.ticket),
-            f"{item.ticket.tier} {item.ticket.priority}",
-            view.summary(item.ticket),
-            item.reason,
-            item.detail,
-        ]
-        for item in view.unassigned
-    ]
-    return _table(
-        "Unassigned",
-        ["ticket", "client", "tier", "summary", "reason", "detail"],
-        rows,
-        "Every ticket is assigned.",
-    )
-
-
-def _objective_list(view: PlanView) -> str:
-    objective = view.plan.objective
-    names = ["total", "sla_risk", "lateness", "deferral", "travel", "preference", "disruption"]
-    return _table(
-        "Objective (lower is better)",
-        names,
-        [[f"{getattr(objective, name):.4f}" for name in names]],
-        "",
-    )
-
-
-_STYLE = """
-*{box-sizing:border-box}
-body{margin:0;padding:24px 28px;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,
-"Helvetica Neue",Arial,sans-serif;color:#1f2937;background:#f3f4f6}
-h1{font-size:22px;margin:0}
-h2{font-size:16px;margin:0 0 8px}
-.sub{margin:4px 0 16px;color:#4b5563}
-.kpis{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:14px}
-.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:8px 14px;min-width:150px}
-.card .label{font-size:12px;color:#6b7280;text-transform:uppercase;letter-spacing:.03em}
-.card .value{font-size:22px;font-weight:650}
-.card .note{font-size:12px;color:#6b7280}
-.card.warn .value{color:#b91c1c}
-.legend{display:flex;flex-wrap:wrap;gap:16px;margin:0 0 8px;color:#374151;font-size:13px}
-.key{display:inline-flex;align-items:center;gap:6px}
-.swatch{display:inline-block;width:22px;height:12px;border-radius:3px;background:var(--tier)}
-.swatch.risky{background:#fff;border:2px solid #dc2626}
-.swatch.done{background:repeating-linear-gradient(45deg,#9ca3af 0 3px,#d1d5db 3px 6px)}
-.swatch.shift{background:#e0f2e9;border:1px solid #b7dec8}
-.swatch.travel{height:4px;background:#111827}
-.swatch.onsite{background:#9ca3af;border-bottom:4px solid #4b5563}
-.track .pause{position:absolute;top:28px;height:0;border-top:2px dashed var(--tier);z-index:2}
-.board{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px 6px}
-.axis{position:relative;height:40px;margin-left:180px}
-.axis .day{position:absolute;top:0;height:18px;font-weight:600;font-size:12px;
-border-left:2px solid #9ca3af;padding-left:4px;white-space:nowrap;overflow:hidden}
-.axis .hour{position:absolute;top:22px;font-size:11px;color:#6b7280;transform:translateX(-50%)}
-.lane{display:flex;align-items:stretch;border-top:1px solid #f0f1f3}
-.who{width:180px;flex:none;padding:6px 8px 6px 0;display:flex;flex-direction:column}
-.who b{font-size:14px}
-.who small{color:#6b7280;font-size:11.5px;line-height:1.3}
-.track{position:relative;flex:1;height:58px;background:#fafafa}
-.track .grid{position:absolute;top:0;bottom:0;width:1px;background:#eceef1}
-.track .night{position:absolute;top:0;bottom:0;background:repeating-linear-gradient(135deg,
-#e5e7eb 0 4px,#f3f4f6 4px 8px)}
-.track .now{position:absolute;top:0;bottom:0;width:2px;background:#dc2626;z-index:4}
-.track .shift{position:absolute;top:4px;bottom:4px;background:#e0f2e9;border:1px solid #b7dec8;
-border-radius:4px}
-.track .travel{position:absolute;top:27px;height:4px;background:#111827;border-radius:2px;z-index:2}
-.job{position:absolute;top:11px;height:36px;background:var(--tier);color:#fff;
-border-radius:4px;font-size:11.5px;font-weight:600;overflow:hidden;white-space:nowrap;
-padding:0 4px;line-height:36px;z-index:3;cursor:default;border:1px solid rgba(0,0,0,.15)}
-.job span{display:block;overflow:hidden;text-overflow:ellipsis}
-.job.onsite{border-bottom:4px solid rgba(0,0,0,.35)}
-.job.cont{border-top-left-radius:0;border-bottom-left-radius:0;opacity:.85}
-.job.risky{box-shadow:0 0 0 2px #fff,0 0 0 4px #dc2626}
-.job.crew{outline:2px dashed #111827;outline-offset:-4px}
-.job .link{margin-left:4px;padding:0 3px;border-radius:3px;background:rgba(0,0,0,.3);
-font-weight:700}
-.swatch.crew{background:#9ca3af;outline:2px dashed #111827;outline-offset:-3px}
-.job.done{background:repeating-linear-gradient(45deg,#9ca3af 0 3px,#d1d5db 3px 6px);
-color:#374151;opacity:.8}
-.job:hover{filter:brightness(1.12);z-index:5}
-.lists{display:grid;grid-template-columns:1fr;gap:14px;margin-top:16px}
-section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 14px}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #f0f1f3;vertical-align:top}
-th{color:#6b7280;font-weight:600;font-size:12px}
-.none{color:#6b7280;margin:0}
-#tip{position:fixed;z-index:10;max-width:420px;background:#111827;color:#f9fafb;
-padding:8px 10px;border-radius:6px;font-size:12.5px;white-space:pre-line;pointer-events:none;
-box-shadow:0 4px 14px rgba(0,0,0,.25)}
-"""
-
-_SCRIPT = """
-(function () {
-  var tip = document.getElementById("tip");
-  document.querySelectorAll("[title]").forEach(function (el) {
-    el.setAttribute("data-tip", el.getAttribute("title"));
-    el.removeAttribute("title");
-  });
-  document.addEventListener("mouseover", function (event) {
-    var target = event.target.closest("[data-tip]");
-    tip.hidden = !target;
-    if (target) { tip.textContent = target.getAttribute("data-tip"); }
-  });
-  document.addEventListener("mousemove", function (event) {
-    var x = Math.min(event.clientX + 14, window.innerWidth - tip.offsetWidth - 8);
-    var y = event.clientY + 18;
-    if (y + tip.offsetHeight > window.innerHeight) { y = event.clientY - tip.offsetHeight - 10; }
-    tip.style.left = x + "px";
-    tip.style.top = y + "px";
-  });
-})();
-"""
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{style}{tier_style}</style>
-</head>
-<body>
-<header>{header}</header>
-<div class="kpis">{kpis}</div>
-<div class="legend">{legend}</div>
-<div class="board">
-<div class="axis">{axis}</div>
-{lanes}
-</div>
-<div class="lists">{lists}</div>
-<div id="tip" hidden></div>
-<script>{script}</script>
-</body>
-</html>
-"""
