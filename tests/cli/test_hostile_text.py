@@ -391,7 +391,7 @@ def test_a_signal_while_the_command_starts_is_never_a_traceback(
     """Signals at several moments of the start (imports, parsing, loading): exit 128 + n,
     one line on stderr, never a traceback."""
     scenario = hostile_text_scenario(tmp_path)
-    for delay in (0.05, 0.1, 0.2, 0.3):
+    for delay in (0.0, 0.05, 0.1, 0.2, 0.3):
         process = subprocess.Popen(
             [sys.executable, "-m", "dispatcher.cli", "validate", str(scenario)],
             stdout=subprocess.DEVNULL,
@@ -399,6 +399,9 @@ def test_a_signal_while_the_command_starts_is_never_a_traceback(
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             text=True,
         )
+        # From the moment the command's handler is in place (the interpreter's own start
+        # before it is not ours to handle), however slow the machine is.
+        _wait_for_handler(process.pid)
         time.sleep(delay)
         process.send_signal(signum)
         _, stderr = process.communicate(timeout=SECONDS)
@@ -407,6 +410,25 @@ def test_a_signal_while_the_command_starts_is_never_a_traceback(
             continue
         assert process.returncode == 128 + signum, stderr
         assert stderr == f"interrupted by {signum.name}: stopped at once\n"
+
+
+def _wait_for_handler(pid: int, seconds: float = 20.0) -> None:
+    """Wait until process ``pid`` catches SIGTERM (Linux: its /proc status lists the
+    signals it catches; Python itself catches only SIGINT), or has ended."""
+    status = Path(f"/proc/{pid}/status")
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            return  # ended
+        if fields.get("State", "").strip().startswith("Z"):
+            return  # ended, not yet reaped
+        if int(fields.get("SigCgt", "0").strip(), 16) & (1 << (signal.SIGTERM - 1)):
+            return
+        time.sleep(0.002)
 
 
 def test_the_handler_is_installed_only_for_the_command() -> None:
