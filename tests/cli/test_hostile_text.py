@@ -408,6 +408,11 @@ def test_a_signal_while_the_command_starts_is_never_a_traceback(
         assert "Traceback" not in stderr, stderr
         if process.returncode == 0:  # it had finished already
             continue
+        if process.returncode == -signum:
+            # Its work was done: the interpreter's own teardown had already put the
+            # default handlers back (we waited for ours above), so the signal ended it.
+            assert stderr == "", stderr
+            continue
         assert process.returncode == 128 + signum, stderr
         assert stderr == f"interrupted by {signum.name}: stopped at once\n"
 
