@@ -1,22 +1,35 @@
 """Python API for tools that embed the solver: load, solve, reschedule, price a job, check,
 simulate (and plot a simulation).
 
-Every input and output is a pydantic model (``models.Scenario``, ``models.Plan``)
-that round-trips through JSON.
+A scenario can be given to every function in any of these forms (``ScenarioInput``):
+
+- a loaded ``Problem`` (what ``load_scenario`` returns; loading once and reusing it is
+  the fastest);
+- a ``models.Scenario`` (the pydantic model of a scenario file);
+- a dict (or any mapping) in the scenario file's format, e.g. parsed JSON;
+- a ``str``: YAML *text* when it contains a newline or, after leading blanks, starts
+  with ``{`` or ``version:``; otherwise a *file path*;
+- a ``pathlib.Path`` (or any ``os.PathLike``): a file path.
+
+Anything else raises ``InputError``. A travel matrix named by a scenario given as a
+model, a dict or text is read relative to ``base_dir`` (default: the current folder).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 
-from dispatcher.io.loader import load_scenario, load_scenario_text
+from dispatcher.errors import InputError
+from dispatcher.io import loader
+from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.assemble import build_plan
 from dispatcher.solver.solve import SolveOptions, solve
-from models import Plan, Ticket
+from models import Plan, Scenario, Ticket
 
 if TYPE_CHECKING:  # imported inside the functions, so that loading the API stays light
     from dispatcher.checker import CheckReport
@@ -25,19 +38,58 @@ if TYPE_CHECKING:  # imported inside the functions, so that loading the API stay
     from dispatcher.solver.reschedule.results import Impact, RescheduleResult
 
 
-def _problem(scenario: Problem | str | Path | Mapping[str, Any]) -> Problem:
-    return scenario if isinstance(scenario, Problem) else load_scenario(scenario)
+ScenarioInput: TypeAlias = Problem | Scenario | Mapping[str, object] | str | os.PathLike[str]
+"""A scenario in any form the API takes (see the module's text for the rule on ``str``)."""
+
+API = "<api>"  # the "file" named by errors in what was passed to an API function
+
+
+def is_scenario_text(text: str) -> bool:
+    """The rule for a ``str`` scenario: YAML text when it contains a newline or starts
+    (after leading blanks) with ``{`` or ``version:``; otherwise a file path."""
+    head = text.lstrip()
+    return "\n" in text or head.startswith("{") or head.startswith("version:")
+
+
+def load_scenario(source: ScenarioInput, *, base_dir: str | Path | None = None) -> Problem:
+    """Load and validate a scenario given in any ``ScenarioInput`` form; a ``Problem``
+    is returned as it is. Bad input raises ``InputError`` (every issue of the scenario
+    together, each naming file, line and field)."""
+    folder = None if base_dir is None else Path(base_dir)
+    if isinstance(source, Problem):
+        return source
+    if isinstance(source, Scenario):
+        data = source.model_dump(mode="json", exclude_none=True)
+        return loader.load_scenario_dict(data, folder)
+    if isinstance(source, Mapping):
+        return loader.load_scenario_dict(dict(source), folder)
+    if isinstance(source, str):
+        if is_scenario_text(source):
+            return load_scenario_text(source, base_dir=folder)
+        return loader.load_scenario_file(Path(source)).problem
+    if isinstance(source, os.PathLike):
+        return loader.load_scenario_file(Path(source)).problem
+    raise InputError.single(
+        API,
+        f"a scenario must be a models.Scenario, a dict, YAML text or a file path, "
+        f"not {type(source).__name__}",
+        path="scenario",
+    )
+
+
+def _problem(scenario: ScenarioInput) -> Problem:
+    return load_scenario(scenario)
 
 
 def solve_scenario(
-    scenario: Problem | str | Path | Mapping[str, Any],
+    scenario: ScenarioInput,
     *,
     time_limit: float = 10.0,
     seed: int = 0,
     workers: int | None = None,
     options: SolveOptions | None = None,
 ) -> Plan:
-    """Solve the daily plan of a scenario (a loaded Problem, a file path or a dict)."""
+    """Solve the daily plan of a scenario (any ``ScenarioInput``)."""
     problem = _problem(scenario)
     options = options or SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     result = solve(problem, options)
@@ -52,7 +104,7 @@ def solve_scenario(
     )
 
 
-def _tickets(tickets: Iterable[Ticket | Mapping[str, Any]]) -> AddedTickets:
+def _tickets(tickets: Iterable[Ticket | Mapping[str, object]]) -> AddedTickets:
     from pydantic import ValidationError
 
     from dispatcher.errors import InputError, InputIssue
@@ -78,11 +130,11 @@ def _tickets(tickets: Iterable[Ticket | Mapping[str, Any]]) -> AddedTickets:
 
 
 def reschedule_plan(
-    scenario: Problem | str | Path | Mapping[str, Any],
+    scenario: ScenarioInput,
     plan: Plan,
     now: dt.datetime | str,
     *,
-    add: Iterable[Ticket | Mapping[str, Any]] = (),
+    add: Iterable[Ticket | Mapping[str, object]] = (),
     unavailable: Iterable[str] = (),
     done: Iterable[str] = (),
     overrun: Iterable[str] = (),
@@ -112,10 +164,10 @@ def reschedule_plan(
 
 
 def impact_of(
-    scenario: Problem | str | Path | Mapping[str, Any],
+    scenario: ScenarioInput,
     plan: Plan,
     now: dt.datetime | str,
-    job: Iterable[Ticket | Mapping[str, Any]],
+    job: Iterable[Ticket | Mapping[str, object]],
     *,
     time_limit: float = 5.0,
     seed: int = 0,
@@ -129,9 +181,7 @@ def impact_of(
     return impact(_problem(scenario), plan, now, _tickets(job), options)
 
 
-def check(
-    scenario: Problem | str | Path | Mapping[str, Any], plan: Plan, base: Plan | None = None
-) -> CheckReport:
+def check(scenario: ScenarioInput, plan: Plan, base: Plan | None = None) -> CheckReport:
     """Re-check a plan against every rule; returns a CheckReport (``.ok``, ``.violations``)."""
     from dispatcher.checker import check_plan
 
@@ -139,7 +189,7 @@ def check(
 
 
 def simulate(
-    scenario: Problem | str | Path | Mapping[str, Any],
+    scenario: ScenarioInput,
     plan: Plan,
     runs: int = 1000,
     seed: int = 0,
@@ -174,8 +224,11 @@ def plot_simulation(
 __all__ = [
     "Plan",
     "Problem",
+    "Scenario",
+    "ScenarioInput",
     "check",
     "impact_of",
+    "is_scenario_text",
     "load_scenario",
     "load_scenario_text",
     "plot_simulation",

@@ -1,0 +1,60 @@
+"""The Python API (``dispatcher.api``): scenario inputs in every form, typed results
+that round-trip through JSON, typed events, and errors worded for the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dispatcher import api
+from dispatcher.errors import InputError
+from dispatcher.semantics.problem import Problem
+from tests.scenarios import SCENARIOS
+
+NORTHSIDE = SCENARIOS / "northside.yaml"
+
+
+def test_every_scenario_form_loads_the_same_scenario(northside: Problem) -> None:
+    text = NORTHSIDE.read_text(encoding="utf-8")
+    expected = northside.scenario.model_dump()
+    forms: list[api.ScenarioInput] = [
+        northside,
+        northside.scenario,  # a models.Scenario
+        yaml.safe_load(text),  # a dict
+        text,  # YAML text (it has newlines)
+        str(NORTHSIDE),  # a path as str
+        NORTHSIDE,  # a pathlib.Path
+    ]
+    for form in forms:
+        assert api.load_scenario(form, base_dir=SCENARIOS).scenario.model_dump() == expected
+    assert api.load_scenario(northside) is northside
+
+
+def test_the_rule_for_a_string() -> None:
+    assert api.is_scenario_text("version: 1")
+    assert api.is_scenario_text('  {"version": 1}')
+    assert api.is_scenario_text("name: x\nversion: 1")
+    assert not api.is_scenario_text("scenarios/northside.yaml")
+    assert not api.is_scenario_text("day.yaml")
+
+
+@pytest.mark.parametrize("bad", [42, b"version: 1", None, ["version: 1"]])
+def test_anything_else_is_an_input_error(bad: object) -> None:
+    with pytest.raises(InputError, match=r"a scenario must be a models\.Scenario") as caught:
+        api.load_scenario(bad)  # type: ignore[arg-type]
+    assert caught.value.issues[0].path == "scenario"
+
+
+def test_a_missing_path_and_bad_text_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        api.load_scenario(str(tmp_path / "nope.yaml"))
+    with pytest.raises(InputError):
+        api.load_scenario("version: 1\nhorizon: 12\n")
+
+
+def test_solve_and_check_take_a_model(northside: Problem, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(SCENARIOS)  # the travel matrix of a model is read from the current folder
+    plan = api.solve_scenario(northside.scenario, time_limit=2, seed=0, workers=1)
+    assert api.check(northside.scenario, plan).ok
