@@ -28,6 +28,11 @@ from dispatcher.io import loader
 from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.assemble import build_plan
+from dispatcher.solver.reschedule.outcomes import (
+    ChangesOutcome,
+    ImpactOutcome,
+    RescheduleOutcome,
+)
 from dispatcher.solver.solve import SolveOptions, solve
 from models import Plan, Scenario, Ticket
 
@@ -146,7 +151,8 @@ def reschedule_plan(
 
     ``add``: tickets (models or dicts in the scenario's ticket format); ``unavailable``:
     ``"ENG"`` or ``"ENG@FROM/TO"``; ``done``: ticket ids; ``overrun``: ``"TICKET@UNTIL"``.
-    Returns a RescheduleResult: ``.plan`` (a models.Plan) and ``.changes``.
+    Returns a RescheduleResult: ``.plan`` (a models.Plan) and ``.changes``;
+    ``.model()`` gives its JSON form, a ``RescheduleOutcome`` (plan and changes).
     """
     from dispatcher.solver.reschedule.events import Events, parse_overrun, parse_unavailable
     from dispatcher.solver.reschedule.replan import reschedule
@@ -174,7 +180,8 @@ def impact_of(
     workers: int | None = None,
 ) -> Impact:
     """What taking ``job`` (one or more tickets) from ``now`` costs; ``.as_json()`` gives
-    ``with``, ``without``, ``delta_by_tier``, ``engineer`` and ``pushed_into_breach``."""
+    ``with``, ``without``, ``delta_by_tier``, ``engineer`` and ``pushed_into_breach``;
+    ``.model()`` the same as an ``ImpactOutcome`` (pydantic, round-trips through JSON)."""
     from dispatcher.solver.reschedule.impact import impact
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
@@ -222,8 +229,11 @@ def plot_simulation(
 
 
 __all__ = [
+    "ChangesOutcome",
+    "ImpactOutcome",
     "Plan",
     "Problem",
+    "RescheduleOutcome",
     "Scenario",
     "ScenarioInput",
     "check",

@@ -3,6 +3,7 @@ that round-trip through JSON, typed events, and errors worded for the API."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import yaml
 from dispatcher import api
 from dispatcher.errors import InputError
 from dispatcher.semantics.problem import Problem
+from models import Plan
 from tests.scenarios import SCENARIOS
 
 NORTHSIDE = SCENARIOS / "northside.yaml"
@@ -58,3 +60,57 @@ def test_solve_and_check_take_a_model(northside: Problem, monkeypatch: pytest.Mo
     monkeypatch.chdir(SCENARIOS)  # the travel matrix of a model is read from the current folder
     plan = api.solve_scenario(northside.scenario, time_limit=2, seed=0, workers=1)
     assert api.check(northside.scenario, plan).ok
+
+
+CALL = {
+    "id": "T-2101",
+    "client": "foxley-motors",
+    "priority": "P1",
+    "opened": "2026-11-30T10:40",
+    "onsite": True,
+    "effort": {"p50": "3h", "p90": "6h"},
+    "skills": {"windows": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def morning() -> tuple[Problem, Plan]:
+    problem = api.load_scenario(NORTHSIDE)
+    return problem, api.solve_scenario(problem, time_limit=2, seed=0, workers=1)
+
+
+def test_a_reschedule_round_trips_through_json(morning: tuple[Problem, Plan]) -> None:
+    problem, plan = morning
+    result = api.reschedule_plan(
+        problem,
+        plan,
+        "2026-11-30T10:40",
+        add=[CALL],
+        unavailable=["tom@2026-11-30T13:00/"],
+        time_limit=2,
+        workers=1,
+    )
+    outcome = result.model()
+    assert isinstance(outcome, api.RescheduleOutcome)
+    assert outcome.plan == result.plan
+    assert outcome.changes.kept == result.changes.kept
+    assert [m.ticket for m in outcome.changes.reassigned] == [
+        t for t, _, _ in result.changes.reassigned
+    ]
+    assert set(outcome.changes.after) == set(result.changes.after)
+    again = api.RescheduleOutcome.model_validate_json(outcome.model_dump_json())
+    assert again == outcome
+    assert again.model_dump_json() == outcome.model_dump_json()
+
+
+def test_an_impact_round_trips_through_json(morning: tuple[Problem, Plan]) -> None:
+    problem, plan = morning
+    impact = api.impact_of(problem, plan, "2026-11-30T08:30", [CALL], time_limit=2, workers=1)
+    outcome = impact.model()
+    assert isinstance(outcome, api.ImpactOutcome)
+    assert outcome.with_job.objective == impact.with_job.plan.objective
+    assert outcome.delta_objective == impact.as_json()["delta_objective"]
+    dumped = json.loads(outcome.model_dump_json())
+    assert set(dumped) == set(impact.as_json())  # the same keys, "with" included
+    again = api.ImpactOutcome.model_validate_json(outcome.model_dump_json())
+    assert again == outcome
