@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from dispatcher.checker.findings import CheckOutcome
 from dispatcher.errors import InputError
 from dispatcher.io import loader
 from dispatcher.io.loader import load_scenario_text
@@ -189,7 +190,8 @@ def impact_of(
 
 
 def check(scenario: ScenarioInput, plan: Plan, base: Plan | None = None) -> CheckReport:
-    """Re-check a plan against every rule; returns a CheckReport (``.ok``, ``.violations``)."""
+    """Re-check a plan against every rule; returns a CheckReport (``.ok``, ``.violations``;
+    ``.model()``: its JSON form, a ``CheckOutcome``)."""
     from dispatcher.checker import check_plan
 
     return check_plan(_problem(scenario), plan, base)
@@ -230,6 +232,7 @@ def plot_simulation(
 
 __all__ = [
     "ChangesOutcome",
+    "CheckOutcome",
     "ImpactOutcome",
     "Plan",
     "Problem",

@@ -114,3 +114,22 @@ def test_an_impact_round_trips_through_json(morning: tuple[Problem, Plan]) -> No
     assert set(dumped) == set(impact.as_json())  # the same keys, "with" included
     again = api.ImpactOutcome.model_validate_json(outcome.model_dump_json())
     assert again == outcome
+
+
+def test_a_check_report_round_trips_through_json(morning: tuple[Problem, Plan]) -> None:
+    from dispatcher.checker import CheckOutcome
+
+    problem, plan = morning
+    report = api.check(problem, plan)
+    outcome = report.model()
+    assert outcome.ok and outcome.objective == report.objective
+    assert set(outcome.risks) == set(report.outcomes)
+    assert CheckOutcome.model_validate_json(outcome.model_dump_json()) == outcome
+
+
+def test_a_simulation_report_round_trips_through_json(morning: tuple[Problem, Plan]) -> None:
+    from dispatcher.semantics.simulation import SimulationReport
+
+    problem, plan = morning
+    report = api.simulate(problem, plan, runs=50, seed=1)
+    assert SimulationReport.model_validate_json(report.model_dump_json()) == report
