@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 from dispatcher.checker.findings import CheckOutcome
 from dispatcher.errors import InputError
@@ -29,6 +29,7 @@ from dispatcher.io import loader
 from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.assemble import build_plan
+from dispatcher.solver.reschedule.events import API_WORDING, Overrun, Unavailable
 from dispatcher.solver.reschedule.outcomes import (
     ChangesOutcome,
     ImpactOutcome,
@@ -47,7 +48,8 @@ if TYPE_CHECKING:  # imported inside the functions, so that loading the API stay
 ScenarioInput: TypeAlias = Problem | Scenario | Mapping[str, object] | str | os.PathLike[str]
 """A scenario in any form the API takes (see the module's text for the rule on ``str``)."""
 
-API = "<api>"  # the "file" named by errors in what was passed to an API function
+API = API_WORDING.source  # the "file" named by errors in what was passed to the API
+E = TypeVar("E")
 
 
 def is_scenario_text(text: str) -> bool:
@@ -135,15 +137,26 @@ def _tickets(tickets: Iterable[Ticket | Mapping[str, object]]) -> AddedTickets:
     return AddedTickets(parsed)
 
 
+def _typed(item: object, kind: type[E], argument: str, parse: Callable[[str], E]) -> E:
+    """An event given as its typed object or as its text form; anything else is an
+    InputError naming the argument."""
+    if isinstance(item, kind):
+        return item
+    if isinstance(item, str):
+        return parse(item)
+    expected = "a ticket id" if kind is str else f"a {kind.__name__} or its text form"
+    raise InputError.single(API, f"expected {expected}, not {type(item).__name__}", path=argument)
+
+
 def reschedule_plan(
     scenario: ScenarioInput,
     plan: Plan,
     now: dt.datetime | str,
     *,
     add: Iterable[Ticket | Mapping[str, object]] = (),
-    unavailable: Iterable[str] = (),
+    unavailable: Iterable[Unavailable | str] = (),
     done: Iterable[str] = (),
-    overrun: Iterable[str] = (),
+    overrun: Iterable[Overrun | str] = (),
     time_limit: float = 5.0,
     seed: int = 0,
     workers: int | None = None,
@@ -151,7 +164,11 @@ def reschedule_plan(
     """Re-plan ``plan`` from ``now`` (a datetime, or ISO text in the scenario's zone).
 
     ``add``: tickets (models or dicts in the scenario's ticket format); ``unavailable``:
-    ``"ENG"`` or ``"ENG@FROM/TO"``; ``done``: ticket ids; ``overrun``: ``"TICKET@UNTIL"``.
+    ``Unavailable(engineer=..., start=..., end=...)`` (a missing start is ``now``, a
+    missing end the horizon's end) or the text ``"ENG"`` / ``"ENG@FROM/TO"``; ``done``:
+    ticket ids; ``overrun``: ``Overrun(ticket=..., until=...)`` or ``"TICKET@UNTIL"``.
+    Naive datetimes and ISO texts without an offset are in the scenario's time zone.
+    Errors raise ``InputError`` naming the argument (``unavailable``, ``now``, ...).
     Returns a RescheduleResult: ``.plan`` (a models.Plan) and ``.changes``;
     ``.model()`` gives its JSON form, a ``RescheduleOutcome`` (plan and changes).
     """
@@ -162,9 +179,21 @@ def reschedule_plan(
     added = list(add)
     events = Events(
         add=[_tickets(added)] if added else [],
-        unavailable=[parse_unavailable(text, problem) for text in unavailable],
-        done=list(done),
-        overrun=[parse_overrun(text) for text in overrun],
+        unavailable=[
+            _typed(
+                item,
+                Unavailable,
+                "unavailable",
+                lambda t: parse_unavailable(t, problem, API_WORDING),
+            )
+            for item in unavailable
+        ],
+        done=[_typed(item, str, "done", str) for item in done],
+        overrun=[
+            _typed(item, Overrun, "overrun", lambda t: parse_overrun(t, API_WORDING))
+            for item in overrun
+        ],
+        wording=API_WORDING,
     )
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     return reschedule(problem, plan, now, events, options)
@@ -186,7 +215,7 @@ def impact_of(
     from dispatcher.solver.reschedule.impact import impact
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
-    return impact(_problem(scenario), plan, now, _tickets(job), options)
+    return impact(_problem(scenario), plan, now, _tickets(job), options, wording=API_WORDING)
 
 
 def check(scenario: ScenarioInput, plan: Plan, base: Plan | None = None) -> CheckReport:
@@ -234,11 +263,13 @@ __all__ = [
     "ChangesOutcome",
     "CheckOutcome",
     "ImpactOutcome",
+    "Overrun",
     "Plan",
     "Problem",
     "RescheduleOutcome",
     "Scenario",
     "ScenarioInput",
+    "Unavailable",
     "check",
     "impact_of",
     "is_scenario_text",

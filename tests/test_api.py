@@ -3,6 +3,7 @@ that round-trip through JSON, typed events, and errors worded for the API."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -133,3 +134,98 @@ def test_a_simulation_report_round_trips_through_json(morning: tuple[Problem, Pl
     problem, plan = morning
     report = api.simulate(problem, plan, runs=50, seed=1)
     assert SimulationReport.model_validate_json(report.model_dump_json()) == report
+
+
+def _running(plan: Plan, now: dt.datetime) -> str:
+    """A ticket whose job runs at ``now`` (naive times are the scenario's zone)."""
+    for assignment in plan.assignments:
+        start, end = assignment.start.replace(tzinfo=None), assignment.end.replace(tzinfo=None)
+        if start < now < end:
+            return assignment.ticket
+    raise AssertionError("no job runs at now")
+
+
+def test_typed_events_give_the_plan_their_text_forms_give(morning: tuple[Problem, Plan]) -> None:
+    problem, plan = morning
+    now = dt.datetime(2026, 11, 30, 10, 40)
+    running = _running(plan, now)
+    end = next(a.end for a in plan.assignments if a.ticket == running).replace(tzinfo=None)
+    until = end + dt.timedelta(hours=1)
+    typed = api.reschedule_plan(
+        problem,
+        plan,
+        now,
+        unavailable=[api.Unavailable(engineer="tom", start=dt.datetime(2026, 11, 30, 13, 0))],
+        overrun=[api.Overrun(ticket=running, until=until)],
+        time_limit=2,
+        workers=1,
+    )
+    text = api.reschedule_plan(
+        problem,
+        plan,
+        now.isoformat(),
+        unavailable=["tom@2026-11-30T13:00/"],
+        overrun=[f"{running}@{until.isoformat()}"],
+        time_limit=2,
+        workers=1,
+    )
+    assert typed.plan.assignments == text.plan.assignments
+    assert typed.plan.reschedule == text.plan.reschedule
+    assert api.check(problem, typed.plan, plan).ok
+
+
+def _api_error(morning: tuple[Problem, Plan], **events: object) -> InputError:
+    problem, plan = morning
+    with pytest.raises(InputError) as caught:
+        api.reschedule_plan(problem, plan, events.pop("now", "2026-11-30T10:40"), **events)  # type: ignore[arg-type]
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("events", "argument", "words"),
+    [
+        ({"unavailable": [api.Unavailable(engineer="nobody")]}, "unavailable", "unknown engineer"),
+        ({"unavailable": ["tom@2026-11-30T13:00"]}, "unavailable", "FROM/TO"),
+        ({"unavailable": [42]}, "unavailable", "expected a Unavailable"),
+        ({"done": ["T-9999"]}, "done", "unknown ticket"),
+        ({"overrun": ["T-1"]}, "overrun", "TICKET@UNTIL"),
+        ({"now": "yesterday"}, "now", "ISO 8601"),
+        ({"now": "2027-01-01T10:00"}, "now", "outside the horizon"),
+    ],
+)
+def test_event_errors_name_the_argument_not_the_command_line(
+    morning: tuple[Problem, Plan], events: dict[str, object], argument: str, words: str
+) -> None:
+    error = _api_error(morning, **events)
+    issue = error.issues[0]
+    assert (issue.file, issue.path) == ("<api>", argument)
+    assert words in issue.message
+    assert "--" not in str(error) and "command line" not in str(error)
+
+
+def test_contradicting_events_are_worded_for_the_api(morning: tuple[Problem, Plan]) -> None:
+    plan = morning[1]
+    now = dt.datetime(2026, 11, 30, 10, 40)
+    running = _running(plan, now)
+    end = next(a.end for a in plan.assignments if a.ticket == running).replace(tzinfo=None)
+    both = _api_error(
+        morning,
+        now=now,
+        done=[running],
+        overrun=[api.Overrun(running, end + dt.timedelta(hours=1))],
+    )
+    assert f"done {running} and overrun {running}@" in str(both)
+    early = _api_error(
+        morning, now=now, overrun=[api.Overrun(running, end - dt.timedelta(minutes=1))]
+    )
+    assert "mark it done when it is" in str(early)
+    for error in (both, early):
+        assert "--" not in str(error) and "command line" not in str(error)
+
+
+def test_an_impact_from_the_api_speaks_of_now_not_an_option(morning: tuple[Problem, Plan]) -> None:
+    problem, plan = morning
+    with pytest.raises(InputError) as caught:
+        api.impact_of(problem, plan, "2027-01-01T10:00", [CALL], time_limit=1)
+    assert caught.value.issues[0].path == "now"
+    assert "--" not in str(caught.value)

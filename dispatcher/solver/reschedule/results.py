@@ -102,7 +102,7 @@ WOULD_FIT = {
     "window_unreachable": "a window or fixed start that an eligible engineer can reach "
     "inside a shift, after the travel from home",
     "no_capacity": "less effort than the shift time left before the horizon ends, more "
-    "shift time, or asking earlier (an earlier --now)",
+    "shift time, or asking earlier (an earlier {now})",
     "deferred": "moving weightier work out of its eligible engineers' time",
 }
 
@@ -119,6 +119,7 @@ class Impact:
     pushed: list[tuple[str, float, float]]  # ticket, breach risk without, with
     # A crew job with ``effort_solo``: the best re-plan with it sent to one engineer.
     solo: RescheduleResult | None = None
+    now_option: str = "--now"  # how "now" is spelt to the caller (``now`` from the API)
 
     def crew_or_solo(self) -> dict[str, Any] | None:
         """For a crew job that gives ``effort_solo``: the objective and the protected
@@ -161,7 +162,8 @@ class Impact:
         entry = next((u for u in self.with_job.plan.unassigned if u.ticket in self.tickets), None)
         reason = entry.reason if entry is not None else "deferred"
         detail = entry.detail if entry is not None else ""
-        return {"reason": reason, "detail": detail, "would_fit": WOULD_FIT.get(reason, "")}
+        would_fit = WOULD_FIT.get(reason, "").format(now=self.now_option)
+        return {"reason": reason, "detail": detail, "would_fit": would_fit}
 
     def delta_by_tier(self) -> dict[str, dict[str, float]]:
         tiers = sorted(set(self.without.changes.after) | set(self.with_job.changes.after))
