@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,18 @@ def test_an_impact_from_the_api_speaks_of_now_not_an_option(morning: tuple[Probl
         api.impact_of(problem, plan, "2027-01-01T10:00", [CALL], time_limit=1)
     assert caught.value.issues[0].path == "now"
     assert "--" not in str(caught.value)
+
+
+def test_the_readme_python_api_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every code block of the README's "Python API" section, in order, as a user would."""
+    root = SCENARIOS.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    assert len(blocks) == 2
+    monkeypatch.chdir(root)
+    names: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), names)
+    assert isinstance(names["outcome"], api.RescheduleOutcome)
+    assert api.check(names["problem"], names["new_plan"], names["plan"]).ok  # type: ignore[arg-type]
