@@ -83,7 +83,9 @@ def configure_solver(
     past it a one-worker run is cut and so no longer reproducible. With one worker and a
     deadline that is the only wall-clock cut: a call is not also stopped at 1.5 times its
     deterministic budget in wall time, which a machine busy with other solves reaches
-    (``benchmarks/determinism.py`` measured 3 plans in 4 runs with that guard, 1 without).
+    (``benchmarks/determinism.py``, 2 cores: 3 plans in 4 runs with that guard; without
+    it 1, then 2 in a second round, where the neighbourhood search's own wall-clock
+    deadline ended its last sub-solve: ``SearchBudget.deadline``).
     """
     params = solver.parameters
     params.num_workers = workers
