@@ -1,22 +1,42 @@
 """Python API for tools that embed the solver: load, solve, reschedule, price a job, check,
 simulate (and plot a simulation).
 
-Every input and output is a pydantic model (``models.Scenario``, ``models.Plan``)
-that round-trips through JSON.
+A scenario can be given to every function in any of these forms (``ScenarioInput``):
+
+- a loaded ``Problem`` (what ``load_scenario`` returns; loading once and reusing it is
+  the fastest);
+- a ``models.Scenario`` (the pydantic model of a scenario file);
+- a dict (or any mapping) in the scenario file's format, e.g. parsed JSON;
+- a ``str``: YAML *text* when it contains a newline or, after leading blanks, starts
+  with ``{`` or ``version:``; otherwise a *file path*;
+- a ``pathlib.Path`` (or any ``os.PathLike``): a file path.
+
+Anything else raises ``InputError``. A travel matrix named by a scenario given as a
+model, a dict or text is read relative to ``base_dir`` (default: the current folder).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
-from dispatcher.io.loader import load_scenario, load_scenario_text
+from dispatcher.checker.findings import CheckOutcome
+from dispatcher.errors import InputError
+from dispatcher.io import loader
+from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.assemble import build_plan
+from dispatcher.solver.reschedule.events import API_WORDING, Overrun, Unavailable
+from dispatcher.solver.reschedule.outcomes import (
+    ChangesOutcome,
+    ImpactOutcome,
+    RescheduleOutcome,
+)
 from dispatcher.solver.solve import SolveOptions, solve
-from models import Plan, Ticket
+from models import Plan, Scenario, Ticket
 
 if TYPE_CHECKING:  # imported inside the functions, so that loading the API stays light
     from dispatcher.checker import CheckReport
@@ -25,19 +45,59 @@ if TYPE_CHECKING:  # imported inside the functions, so that loading the API stay
     from dispatcher.solver.reschedule.results import Impact, RescheduleResult
 
 
-def _problem(scenario: Problem | str | Path | Mapping[str, Any]) -> Problem:
-    return scenario if isinstance(scenario, Problem) else load_scenario(scenario)
+ScenarioInput: TypeAlias = Problem | Scenario | Mapping[str, object] | str | os.PathLike[str]
+"""A scenario in any form the API takes (see the module's text for the rule on ``str``)."""
+
+API = API_WORDING.source  # the "file" named by errors in what was passed to the API
+E = TypeVar("E")
+
+
+def is_scenario_text(text: str) -> bool:
+    """The rule for a ``str`` scenario: YAML text when it contains a newline or starts
+    (after leading blanks) with ``{`` or ``version:``; otherwise a file path."""
+    head = text.lstrip()
+    return "\n" in text or head.startswith("{") or head.startswith("version:")
+
+
+def load_scenario(source: ScenarioInput, *, base_dir: str | Path | None = None) -> Problem:
+    """Load and validate a scenario given in any ``ScenarioInput`` form; a ``Problem``
+    is returned as it is. Bad input raises ``InputError`` (every issue of the scenario
+    together, each naming file, line and field)."""
+    folder = None if base_dir is None else Path(base_dir)
+    if isinstance(source, Problem):
+        return source
+    if isinstance(source, Scenario):
+        data = source.model_dump(mode="json", exclude_none=True)
+        return loader.load_scenario_dict(data, folder)
+    if isinstance(source, Mapping):
+        return loader.load_scenario_dict(dict(source), folder)
+    if isinstance(source, str):
+        if is_scenario_text(source):
+            return load_scenario_text(source, base_dir=folder)
+        return loader.load_scenario_file(Path(source)).problem
+    if isinstance(source, os.PathLike):
+        return loader.load_scenario_file(Path(source)).problem
+    raise InputError.single(
+        API,
+        f"a scenario must be a models.Scenario, a dict, YAML text or a file path, "
+        f"not {type(source).__name__}",
+        path="scenario",
+    )
+
+
+def _problem(scenario: ScenarioInput) -> Problem:
+    return load_scenario(scenario)
 
 
 def solve_scenario(
-    scenario: Problem | str | Path | Mapping[str, Any],
+    scenario: ScenarioInput,
     *,
     time_limit: float = 10.0,
     seed: int = 0,
     workers: int | None = None,
     options: SolveOptions | None = None,
 ) -> Plan:
-    """Solve the daily plan of a scenario (a loaded Problem, a file path or a dict)."""
+    """Solve the daily plan of a scenario (any ``ScenarioInput``)."""
     problem = _problem(scenario)
     options = options or SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     result = solve(problem, options)
@@ -52,7 +112,7 @@ def solve_scenario(
     )
 
 
-def _tickets(tickets: Iterable[Ticket | Mapping[str, Any]]) -> AddedTickets:
+def _tickets(tickets: Iterable[Ticket | Mapping[str, object]]) -> AddedTickets:
     from pydantic import ValidationError
 
     from dispatcher.errors import InputError, InputIssue
@@ -77,15 +137,26 @@ def _tickets(tickets: Iterable[Ticket | Mapping[str, Any]]) -> AddedTickets:
     return AddedTickets(parsed)
 
 
+def _typed(item: object, kind: type[E], argument: str, parse: Callable[[str], E]) -> E:
+    """An event given as its typed object or as its text form; anything else is an
+    InputError naming the argument."""
+    if isinstance(item, kind):
+        return item
+    if isinstance(item, str):
+        return parse(item)
+    expected = "a ticket id" if kind is str else f"a {kind.__name__} or its text form"
+    raise InputError.single(API, f"expected {expected}, not {type(item).__name__}", path=argument)
+
+
 def reschedule_plan(
-    scenario: Problem | str | Path | Mapping[str, Any],
+    scenario: ScenarioInput,
     plan: Plan,
     now: dt.datetime | str,
     *,
-    add: Iterable[Ticket | Mapping[str, Any]] = (),
-    unavailable: Iterable[str] = (),
+    add: Iterable[Ticket | Mapping[str, object]] = (),
+    unavailable: Iterable[Unavailable | str] = (),
     done: Iterable[str] = (),
-    overrun: Iterable[str] = (),
+    overrun: Iterable[Overrun | str] = (),
     time_limit: float = 5.0,
     seed: int = 0,
     workers: int | None = None,
@@ -93,8 +164,13 @@ def reschedule_plan(
     """Re-plan ``plan`` from ``now`` (a datetime, or ISO text in the scenario's zone).
 
     ``add``: tickets (models or dicts in the scenario's ticket format); ``unavailable``:
-    ``"ENG"`` or ``"ENG@FROM/TO"``; ``done``: ticket ids; ``overrun``: ``"TICKET@UNTIL"``.
-    Returns a RescheduleResult: ``.plan`` (a models.Plan) and ``.changes``.
+    ``Unavailable(engineer=..., start=..., end=...)`` (a missing start is ``now``, a
+    missing end the horizon's end) or the text ``"ENG"`` / ``"ENG@FROM/TO"``; ``done``:
+    ticket ids; ``overrun``: ``Overrun(ticket=..., until=...)`` or ``"TICKET@UNTIL"``.
+    Naive datetimes and ISO texts without an offset are in the scenario's time zone.
+    Errors raise ``InputError`` naming the argument (``unavailable``, ``now``, ...).
+    Returns a RescheduleResult: ``.plan`` (a models.Plan) and ``.changes``;
+    ``.model()`` gives its JSON form, a ``RescheduleOutcome`` (plan and changes).
     """
     from dispatcher.solver.reschedule.events import Events, parse_overrun, parse_unavailable
     from dispatcher.solver.reschedule.replan import reschedule
@@ -103,43 +179,55 @@ def reschedule_plan(
     added = list(add)
     events = Events(
         add=[_tickets(added)] if added else [],
-        unavailable=[parse_unavailable(text, problem) for text in unavailable],
-        done=list(done),
-        overrun=[parse_overrun(text) for text in overrun],
+        unavailable=[
+            _typed(
+                item,
+                Unavailable,
+                "unavailable",
+                lambda t: parse_unavailable(t, problem, API_WORDING),
+            )
+            for item in unavailable
+        ],
+        done=[_typed(item, str, "done", str) for item in done],
+        overrun=[
+            _typed(item, Overrun, "overrun", lambda t: parse_overrun(t, API_WORDING))
+            for item in overrun
+        ],
+        wording=API_WORDING,
     )
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
     return reschedule(problem, plan, now, events, options)
 
 
 def impact_of(
-    scenario: Problem | str | Path | Mapping[str, Any],
+    scenario: ScenarioInput,
     plan: Plan,
     now: dt.datetime | str,
-    job: Iterable[Ticket | Mapping[str, Any]],
+    job: Iterable[Ticket | Mapping[str, object]],
     *,
     time_limit: float = 5.0,
     seed: int = 0,
     workers: int | None = None,
 ) -> Impact:
     """What taking ``job`` (one or more tickets) from ``now`` costs; ``.as_json()`` gives
-    ``with``, ``without``, ``delta_by_tier``, ``engineer`` and ``pushed_into_breach``."""
+    ``with``, ``without``, ``delta_by_tier``, ``engineer`` and ``pushed_into_breach``;
+    ``.model()`` the same as an ``ImpactOutcome`` (pydantic, round-trips through JSON)."""
     from dispatcher.solver.reschedule.impact import impact
 
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
-    return impact(_problem(scenario), plan, now, _tickets(job), options)
+    return impact(_problem(scenario), plan, now, _tickets(job), options, wording=API_WORDING)
 
 
-def check(
-    scenario: Problem | str | Path | Mapping[str, Any], plan: Plan, base: Plan | None = None
-) -> CheckReport:
-    """Re-check a plan against every rule; returns a CheckReport (``.ok``, ``.violations``)."""
+def check(scenario: ScenarioInput, plan: Plan, base: Plan | None = None) -> CheckReport:
+    """Re-check a plan against every rule; returns a CheckReport (``.ok``, ``.violations``;
+    ``.model()``: its JSON form, a ``CheckOutcome``)."""
     from dispatcher.checker import check_plan
 
     return check_plan(_problem(scenario), plan, base)
 
 
 def simulate(
-    scenario: Problem | str | Path | Mapping[str, Any],
+    scenario: ScenarioInput,
     plan: Plan,
     runs: int = 1000,
     seed: int = 0,
@@ -172,10 +260,19 @@ def plot_simulation(
 
 
 __all__ = [
+    "ChangesOutcome",
+    "CheckOutcome",
+    "ImpactOutcome",
+    "Overrun",
     "Plan",
     "Problem",
+    "RescheduleOutcome",
+    "Scenario",
+    "ScenarioInput",
+    "Unavailable",
     "check",
     "impact_of",
+    "is_scenario_text",
     "load_scenario",
     "load_scenario_text",
     "plot_simulation",

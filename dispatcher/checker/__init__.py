@@ -15,6 +15,6 @@ solver's arithmetic cannot hide itself by being repeated in its own check.
 
 from dispatcher.checker.context import CheckInput
 from dispatcher.checker.driver import check_plan
-from dispatcher.checker.findings import CheckReport, RuleName, Violation
+from dispatcher.checker.findings import CheckOutcome, CheckReport, RuleName, Violation
 
-__all__ = ["CheckInput", "CheckReport", "RuleName", "Violation", "check_plan"]
+__all__ = ["CheckInput", "CheckOutcome", "CheckReport", "RuleName", "Violation", "check_plan"]

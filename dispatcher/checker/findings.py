@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from dispatcher.checker.execution import Outcome
 
 RuleName = Literal[
@@ -85,3 +87,56 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.violations
+
+    def model(self) -> CheckOutcome:
+        """The report's JSON form, a pydantic model that round-trips through JSON (each
+        ticket's risks without the per-draw starts and ends)."""
+        return CheckOutcome(
+            ok=self.ok,
+            violations=[
+                ViolationOutcome(rule=v.rule, ticket=v.ticket, message=v.message)
+                for v in self.violations
+            ],
+            objective=dict(self.objective),
+            expected_breaches_by_tier=dict(self.expected_breaches_by_tier),
+            travel_minutes=self.travel_minutes,
+            risks={
+                ticket: TicketRisk(
+                    response_risk=o.response_risk,
+                    resolution_risk=o.resolution_risk,
+                    lateness_minutes=o.lateness_minutes,
+                )
+                for ticket, o in self.outcomes.items()
+            },
+        )
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ViolationOutcome(_Shape):
+    """A broken rule in a ``CheckOutcome``."""
+
+    rule: RuleName
+    ticket: str | None
+    message: str
+
+
+class TicketRisk(_Shape):
+    """A ticket's recomputed risks and expected lateness over the draws."""
+
+    response_risk: float
+    resolution_risk: float
+    lateness_minutes: float
+
+
+class CheckOutcome(_Shape):
+    """``CheckReport.model()``: what the checker found and recomputed, as JSON."""
+
+    ok: bool
+    violations: list[ViolationOutcome] = Field(default_factory=list)
+    objective: dict[str, float] = Field(default_factory=dict)
+    expected_breaches_by_tier: dict[str, float] = Field(default_factory=dict)
+    travel_minutes: int = 0
+    risks: dict[str, TicketRisk] = Field(default_factory=dict)

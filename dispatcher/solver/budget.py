@@ -2,10 +2,10 @@
 and ``Budget``, which turns those shares into deadlines and deterministic budgets.
 
 With one worker every CP-SAT budget is a fixed share of the limit in deterministic
-seconds, so the same input gives the same plan, as long as no wall-clock guard cuts in
-(each CP-SAT call also stops at 1.5 times its budget in wall time, which a machine busy
-with other work can reach); with several workers the phases share whatever wall-clock
-time is left.
+seconds, so the same input gives the same plan, as long as the wall-clock deadline does
+not cut in (a CP-SAT call is stopped in wall time only at the solve's deadline, not at a
+multiple of its budget, so a machine busy with other work does not end it early); with
+several workers the phases share whatever wall-clock time is left.
 """
 
 from __future__ import annotations

@@ -15,7 +15,12 @@ from dispatcher.solver.reschedule.events import COMMAND_LINE
 
 
 class CommandLineClock(PlanClock):
-    """Instants of the command line and of plan files <-> minutes since the horizon start."""
+    """Instants of the command line and of plan files <-> minutes since the horizon start;
+    errors name ``source`` as their file (the command line, or the API)."""
+
+    def __init__(self, problem: Problem, source: str = COMMAND_LINE) -> None:
+        super().__init__(problem)
+        self.source = source
 
     def option(self, value: dt.datetime | str, option: str, clip: bool = False) -> int:
         """Minutes of an instant given on the command line; outside the horizon it is an
@@ -25,17 +30,17 @@ class CommandLineClock(PlanClock):
                 value = dt.datetime.fromisoformat(value)
             except ValueError:
                 raise InputError.single(
-                    COMMAND_LINE, f"'{value}' is not an ISO 8601 datetime", path=option
+                    self.source, f"'{value}' is not an ISO 8601 datetime", path=option
                 ) from None
         try:
             minute = minutes_since(self.problem.origin, to_utc(value, self.problem.tz))
         except ValueError as exc:
-            raise InputError.single(COMMAND_LINE, str(exc), path=option) from None
+            raise InputError.single(self.source, str(exc), path=option) from None
         if clip:
             return min(max(minute, 0), self.problem.horizon_end)
         if not 0 <= minute <= self.problem.horizon_end:
             raise InputError.single(
-                COMMAND_LINE,
+                self.source,
                 f"{value.isoformat()} lies outside the horizon "
                 f"({self.text(0)} to {self.text(self.problem.horizon_end)})",
                 path=option,
@@ -113,21 +118,19 @@ def _said(moment: dt.datetime) -> str:
     return f"{moment:%a %d %b %Y %H:%M}"
 
 
-def engineer_named(problem: Problem, name: str, option: str) -> int:
-    """An engineer id named on the command line."""
+def engineer_named(problem: Problem, name: str, option: str, source: str = COMMAND_LINE) -> int:
+    """An engineer id named on the command line (or given to the API: ``source``)."""
     if name not in problem.engineer_index:
         raise InputError.single(
-            COMMAND_LINE, f"unknown engineer '{name}' (not in the scenario)", path=option
+            source, f"unknown engineer '{name}' (not in the scenario)", path=option
         )
     return problem.engineer_index[name]
 
 
-def ticket_named(problem: Problem, name: str, option: str) -> int:
-    """A ticket id named on the command line."""
+def ticket_named(problem: Problem, name: str, option: str, source: str = COMMAND_LINE) -> int:
+    """A ticket id named on the command line (or given to the API: ``source``)."""
     if name not in problem.ticket_index:
-        raise InputError.single(
-            COMMAND_LINE, f"unknown ticket '{name}' (not in the plan)", path=option
-        )
+        raise InputError.single(source, f"unknown ticket '{name}' (not in the plan)", path=option)
     return problem.ticket_index[name]
 
 

@@ -7,7 +7,12 @@ import dataclasses
 import datetime as dt
 
 from dispatcher.semantics.problem import Problem
-from dispatcher.solver.reschedule.events import AddedTickets, Events
+from dispatcher.solver.reschedule.events import (
+    COMMAND_LINE_WORDING,
+    AddedTickets,
+    Events,
+    Wording,
+)
 from dispatcher.solver.reschedule.replan import reschedule
 from dispatcher.solver.reschedule.results import Impact, RescheduleResult
 from dispatcher.solver.solve import SolveOptions
@@ -24,20 +29,34 @@ def impact(
     options: SolveOptions | None = None,
     *,
     plan_name: str = "<plan>",
+    wording: Wording = COMMAND_LINE_WORDING,
 ) -> Impact:
     """Re-plan from ``now`` without, then with, the job (assigned whenever possible).
 
     A crew job whose ticket gives ``effort_solo`` is also priced sent to one engineer with
-    that effort (``Impact.solo``): two engineers for three hours, or one for six?"""
-    without = reschedule(problem, old, now, Events(), options, plan_name=plan_name)
+    that effort (``Impact.solo``): two engineers for three hours, or one for six?
+    ``wording``: how errors (and what would make the job fit) name ``now``."""
+    without = reschedule(problem, old, now, Events(wording=wording), options, plan_name=plan_name)
     with_job = reschedule(
-        problem, old, now, Events(add=[job]), options, plan_name=plan_name, must_assign=True
+        problem,
+        old,
+        now,
+        Events(add=[job], wording=wording),
+        options,
+        plan_name=plan_name,
+        must_assign=True,
     )
     solo = None
     alone = _sent_alone(job)
     if alone is not None:
         solo = reschedule(
-            problem, old, now, Events(add=[alone]), options, plan_name=plan_name, must_assign=True
+            problem,
+            old,
+            now,
+            Events(add=[alone], wording=wording),
+            options,
+            plan_name=plan_name,
+            must_assign=True,
         )
     ids = [ticket.id for ticket in job.tickets]
     placed = {a.ticket: a for a in with_job.plan.assignments}
@@ -63,6 +82,7 @@ def impact(
         None if first is None else first.start,
         pushed,
         solo,
+        now_option=wording.option("now"),
     )
 
 

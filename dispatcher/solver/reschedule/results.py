@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dispatcher.semantics.evaluate import Evaluation, Job
 from dispatcher.semantics.problem import Problem
 from models import Plan
+
+if TYPE_CHECKING:  # pydantic models, loaded when asked for
+    from dispatcher.solver.reschedule.outcomes import (
+        ChangesOutcome,
+        ImpactOutcome,
+        RescheduleOutcome,
+    )
 
 
 @dataclass
@@ -36,6 +43,38 @@ class Changes:
     before: dict[str, TierCost] = field(default_factory=dict)
     after: dict[str, TierCost] = field(default_factory=dict)
 
+    def model(self) -> ChangesOutcome:
+        """These changes as a pydantic model (JSON form: ``.model_dump_json()``)."""
+        from dispatcher.solver.reschedule import outcomes as o
+
+        def costs(tiers: dict[str, TierCost]) -> dict[str, o.TierCostOutcome]:
+            return {
+                tier: o.TierCostOutcome(
+                    objective=cost.objective, expected_breaches=cost.expected_breaches
+                )
+                for tier, cost in tiers.items()
+            }
+
+        return o.ChangesOutcome(
+            kept=list(self.kept),
+            moved=[
+                o.Moved(ticket=t, engineer=e, old_start=a, new_start=b) for t, e, a, b in self.moved
+            ],
+            reassigned=[
+                o.Reassigned(ticket=t, old_engineer=a, new_engineer=b)
+                for t, a, b in self.reassigned
+            ],
+            newly_assigned=[
+                o.NewlyAssigned(ticket=t, engineer=e, start=at) for t, e, at in self.newly_assigned
+            ],
+            newly_unassigned=[
+                o.NewlyUnassigned(ticket=t, old_engineer=e) for t, e in self.newly_unassigned
+            ],
+            completed=list(self.completed),
+            before=costs(self.before),
+            after=costs(self.after),
+        )
+
 
 @dataclass
 class RescheduleResult:
@@ -47,6 +86,13 @@ class RescheduleResult:
     jobs: list[Job]
     evaluation: Evaluation
 
+    def model(self) -> RescheduleOutcome:
+        """The JSON form: the new plan and what changed, as a pydantic model that
+        round-trips through JSON (``RescheduleOutcome.model_validate_json``)."""
+        from dispatcher.solver.reschedule.outcomes import RescheduleOutcome
+
+        return RescheduleOutcome(plan=self.plan, changes=self.changes.model())
+
 
 # What would make a job fit that cannot be taken, by its unassigned reason (SPEC
 # "Unassigned reasons"); the reason's detail says which skill, time or hours.
@@ -56,7 +102,7 @@ WOULD_FIT = {
     "window_unreachable": "a window or fixed start that an eligible engineer can reach "
     "inside a shift, after the travel from home",
     "no_capacity": "less effort than the shift time left before the horizon ends, more "
-    "shift time, or asking earlier (an earlier --now)",
+    "shift time, or asking earlier (an earlier {now})",
     "deferred": "moving weightier work out of its eligible engineers' time",
 }
 
@@ -73,6 +119,7 @@ class Impact:
     pushed: list[tuple[str, float, float]]  # ticket, breach risk without, with
     # A crew job with ``effort_solo``: the best re-plan with it sent to one engineer.
     solo: RescheduleResult | None = None
+    now_option: str = "--now"  # how "now" is spelt to the caller (``now`` from the API)
 
     def crew_or_solo(self) -> dict[str, Any] | None:
         """For a crew job that gives ``effort_solo``: the objective and the protected
@@ -115,7 +162,8 @@ class Impact:
         entry = next((u for u in self.with_job.plan.unassigned if u.ticket in self.tickets), None)
         reason = entry.reason if entry is not None else "deferred"
         detail = entry.detail if entry is not None else ""
-        return {"reason": reason, "detail": detail, "would_fit": WOULD_FIT.get(reason, "")}
+        would_fit = WOULD_FIT.get(reason, "").format(now=self.now_option)
+        return {"reason": reason, "detail": detail, "would_fit": would_fit}
 
     def delta_by_tier(self) -> dict[str, dict[str, float]]:
         tiers = sorted(set(self.without.changes.after) | set(self.with_job.changes.after))
@@ -135,6 +183,12 @@ class Impact:
         placed = {a.ticket for a in self.without.plan.assignments}
         left = {u.ticket for u in self.with_job.plan.unassigned}
         return sorted((placed & left) - set(self.tickets))
+
+    def model(self) -> ImpactOutcome:
+        """``as_json()`` as a pydantic model that round-trips through JSON."""
+        from dispatcher.solver.reschedule.outcomes import ImpactOutcome
+
+        return ImpactOutcome.model_validate(self.as_json())
 
     def as_json(self) -> dict[str, Any]:
         def side(result: RescheduleResult) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from dispatcher.solver.reschedule.commandline import (
     engineer_named,
     ticket_named,
 )
-from dispatcher.solver.reschedule.events import COMMAND_LINE, Events, Unavailable
+from dispatcher.solver.reschedule.events import Events, Unavailable, Wording
 from models import Plan
 
 Absence = tuple[int, int, int, Unavailable]  # engineer, from, to (minutes), the event
@@ -182,8 +182,9 @@ def situation_at(
     """The situation at T; also the problem before the events, the old plan's live jobs,
     its completed work and its cut parts (for the 'before' objective)."""
     reader = PlanReader(base, old, plan_name)
-    clock = CommandLineClock(base)
-    now = _now(clock, old, now_value)
+    wording = events.wording
+    clock = CommandLineClock(base, wording.source)
+    now = _now(clock, old, now_value, wording)
     problem, added_raw = reader.added_before(base)
     earlier = reader.earlier_overruns(problem)
     problem, old_pieces = reader.apply_history(problem)
@@ -238,17 +239,17 @@ def situation_at(
     return situation, before_problem, live, old_completed, old_pieces
 
 
-def _now(clock: CommandLineClock, old: Plan, now_value: dt.datetime | str) -> int:
-    """``--now`` in minutes; a plan is rescheduled forwards from its own now."""
-    now = clock.option(now_value, "--now")
+def _now(clock: CommandLineClock, old: Plan, now_value: dt.datetime | str, wording: Wording) -> int:
+    """``now`` in minutes; a plan is rescheduled forwards from its own now."""
+    now = clock.option(now_value, wording.option("now"))
     block = old.reschedule or {}
     old_now = clock.plan(block.get("now"))
     if old_now is not None and now < old_now:
         raise InputError.single(
-            COMMAND_LINE,
+            wording.source,
             f"now is before the plan's own 'now' ({clock.text(old_now)}): "
             "a plan is rescheduled forwards",
-            path="--now",
+            path=wording.option("now"),
         )
     return now
 
@@ -275,24 +276,21 @@ def _absences(
     """The unavailable periods in minutes, and the problem with them out of the shifts."""
     engineers = list(problem.engineers)
     absences: list[Absence] = []
+    source, option = events.wording.source, events.wording.option("unavailable")
     for absence in events.unavailable:
-        index = engineer_named(problem, absence.engineer, "--unavailable")
-        low = (
-            now
-            if absence.start is None
-            else clock.option(absence.start, "--unavailable", clip=True)
-        )
+        index = engineer_named(problem, absence.engineer, option, source)
+        low = now if absence.start is None else clock.option(absence.start, option, clip=True)
         high = (
             problem.horizon_end
             if absence.end is None
-            else clock.option(absence.end, "--unavailable", clip=True)
+            else clock.option(absence.end, option, clip=True)
         )
         if high <= low:
             raise InputError.single(
-                COMMAND_LINE,
+                source,
                 f"{absence.engineer}: the period is empty (it must end after it starts, inside the "
                 "horizon)",
-                path="--unavailable",
+                path=option,
             )
         absences.append((index, low, high, absence))
         engineers[index] = engineer_without(engineers[index], max(low, now), high)
@@ -304,8 +302,9 @@ def _done(
 ) -> set[int]:
     """Tickets marked done; only running or future jobs can be."""
     done: set[int] = set()
+    source, option = events.wording.source, events.wording.option("done")
     for name in events.done:
-        index = ticket_named(problem, name, "--done")
+        index = ticket_named(problem, name, option, source)
         job = job_of.get(index)
         if job is None or job.end <= now:
             state = (
@@ -314,9 +313,9 @@ def _done(
                 else "not assigned in the plan"
             )
             raise InputError.single(
-                COMMAND_LINE,
+                source,
                 f"{name} cannot be marked done: it is {state} (only running or future jobs can)",
-                path="--done",
+                path=option,
             )
         done.add(index)
     return done
@@ -335,42 +334,44 @@ def _overruns(
     done, or "overrun" to before its planned end."""
     overruns: dict[int, int] = {}
     given: dict[int, str] = {}
+    wording = events.wording
+    source, option = wording.source, wording.option("overrun")
     for overrun in events.overrun:
-        index = ticket_named(problem, overrun.ticket, "--overrun")
+        index = ticket_named(problem, overrun.ticket, option, source)
         job = job_of.get(index)
         if job is None or not job.start < now < job.end:
             raise InputError.single(
-                COMMAND_LINE,
+                source,
                 f"{overrun.ticket} is not running at now, so it cannot overrun",
-                path="--overrun",
+                path=option,
             )
-        text = f"--overrun {overrun.ticket}@{overrun.until.isoformat()}"
+        text = wording.event("overrun", f"{overrun.ticket}@{overrun.until.isoformat()}")
         if index in given:
             raise InputError.single(
-                COMMAND_LINE,
+                source,
                 f"{given[index]} and {text}: one ticket, two overruns; give one",
-                path="--overrun",
+                path=option,
             )
         if index in done:
             raise InputError.single(
-                COMMAND_LINE,
-                f"--done {overrun.ticket} and {text}: a job cannot be both done now and "
-                "still running; give one",
-                path="--overrun",
+                source,
+                f"{wording.event('done', overrun.ticket)} and {text}: a job cannot be both "
+                "done now and still running; give one",
+                path=option,
             )
         given[index] = text
-        until = clock.option(overrun.until, "--overrun")
+        until = clock.option(overrun.until, option)
         if until <= now:
             raise InputError.single(
-                COMMAND_LINE, f"{overrun.ticket}: UNTIL must be after now", path="--overrun"
+                source, f"{overrun.ticket}: the overrun's end must be after now", path=option
             )
         if until < job.end:
             planned = problem.instant(job.end).isoformat()
             raise InputError.single(
-                COMMAND_LINE,
+                source,
                 f"{text} is before its planned end {planned}: an overrun ends later; "
-                "for a job that ends early, mark it --done when it is",
-                path="--overrun",
+                f"for a job that ends early, mark it {wording.option('done')} when it is",
+                path=option,
             )
         overruns[index] = until
     return overruns
