@@ -354,16 +354,21 @@ def _solver_options(function: Any) -> Any:
     return function
 
 
-@main.command()
-@click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
-@click.option(
+# The plan a re-plan starts from, and the instant it starts at (reschedule, impact).
+BASE_PLAN = click.option(
     "--plan",
     "plan_file",
     type=FilePath(dir_okay=False, path_type=Path),
     required=True,
     help="The plan file to re-plan from (made by plan or reschedule).",
 )
-@click.option("--now", required=True, metavar="T", help=NOW_HELP)
+NOW = click.option("--now", required=True, metavar="T", help=NOW_HELP)
+
+
+@main.command()
+@click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
+@BASE_PLAN
+@NOW
 @click.option(
     "--add",
     "add_files",
@@ -453,14 +458,8 @@ def reschedule(
 
 @main.command()
 @click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
-@click.option(
-    "--plan",
-    "plan_file",
-    type=FilePath(dir_okay=False, path_type=Path),
-    required=True,
-    help="The plan file to re-plan from (made by plan or reschedule).",
-)
-@click.option("--now", required=True, metavar="T", help=NOW_HELP)
+@BASE_PLAN
+@NOW
 @click.option(
     "--add",
     "add_file",
