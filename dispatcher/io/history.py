@@ -20,8 +20,7 @@ from dispatcher.errors import InputError
 from dispatcher.io.loader import compile_added_tickets
 from dispatcher.io.yamlio import LineMap
 from dispatcher.semantics.evaluate import Job
-from dispatcher.semantics.pieces import joint_intervals
-from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.semantics.problem import EngineerData, Problem, TicketData, joint_calendar
 from dispatcher.semantics.risk import sigma_of
 from dispatcher.semantics.shifts import ShiftCalendar
 from dispatcher.semantics.timeconv import minutes_since, to_utc
@@ -87,14 +86,6 @@ def rest_of(ticket: TicketData, worked: int, started: int) -> TicketData:
         fixed_start=None,
         responded=responded,
     )
-
-
-def joint_calendar(members: list[EngineerData], problem: Problem) -> ShiftCalendar:
-    """The shift time of a job of these engineers (a crew's joint shift time)."""
-    if len(members) == 1:
-        return members[0].calendar
-    shifts = [member.calendar.shifts for member in members]
-    return ShiftCalendar(tuple(joint_intervals(shifts, problem.horizon_end)))
 
 
 def replace_problem(problem: Problem, **changes: Any) -> Problem:
@@ -200,7 +191,8 @@ class PlanReader:
                         )
                     crews.setdefault((ticket_index, start, end), []).append(member)
                 for (ticket_index, start, end), members in crews.items():
-                    calendar = joint_calendar([engineers[m] for m in members], problem)
+                    members_data = [engineers[m] for m in members]
+                    calendar = joint_calendar(members_data, problem.horizon_end)
                     worked = calendar.minutes_between(start, end)
                     tickets[ticket_index] = rest_of(tickets[ticket_index], worked, start)
                     pieces.append(Job(ticket_index, members[0], start, end, tuple(members[1:])))

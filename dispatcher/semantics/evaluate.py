@@ -19,6 +19,7 @@ from dispatcher.semantics.execution import (
     PlannedJob,
     RunningJob,
     TicketOutcome,
+    linked_through,
     planned_job,
 )
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
@@ -52,16 +53,7 @@ class Job:
 def linked(engineers: Iterable[int], jobs: Iterable[Job]) -> set[int]:
     """The given engineers and everyone sharing a crew job with them, over and over: the
     engineers whose days must be carried out together with theirs."""
-    crews = [job.members for job in jobs if job.crew]
-    closure = set(engineers)
-    grown = True
-    while grown:
-        grown = False
-        for members in crews:
-            if not closure.isdisjoint(members) and not closure.issuperset(members):
-                closure.update(members)
-                grown = True
-    return closure
+    return linked_through(engineers, (job.members for job in jobs))
 
 
 def crew_engineers(jobs: Iterable[Job]) -> set[int]:

@@ -137,11 +137,17 @@ def planned_job(
 def crew_closure(engineers: Iterable[int], jobs: Iterable[AnyJob]) -> frozenset[int]:
     """The given engineers and everyone linked to them through shared (crew) jobs: the
     smallest set whose jobs can be carried out without the others'."""
+    return frozenset(linked_through(engineers, (job.engineers for job in jobs)))
+
+
+def linked_through(engineers: Iterable[int], crews: Iterable[Sequence[int]]) -> set[int]:
+    """The given engineers and everyone linked to them, over and over, through the groups
+    of engineers in ``crews`` (each job's members)."""
     linked: dict[int, set[int]] = {}
-    for job in jobs:
-        if len(job.engineers) > 1:
-            for member in job.engineers:
-                linked.setdefault(member, set()).update(job.engineers)
+    for members in crews:
+        if len(members) > 1:
+            for member in members:
+                linked.setdefault(member, set()).update(members)
     closure = set(engineers)
     frontier = list(closure)
     while frontier:
@@ -149,7 +155,7 @@ def crew_closure(engineers: Iterable[int], jobs: Iterable[AnyJob]) -> frozenset[
             if other not in closure:
                 closure.add(other)
                 frontier.append(other)
-    return frozenset(closure)
+    return closure
 
 
 class Executor:

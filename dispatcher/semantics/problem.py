@@ -7,6 +7,7 @@ This is the one place where calendar time becomes whole minutes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -152,8 +153,7 @@ class Problem:
         key = tuple(sorted(members))
         cached = self._joint_calendars.get(key)
         if cached is None:
-            shifts = [self.engineers[m].calendar.shifts for m in key]
-            cached = ShiftCalendar(tuple(joint_intervals(shifts, self.horizon_end)))
+            cached = joint_calendar([self.engineers[m] for m in key], self.horizon_end)
             self._joint_calendars[key] = cached
         return cached
 
@@ -187,6 +187,15 @@ class Problem:
     def instant(self, minute: int) -> dt.datetime:
         """Minutes since the horizon start -> aware datetime in the scenario's zone."""
         return (self.origin + dt.timedelta(minutes=minute)).astimezone(self.tz)
+
+
+def joint_calendar(engineers: Sequence[EngineerData], horizon_end: int) -> ShiftCalendar:
+    """The shift time of a job of these engineers: its engineer's shifts, or a crew's
+    joint shift time (the minutes in which every member is in a shift)."""
+    if len(engineers) == 1:
+        return engineers[0].calendar
+    shifts = [engineer.calendar.shifts for engineer in engineers]
+    return ShiftCalendar(tuple(joint_intervals(shifts, horizon_end)))
 
 
 def is_eligible(ticket: TicketData, engineer: EngineerData) -> bool:

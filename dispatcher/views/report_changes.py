@@ -109,19 +109,7 @@ def print_impact(console: Console, result: Impact) -> None:
             plain(f" would go to {who}, {weekday_time(result.start)} to {weekday_time(job.end)}"),
         )
     )
-    console.print(
-        _tier_table(
-            "what taking it costs, by tier",
-            result.without.changes.after,
-            result.with_job.changes.after,
-            ("without", "with"),
-        )
-    )
-    delta = result.with_job.plan.objective.total - result.without.plan.objective.total
-    console.print(
-        f"objective {result.without.plan.objective.total:.4f} -> "
-        f"{result.with_job.plan.objective.total:.4f} ({delta:+.4f})"
-    )
+    _print_costs(console, result, "what taking it costs, by tier", ("without", "with"))
     _print_crew_or_solo(console, result)
     dropped = result.dropped()
     if dropped:
@@ -154,19 +142,25 @@ def _print_refusal(console: Console, result: Impact, names: str, refusal: dict[s
     if refusal["would_fit"]:
         console.print(plain(f"it would fit with {refusal['would_fit']}"))
     _print_crew_or_solo(console, result)
-    console.print(
-        _tier_table(
-            "what it costs left unassigned, by tier (nobody takes it)",
-            result.without.changes.after,
-            result.with_job.changes.after,
-            ("without it", "left unassigned"),
-        )
+    _print_costs(
+        console,
+        result,
+        "what it costs left unassigned, by tier (nobody takes it)",
+        ("without it", "left unassigned"),
+        " with it left unassigned",
     )
-    delta = result.with_job.plan.objective.total - result.without.plan.objective.total
+
+
+def _print_costs(
+    console: Console, result: Impact, title: str, columns: tuple[str, str], said: str = ""
+) -> None:
+    """The change per tier from the plan without the job to the plan with it, then the
+    objective before and after (``said`` after it)."""
+    before, after = result.without.plan.objective.total, result.with_job.plan.objective.total
     console.print(
-        f"objective {result.without.plan.objective.total:.4f} -> "
-        f"{result.with_job.plan.objective.total:.4f} ({delta:+.4f}) with it left unassigned"
+        _tier_table(title, result.without.changes.after, result.with_job.changes.after, columns)
     )
+    console.print(f"objective {before:.4f} -> {after:.4f} ({after - before:+.4f}){said}")
 
 
 def _print_crew_or_solo(console: Console, result: Impact) -> None:

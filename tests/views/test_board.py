@@ -8,8 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -165,19 +168,20 @@ tickets:
     assert "Alice &lt;b&gt;O&#x27;Neil&lt;/b&gt;" in html
 
 
-def test_board_in_headless_chromium(problem: Problem, board: str, tmp_path: Path) -> None:
-    """The page loads without console errors, shows a lane per engineer and a tooltip
-    (a full-page screenshot in tmp_path)."""
+@contextmanager
+def board_page(
+    board: str, path: Path, width: int, height: int, problems: list[str]
+) -> Iterator[Any]:
+    """The board, written to ``path``, open in headless Chromium at this size; console
+    errors and warnings and page errors go to ``problems``. Skips without Chromium."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     playwright = pytest.importorskip("playwright.sync_api")
-    page_file = tmp_path / "board.html"
-    page_file.write_text(board, encoding="utf-8")
-    problems: list[str] = []
+    path.write_text(board, encoding="utf-8")
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.on(
                 "console",
                 lambda message: (
@@ -185,20 +189,28 @@ def test_board_in_headless_chromium(problem: Problem, board: str, tmp_path: Path
                 ),
             )
             page.on("pageerror", lambda error: problems.append(str(error)))
-            page.goto(page_file.as_uri())
-            page.screenshot(path=str(tmp_path / "board-6.png"), full_page=True)
-            lanes = page.locator(".lane")
-            assert lanes.count() == len(problem.engineers)
-            for lane, engineer in zip(lanes.all(), problem.engineers, strict=True):
-                assert lane.is_visible()
-                assert lane.get_attribute("data-engineer") == engineer.id
-            page.locator('.job[data-ticket="T-1001"]').first.hover()
-            tip = page.locator("#tip")
-            assert tip.is_visible()
-            assert "T-1001" in tip.inner_text()
-            assert "resolution due" in tip.inner_text()
+            page.goto(path.as_uri())
+            yield page
         finally:
             browser.close()
+
+
+def test_board_in_headless_chromium(problem: Problem, board: str, tmp_path: Path) -> None:
+    """The page loads without console errors, shows a lane per engineer and a tooltip
+    (a full-page screenshot in tmp_path)."""
+    problems: list[str] = []
+    with board_page(board, tmp_path / "board.html", 1400, 900, problems) as page:
+        page.screenshot(path=str(tmp_path / "board-6.png"), full_page=True)
+        lanes = page.locator(".lane")
+        assert lanes.count() == len(problem.engineers)
+        for lane, engineer in zip(lanes.all(), problem.engineers, strict=True):
+            assert lane.is_visible()
+            assert lane.get_attribute("data-engineer") == engineer.id
+        page.locator('.job[data-ticket="T-1001"]').first.hover()
+        tip = page.locator("#tip")
+        assert tip.is_visible()
+        assert "T-1001" in tip.inner_text()
+        assert "resolution due" in tip.inner_text()
     assert problems == []
 
 
@@ -365,78 +377,61 @@ def test_board_of_50_engineers_in_headless_chromium(
     scrolled; the tier, at-risk and engineer filters hide what they should; the day
     switcher zooms; a job takes keyboard focus and says what it is. Screenshots in
     tmp_path."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
     problem, plan = generated
-    page_file = tmp_path / "board-50.html"
-    page_file.write_text(render_board(problem, plan), encoding="utf-8")
     problems: list[str] = []
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 950})
-            page.on(
-                "console",
-                lambda message: (
-                    problems.append(message.text) if message.type in ("error", "warning") else None
-                ),
-            )
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.goto(page_file.as_uri())
-            page.screenshot(path=str(tmp_path / "board-50.png"))
-            assert page.locator(".lane").count() == 50
-            lane_height = page.locator(".lane").first.bounding_box()
-            assert lane_height is not None and lane_height["height"] < 30  # compact
-            # Scrolled down, the bar and the time axis stay at the top.
-            page.mouse.wheel(0, 900)
-            page.wait_for_timeout(100)
-            bar, axis = page.locator("#bar").bounding_box(), page.locator(".axisrow").bounding_box()
-            assert bar is not None and axis is not None
-            assert abs(bar["y"]) < 1 and abs(axis["y"] - bar["height"]) < 2
-            page.screenshot(path=str(tmp_path / "board-50-scrolled.png"))
-            sets = ".lane:not(.off) .set:not(.off)"  # a set has no box of its own
-            total = page.locator(sets).count()
-            count = page.locator("#f-count").inner_text()
-            assert count.startswith(f"{total} of {total} jobs shown, in 50 of 50 lanes")
-            # A tier filter hides the other tiers' jobs.
-            tier = next(t.tier for t in problem.tickets if t.id == plan.assignments[0].ticket)
-            page.select_option("#f-tier", tier)
-            shown = page.locator(".job:visible")
-            assert 0 < page.locator(sets).count() < total
-            tiers = set(shown.evaluate_all("els => els.map(e => e.dataset.tier)"))
-            assert tiers == {tier}
-            assert page.locator(f'.qitem:visible:not([data-tier="{tier}"])').count() == 0
-            page.screenshot(path=str(tmp_path / "board-50-tier.png"))
-            page.select_option("#f-tier", "")
-            # At risk only.
-            page.check("#f-risk")
-            risks = page.locator(".job:visible").evaluate_all(
-                "els => els.map(e => parseFloat(e.dataset.risk))"
-            )
-            assert all(risk > AT_RISK for risk in risks)
-            page.uncheck("#f-risk")
-            # The engineer search leaves one lane.
-            page.fill("#f-engineer", "eng-007")
-            assert page.locator(".lane:visible").count() == 1
-            assert "in 1 of 50 lanes" in page.locator("#f-count").inner_text()
-            page.fill("#f-engineer", "")
-            # The day switcher shows the second day across the whole width.
-            page.select_option("#f-day", "1")
-            inner = page.locator(".axis .inner").bounding_box()
-            axis_box = page.locator(".axis").bounding_box()
-            assert inner is not None and axis_box is not None
-            assert inner["width"] > 1.8 * axis_box["width"] and inner["x"] < axis_box["x"]
-            page.screenshot(path=str(tmp_path / "board-50-day2.png"))
-            page.select_option("#f-day", "")
-            # Density back to normal: taller lanes.
-            page.select_option("#f-density", "normal")
-            taller = page.locator(".lane").first.bounding_box()
-            assert taller is not None and taller["height"] > 50
-            # The keyboard reaches a job; its details show.
-            page.locator(".job[tabindex='0']").first.focus()
-            assert page.locator("#tip").is_visible()
-            assert "resolution due" in page.locator("#tip").inner_text()
-        finally:
-            browser.close()
+    board = render_board(problem, plan)
+    with board_page(board, tmp_path / "board-50.html", 1500, 950, problems) as page:
+        page.screenshot(path=str(tmp_path / "board-50.png"))
+        assert page.locator(".lane").count() == 50
+        lane_height = page.locator(".lane").first.bounding_box()
+        assert lane_height is not None and lane_height["height"] < 30  # compact
+        # Scrolled down, the bar and the time axis stay at the top.
+        page.mouse.wheel(0, 900)
+        page.wait_for_timeout(100)
+        bar, axis = page.locator("#bar").bounding_box(), page.locator(".axisrow").bounding_box()
+        assert bar is not None and axis is not None
+        assert abs(bar["y"]) < 1 and abs(axis["y"] - bar["height"]) < 2
+        page.screenshot(path=str(tmp_path / "board-50-scrolled.png"))
+        sets = ".lane:not(.off) .set:not(.off)"  # a set has no box of its own
+        total = page.locator(sets).count()
+        count = page.locator("#f-count").inner_text()
+        assert count.startswith(f"{total} of {total} jobs shown, in 50 of 50 lanes")
+        # A tier filter hides the other tiers' jobs.
+        tier = next(t.tier for t in problem.tickets if t.id == plan.assignments[0].ticket)
+        page.select_option("#f-tier", tier)
+        shown = page.locator(".job:visible")
+        assert 0 < page.locator(sets).count() < total
+        tiers = set(shown.evaluate_all("els => els.map(e => e.dataset.tier)"))
+        assert tiers == {tier}
+        assert page.locator(f'.qitem:visible:not([data-tier="{tier}"])').count() == 0
+        page.screenshot(path=str(tmp_path / "board-50-tier.png"))
+        page.select_option("#f-tier", "")
+        # At risk only.
+        page.check("#f-risk")
+        risks = page.locator(".job:visible").evaluate_all(
+            "els => els.map(e => parseFloat(e.dataset.risk))"
+        )
+        assert all(risk > AT_RISK for risk in risks)
+        page.uncheck("#f-risk")
+        # The engineer search leaves one lane.
+        page.fill("#f-engineer", "eng-007")
+        assert page.locator(".lane:visible").count() == 1
+        assert "in 1 of 50 lanes" in page.locator("#f-count").inner_text()
+        page.fill("#f-engineer", "")
+        # The day switcher shows the second day across the whole width.
+        page.select_option("#f-day", "1")
+        inner = page.locator(".axis .inner").bounding_box()
+        axis_box = page.locator(".axis").bounding_box()
+        assert inner is not None and axis_box is not None
+        assert inner["width"] > 1.8 * axis_box["width"] and inner["x"] < axis_box["x"]
+        page.screenshot(path=str(tmp_path / "board-50-day2.png"))
+        page.select_option("#f-day", "")
+        # Density back to normal: taller lanes.
+        page.select_option("#f-density", "normal")
+        taller = page.locator(".lane").first.bounding_box()
+        assert taller is not None and taller["height"] > 50
+        # The keyboard reaches a job; its details show.
+        page.locator(".job[tabindex='0']").first.focus()
+        assert page.locator("#tip").is_visible()
+        assert "resolution due" in page.locator("#tip").inner_text()
     assert problems == []

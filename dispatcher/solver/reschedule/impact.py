@@ -36,28 +36,16 @@ def impact(
     A crew job whose ticket gives ``effort_solo`` is also priced sent to one engineer with
     that effort (``Impact.solo``): two engineers for three hours, or one for six?
     ``wording``: how errors (and what would make the job fit) name ``now``."""
+
+    def taking(added: AddedTickets) -> RescheduleResult:
+        """The best re-plan with ``added``, assigned whenever possible."""
+        events = Events(add=[added], wording=wording)
+        return reschedule(problem, old, now, events, options, plan_name=plan_name, must_assign=True)
+
     without = reschedule(problem, old, now, Events(wording=wording), options, plan_name=plan_name)
-    with_job = reschedule(
-        problem,
-        old,
-        now,
-        Events(add=[job], wording=wording),
-        options,
-        plan_name=plan_name,
-        must_assign=True,
-    )
-    solo = None
+    with_job = taking(job)
     alone = _sent_alone(job)
-    if alone is not None:
-        solo = reschedule(
-            problem,
-            old,
-            now,
-            Events(add=[alone], wording=wording),
-            options,
-            plan_name=plan_name,
-            must_assign=True,
-        )
+    solo = None if alone is None else taking(alone)
     ids = [ticket.id for ticket in job.tickets]
     placed = {a.ticket: a for a in with_job.plan.assignments}
     first = placed.get(ids[0]) if ids else None
