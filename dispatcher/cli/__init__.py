@@ -617,7 +617,9 @@ from dispatcher.cli.views import (  # noqa: E402  (the group exists first)
     simulate,
 )
 
-for _command in (show, explain, export, simulate, schema):
+from dispatcher.cli.psa import import_  # noqa: E402
+
+for _command in (show, explain, export, simulate, schema, import_):
     main.add_command(_command)
 
 

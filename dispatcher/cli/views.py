@@ -161,8 +161,14 @@ def simulate(
 
 
 @click.command()
-def schema() -> None:
+@click.option("--mapping", is_flag=True, help="The schema of the PSA mapping file instead.")
+def schema(mapping: bool) -> None:
     """Print the JSON Schema of the scenario file (for YAML editors)."""
+    if mapping:
+        from dispatcher.psa.mapping import mapping_schema
+
+        click.echo(json.dumps(mapping_schema(), indent=2))
+        return
     from dispatcher.io.schema import scenario_schema
 
     click.echo(json.dumps(scenario_schema(), indent=2))

@@ -1,0 +1,98 @@
+"""From the PSA and back: saved API responses of ConnectWise PSA, Autotask or HaloPSA and
+a mapping file -> a scenario (``import_psa``); a plan -> the PSA's request bodies
+(``dispatcher.psa.writeback``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dispatcher.errors import InputError
+from dispatcher.psa.build import Builder, Imported
+from dispatcher.psa.mapping import Mapping, load_mapping
+from dispatcher.psa.records import PsaExport
+
+Adapter = Callable[[Path, dict[str, list[Path]] | None, dt.tzinfo], PsaExport]
+LINK_SUFFIX = ".psa.json"
+
+
+def adapters() -> dict[str, Adapter]:
+    from dispatcher.psa.connectwise import read_connectwise
+
+    found: dict[str, Adapter] = {"connectwise": read_connectwise}
+    try:
+        from dispatcher.psa.autotask import read_autotask
+
+        found["autotask"] = read_autotask
+    except ImportError:  # pragma: no cover - while it is written
+        pass
+    try:
+        from dispatcher.psa.halo import read_halo
+
+        found["halo"] = read_halo
+    except ImportError:  # pragma: no cover - while it is written
+        pass
+    return found
+
+
+def link_path(scenario: Path) -> Path:
+    """The link file beside a scenario: ``day.yaml`` -> ``day.psa.json``."""
+    return scenario.with_name(scenario.stem + LINK_SUFFIX)
+
+
+def import_psa(
+    psa: str,
+    folder: Path,
+    mapping_path: Path,
+    day: dt.date | None,
+    output: Path,
+) -> Imported:
+    """Read a PSA's saved responses with a mapping file; the scenario is checked with the
+    scenario loader before it is returned (an InputError names every problem)."""
+    from dispatcher.io.loader import load_scenario_text
+
+    mapping, lines = load_mapping(mapping_path)
+    if mapping.psa != psa:
+        raise InputError.single(
+            str(mapping_path), f"this mapping is for {mapping.psa}, not {psa}", lines.line_of(("psa",)), "psa"
+        )
+    if not folder.is_dir():
+        raise InputError.single(str(folder), "not a folder of saved API responses")
+    naive = _zone(mapping.psa_time_zone)
+    files = {name: mapping.files_for(name, mapping_path.parent) or [] for name in mapping.files}
+    export = adapters()[psa](folder, files or None, naive)
+    if day is None:
+        day = dt.datetime.now(_zone(mapping.timezone)).date()
+    builder = Builder(
+        export, mapping, str(mapping_path), lines, day, output.parent, mapping_path.parent
+    )
+    name = mapping.name or f"{psa} export {day.isoformat()}"
+    imported = builder.build(name, output.name)
+    load_scenario_text(imported.text, str(output), output.parent)
+    imported.link["scenario"] = output.name
+    imported.link["imported"] = imported.summary.as_dict()
+    return imported
+
+
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except Exception:  # the builder reports the bad name with its line
+        return dt.UTC
+
+
+def write_imported(imported: Imported, output: Path) -> Path:
+    """The scenario and its link file, each written whole or not at all."""
+    from dispatcher.io.planfile import write_atomic
+
+    link = link_path(output)
+    write_atomic(output, imported.text)
+    write_atomic(link, json.dumps(imported.link, indent=2, sort_keys=False) + "\n")
+    return link
+
+
+__all__ = ["Imported", "Mapping", "adapters", "import_psa", "link_path", "write_imported"]
