@@ -609,6 +609,7 @@ def _known_time_zone(name: str) -> None:
         ) from None
 
 
+from dispatcher.cli.psa import import_  # noqa: E402
 from dispatcher.cli.views import (  # noqa: E402  (the group exists first)
     explain,
     export,
@@ -616,8 +617,6 @@ from dispatcher.cli.views import (  # noqa: E402  (the group exists first)
     show,
     simulate,
 )
-
-from dispatcher.cli.psa import import_  # noqa: E402
 
 for _command in (show, explain, export, simulate, schema, import_):
     main.add_command(_command)

@@ -49,7 +49,9 @@ def _date(value: str | None) -> dt.date | None:
     required=True,
     help="Scenario file to write; the link to the PSA's ids goes beside it (NAME.psa.json).",
 )
-def import_(psa: str, folder: Path | None, mapping_file: Path, day: str | None, output: Path) -> None:
+def import_(
+    psa: str, folder: Path | None, mapping_file: Path, day: str | None, output: Path
+) -> None:
     """Turn a PSA's saved API responses (FOLDER) into a scenario.
 
     FOLDER holds the JSON each documented endpoint returned (tickets.json, members.json,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from dispatcher.views.export import Format
 
 SCENARIO = click.argument("scenario", type=FilePath(dir_okay=False, path_type=Path))
+PSA_FORMATS = ("connectwise", "autotask", "halo")
 PLAN = click.argument("plan_file", metavar="PLAN", type=FilePath(dir_okay=False, path_type=Path))
 
 
@@ -78,10 +79,11 @@ def explain(scenario: Path, plan_file: Path, ticket: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "ics", "html", "json"]),
+    type=click.Choice(["csv", "ics", "html", "json", *PSA_FORMATS]),
     required=True,
     help="csv: every ticket, one row each, with its status; ics: calendars; html: the dispatch "
-    "board; json: the plan.",
+    "board; json: the plan; connectwise, autotask, halo: the PSA's requests that book the plan "
+    "(schedule entries, service calls, appointments), for a scenario made by dispatch import.",
 )
 @click.option(
     "-o",
@@ -91,15 +93,63 @@ def explain(scenario: Path, plan_file: Path, ticket: str) -> None:
     help="File to write (for ics without --engineer: a folder, one <engineer>.ics each).",
 )
 @click.option("--engineer", metavar="ID", help="Only this engineer's jobs (csv, ics, html).")
+@click.option(
+    "--base",
+    "base_file",
+    type=FilePath(dir_okay=False, path_type=Path),
+    help="PSA formats: only what changed since this plan (the one last pushed).",
+)
+@click.option(
+    "--link",
+    "link_file",
+    type=FilePath(dir_okay=False, path_type=Path),
+    help="PSA formats: the link file dispatch import wrote (default: SCENARIO's NAME.psa.json).",
+)
 def export(
-    scenario: Path, plan_file: Path, fmt: Format, output: Path, engineer: str | None
+    scenario: Path,
+    plan_file: Path,
+    fmt: str,
+    output: Path,
+    engineer: str | None,
+    base_file: Path | None,
+    link_file: Path | None,
 ) -> None:
-    """Write a plan as CSV, iCalendar, a self-contained HTML board, or JSON."""
+    """Write a plan as CSV, iCalendar, a self-contained HTML board, JSON, or a PSA's requests."""
+    if fmt in PSA_FORMATS:
+        _export_psa(scenario, plan_file, fmt, output, engineer, base_file, link_file)
+        return
+    if base_file is not None or link_file is not None:
+        raise InputError.single("--base", "--base and --link are for the PSA formats")
     from dispatcher.views.export import export as export_plan
 
     problem, plan = load_plan_for(scenario, plan_file)
-    for path in export_plan(problem, plan, fmt, output, engineer, (scenario, plan_file)):
+    fmt_: Format = fmt  # type: ignore[assignment]
+    for path in export_plan(problem, plan, fmt_, output, engineer, (scenario, plan_file)):
         click.echo(f"wrote {shown(str(path))}")
+
+
+def _export_psa(
+    scenario: Path,
+    plan_file: Path,
+    psa: str,
+    output: Path,
+    engineer: str | None,
+    base_file: Path | None,
+    link_file: Path | None,
+) -> None:
+    from dispatcher.io.planfile import check_output_path, read_plan
+    from dispatcher.psa import link_path
+    from dispatcher.psa.writeback import export_requests
+
+    if engineer is not None:
+        raise InputError.single("--engineer", "the PSA formats write every engineer's bookings")
+    link_file = link_file or link_path(scenario)
+    protected = [scenario, plan_file, link_file] + ([base_file] if base_file else [])
+    check_output_path(output, protected)
+    problem, plan = load_plan_for(scenario, plan_file)
+    base = (read_plan(base_file), str(base_file)) if base_file is not None else None
+    count = export_requests(problem, plan, psa, output, link_file, base, str(plan_file), protected)
+    click.echo(f"wrote {count} {psa} request(s) to {shown(str(output))}")
 
 
 @click.command()

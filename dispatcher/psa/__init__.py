@@ -58,7 +58,10 @@ def import_psa(
     mapping, lines = load_mapping(mapping_path)
     if mapping.psa != psa:
         raise InputError.single(
-            str(mapping_path), f"this mapping is for {mapping.psa}, not {psa}", lines.line_of(("psa",)), "psa"
+            str(mapping_path),
+            f"this mapping is for {mapping.psa}, not {psa}",
+            lines.line_of(("psa",)),
+            "psa",
         )
     if not folder.is_dir():
         raise InputError.single(str(folder), "not a folder of saved API responses")

@@ -26,8 +26,8 @@ import yaml
 from dispatcher.errors import InputError, InputIssue
 from dispatcher.io.yamlio import LineMap
 from dispatcher.psa.mapping import Mapping, Member, Rule, WorkingHours
-from dispatcher.safetext import one_line
 from dispatcher.psa.records import PsaBooking, PsaExport, PsaMember, PsaTicket, Skip
+from dispatcher.safetext import one_line
 from models.durations import format_minutes
 
 # The targets of a policy whose tickets all carry the PSA's own due times: the SPEC needs
@@ -183,8 +183,12 @@ class Builder:
     def member_entry(self, member: PsaMember) -> tuple[str | None, Member | None]:
         for key in (member.login, member.name, member.key):
             if key is not None and _lookup(self.mapping.members, key) is not None:
-                found = key if key in self.mapping.members else next(
-                    name for name in self.mapping.members if name.casefold() == key.casefold()
+                found = (
+                    key
+                    if key in self.mapping.members
+                    else next(
+                        name for name in self.mapping.members if name.casefold() == key.casefold()
+                    )
                 )
                 return found, self.mapping.members[found]
         return None, None
@@ -210,10 +214,14 @@ class Builder:
             if entry is not None:
                 skills.update(entry.skills)
             if not skills:
-                self.summary.defaulted["member without skills: takes only tickets needing none"] += 1
+                self.summary.defaulted[
+                    "member without skills: takes only tickets needing none"
+                ] += 1
             engineer["skills"] = skills
             home = entry.home if entry is not None else None
-            onsite = entry.onsite if entry is not None and entry.onsite is not None else home is not None
+            onsite = (
+                entry.onsite if entry is not None and entry.onsite is not None else home is not None
+            )
             if home is not None:
                 site = f"{slug(eid)}-home"
                 self.sites[site] = home.model_dump(exclude_none=True)
@@ -311,7 +319,10 @@ class Builder:
         assert hours is not None
         self.calendars.setdefault(
             "office",
-            {"weekly": dict(hours.weekly), "holidays": [str(d) for d in sorted(hours.exceptions) if not hours.spans(d)]},
+            {
+                "weekly": dict(hours.weekly),
+                "holidays": [str(d) for d in sorted(hours.exceptions) if not hours.spans(d)],
+            },
         )
         return "office"
 
@@ -358,7 +369,9 @@ class Builder:
         own_dues = ticket.response_due is not None and ticket.resolution_due is not None
         if sla is not None:
             pid = slug(sla.name)
-            clock = self.calendar_id(sla.calendar if sla.calendar in self.export.calendars else None)
+            clock = self.calendar_id(
+                sla.calendar if sla.calendar in self.export.calendars else None
+            )
             hours = _lookup(sla.targets, ticket.priority) or sla.default
         else:
             pid = slug(tier)
@@ -444,11 +457,16 @@ class Builder:
         company = self.export.companies.get(ticket.company or "")
         name = company.name if company is not None else (ticket.company or "unknown company")
         base = slug(company.identifier or company.name) if company is not None else slug(name)
-        for cid, client in self.clients.items():
-            if client["_company"] == ticket.company and client["sla"] == policy:
+        for cid, known in self.clients.items():
+            if known["_company"] == ticket.company and known["sla"] == policy:
                 return cid
         cid = base if base not in self.clients else f"{base}-{policy}"
-        client: dict[str, Any] = {"id": cid, "name": name, "sla": policy, "_company": ticket.company}
+        client: dict[str, Any] = {
+            "id": cid,
+            "name": name,
+            "sla": policy,
+            "_company": ticket.company,
+        }
         site = self.site_of(ticket.company, None)
         if site is not None:
             client["site"] = site
@@ -458,7 +476,10 @@ class Builder:
     # -- tickets ---------------------------------------------------------------------
 
     def ticket(self, ticket: PsaTicket, bookings: list[PsaBooking]) -> _Ticket | None:
-        notes = [f"{self.export.psa} ticket {ticket.id}" + (f" ({ticket.number})" if ticket.number else "")]
+        notes = [
+            f"{self.export.psa} ticket {ticket.id}"
+            + (f" ({ticket.number})" if ticket.number else "")
+        ]
         tier = self.tier_of(ticket)
         priority = self.priority_of(ticket)
         if ticket.created is None:
@@ -467,7 +488,11 @@ class Builder:
             return None
         notes.append(
             f"tier {tier} from "
-            + (f"agreement type '{ticket.agreement_type}'" if ticket.agreement_type else "no agreement")
+            + (
+                f"agreement type '{ticket.agreement_type}'"
+                if ticket.agreement_type
+                else "no agreement"
+            )
         )
         notes.append(f"priority {priority} from '{ticket.priority}'")
         policy = self.policy_of(ticket, tier, priority)
@@ -606,7 +631,9 @@ class Builder:
             seen.add(ticket.id)
             if self._closed(ticket):
                 self.summary.skipped.append(
-                    Skip(ticket.origin, "ticket", ticket.id, f"closed ({ticket.status or 'closed'})")
+                    Skip(
+                        ticket.origin, "ticket", ticket.id, f"closed ({ticket.status or 'closed'})"
+                    )
                 )
                 continue
             built = self.ticket(ticket, bookings.get(ticket.id, []))
@@ -632,7 +659,10 @@ class Builder:
             "version": 1,
             "name": name,
             "timezone": self.mapping.timezone,
-            "horizon": {"start": local_text(self.start, self.zone), "end": local_text(self.end, self.zone)},
+            "horizon": {
+                "start": local_text(self.start, self.zone),
+                "end": local_text(self.end, self.zone),
+            },
         }
         if self.calendars:
             header["calendars"] = self.calendars
@@ -644,7 +674,9 @@ class Builder:
         if self.mapping.travel_matrix is not None:
             matrix = self.mapping_dir / self.mapping.travel_matrix
             header["travel_matrix"] = os.path.relpath(matrix, self.out_dir)
-        clients = [{k: v for k, v in c.items() if not k.startswith("_")} for c in self.clients.values()]
+        clients = [
+            {k: v for k, v in c.items() if not k.startswith("_")} for c in self.clients.values()
+        ]
         engineers = list(self.engineers.values())
         out = [f"# Imported from {self.export.psa} by dispatch import ({output_name}).", "#"]
         out += [f"# {one_line(line, 300)}" for line in self.summary.lines()]
@@ -658,4 +690,6 @@ class Builder:
 
 
 def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from dispatcher.psa.records import (
-
     PsaBooking,
     PsaCalendar,
     PsaCompany,
@@ -97,10 +96,16 @@ class _ConnectWise:
                 continue
             address = ", ".join(
                 str(part)
-                for part in (first(record, "addressLine1"), first(record, "city"), first(record, "zip"))
+                for part in (
+                    first(record, "addressLine1"),
+                    first(record, "city"),
+                    first(record, "zip"),
+                )
                 if part
             )
-            self.export.sites[key] = PsaSite(key, company, text(record, "name") or key, address or None)
+            self.export.sites[key] = PsaSite(
+                key, company, text(record, "name") or key, address or None
+            )
 
     def _calendars(self) -> None:
         holidays: dict[str, list[dt.date]] = {}
@@ -134,7 +139,10 @@ class _ConnectWise:
                     weekly[number] = [span]
             holiday_list = ident(record, "holidayList")
             self.export.calendars[key] = PsaCalendar(
-                key, text(record, "name") or f"calendar {key}", weekly, holidays.get(holiday_list or "", [])
+                key,
+                text(record, "name") or f"calendar {key}",
+                weekly,
+                holidays.get(holiday_list or "", []),
             )
 
     def _slas(self) -> None:
@@ -186,7 +194,9 @@ class _ConnectWise:
             member = self._parent(read, origin.file, record, "member")
             name = text(record, "skill")
             if member is None or name is None:
-                self.r.issues.append(origin.issue("skill", "a member skill needs its member and skill"))
+                self.r.issues.append(
+                    origin.issue("skill", "a member skill needs its member and skill")
+                )
                 continue
             skills.setdefault(member, {})[name] = text(record, "skillLevel") or "1"
         for origin, record in self.r.endpoint("members").records:
@@ -195,9 +205,16 @@ class _ConnectWise:
                 self.r.issues.append(origin.issue("id", "a member without an id"))
                 continue
             login = text(record, "identifier")
-            name = " ".join(
-                str(part) for part in (first(record, "firstName"), first(record, "lastName")) if part
-            ) or text(record, "name") or login or key
+            name = (
+                " ".join(
+                    str(part)
+                    for part in (first(record, "firstName"), first(record, "lastName"))
+                    if part
+                )
+                or text(record, "name")
+                or login
+                or key
+            )
             self.export.members.append(
                 PsaMember(
                     origin,
@@ -271,7 +288,12 @@ class _ConnectWise:
             kind = text(record, "type.identifier")
             if kind is not None and kind != SERVICE_TICKET:
                 self.export.skipped.append(
-                    Skip(origin, "booking", key or "?", f"schedule entry of type {kind}, not a ticket")
+                    Skip(
+                        origin,
+                        "booking",
+                        key or "?",
+                        f"schedule entry of type {kind}, not a ticket",
+                    )
                 )
                 continue
             ticket = ident(record, "objectId")
@@ -283,11 +305,11 @@ class _ConnectWise:
             end = self.r.time(origin, record, "dateEnd")
             if key is None or ticket is None or member is None or start is None or end is None:
                 self.r.issues.append(
-                    origin.issue("", "a schedule entry needs id, objectId, member, dateStart, dateEnd")
+                    origin.issue(
+                        "", "a schedule entry needs id, objectId, member, dateStart, dateEnd"
+                    )
                 )
                 continue
             self.export.bookings.append(
                 PsaBooking(origin, key, ticket, member, start, end, bool(first(record, "doneFlag")))
             )
-
-

@@ -64,7 +64,9 @@ class WorkingHours(Strict):
 class Member(Strict):
     """One member / resource / agent, by their PSA login (identifier, userName) or name."""
 
-    id: str | None = Field(None, min_length=1, description="Scenario engineer id (default: the login).")
+    id: str | None = Field(
+        None, min_length=1, description="Scenario engineer id (default: the login)."
+    )
     home: Site | None = None
     onsite: bool | None = None  # default: true when a home is given
     hours: WorkingHours | None = None
@@ -166,7 +168,9 @@ def load_mapping(path: Path) -> tuple[Mapping, LineMap]:
     if not isinstance(data, dict):
         from dispatcher.errors import InputError
 
-        raise InputError.single(filename, "a mapping file is a YAML mapping (psa: ..., tiers: ...)", 1)
+        raise InputError.single(
+            filename, "a mapping file is a YAML mapping (psa: ..., tiers: ...)", 1
+        )
     mapping: Mapping = parse_model(Mapping, data, lines, filename)
     return mapping, lines
 
