@@ -13,6 +13,9 @@ The packages are layers, and imports run one way, down this list:
   ``dispatcher.errors`` and the standard library / pydantic, never the layers above.
 - ``dispatcher.views``: what people read (terminal reports, board, exports,
   explanations). Never imports ortools.
+- ``dispatcher.psa``: from a PSA (ConnectWise, Autotask, HaloPSA) and back: saved API
+  responses and a mapping file to a scenario, a plan to the PSA's requests. Beside
+  ``views``: it reads through ``io`` and ``semantics``, never the solver or ortools.
 - ``dispatcher.cli``: the ``dispatch`` command line: parses, calls, prints.
 
 ``dispatcher.errors`` (the one bad-input error), ``dispatcher.safetext`` (hostile text

@@ -17,7 +17,7 @@ import pytest
 from tests.scenarios import ROOT
 
 PACKAGES = ("models", "dispatcher")
-LAYERS = ("semantics", "io", "solver", "checker", "views", "cli")
+LAYERS = ("semantics", "io", "solver", "checker", "views", "psa", "cli")
 # What each layer must never import (a module path prefix each).
 FORBIDDEN = {
     "models": ("dispatcher", "ortools"),
@@ -45,6 +45,14 @@ FORBIDDEN = {
         "dispatcher.api",
     ),
     "dispatcher.views": ("dispatcher.checker", "dispatcher.cli", "dispatcher.api", "ortools"),
+    "dispatcher.psa": (
+        "dispatcher.solver",
+        "dispatcher.checker",
+        "dispatcher.views",
+        "dispatcher.cli",
+        "dispatcher.api",
+        "ortools",
+    ),
 }
 # The checker shares nothing with the solver: besides its own package, only these.
 CHECKER_MAY_IMPORT = ("models", "dispatcher.errors", "dispatcher.checker", "pydantic")

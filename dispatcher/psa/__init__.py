@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ from dispatcher.psa.records import PsaExport
 
 Adapter = Callable[[Path, dict[str, list[Path]] | None, dt.tzinfo], PsaExport]
 LINK_SUFFIX = ".psa.json"
+MAX_UNPIN_ROUNDS = 5  # each round drops the bookings that clash; a drop can end a clash
+_BOOKED = re.compile(r"tickets\[(\d+)\]\.fixed_start")
 
 
 def adapters() -> dict[str, Adapter]:
@@ -75,10 +78,32 @@ def import_psa(
     )
     name = mapping.name or f"{psa} export {day.isoformat()}"
     imported = builder.build(name, output.name)
-    load_scenario_text(imported.text, str(output), output.parent)
+    for _ in range(MAX_UNPIN_ROUNDS):
+        try:
+            load_scenario_text(imported.text, str(output), output.parent)
+            break
+        except InputError as error:
+            clashes = [_booked_index(issue.path) for issue in error.issues]
+            if any(index is None for index in clashes):
+                raise
+            reasons: dict[int, str] = {}
+            for issue, index in zip(error.issues, clashes, strict=True):
+                assert index is not None
+                reasons.setdefault(index, issue.message)
+            for index, reason in reasons.items():
+                builder.unpin(imported, index, reason)
+            imported.text = builder.render(imported.tickets)
+    else:
+        load_scenario_text(imported.text, str(output), output.parent)
     imported.link["scenario"] = output.name
     imported.link["imported"] = imported.summary.as_dict()
     return imported
+
+
+def _booked_index(path: str) -> int | None:
+    """``tickets[3].fixed_start`` -> 3: a booked appointment the scenario cannot hold."""
+    match = _BOOKED.fullmatch(path)
+    return int(match.group(1)) if match else None
 
 
 def _zone(name: str) -> dt.tzinfo:

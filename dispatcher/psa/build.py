@@ -96,18 +96,20 @@ class Summary:
 
 
 @dataclass
+class _Ticket:
+    data: dict[str, Any]
+    notes: list[str]
+    origin: Any = None  # the PSA record (an Origin)
+
+
+@dataclass
 class Imported:
     """The scenario's YAML text, the link to the PSA, and the summary."""
 
     text: str
     link: dict[str, Any]
     summary: Summary
-
-
-@dataclass
-class _Ticket:
-    data: dict[str, Any]
-    notes: list[str]
+    tickets: list[_Ticket] = field(default_factory=list)
 
 
 class Builder:
@@ -538,7 +540,7 @@ class Builder:
         if ticket.response_due is not None or ticket.resolution_due is not None:
             notes.append("due times from the PSA")
         self._pin(ticket, bookings, data, notes)
-        return _Ticket(data, notes)
+        return _Ticket(data, notes, ticket.origin)
 
     def _company_name(self, ticket: PsaTicket) -> str:
         company = self.export.companies.get(ticket.company or "")
@@ -648,7 +650,24 @@ class Builder:
         self.summary.imported["clients"] = len(self.clients)
         if self.issues:
             raise InputError(self.issues)
-        return Imported(self._yaml(scenario_name, tickets, output_name), self.link, self.summary)
+        self.scenario_name, self.output_name = scenario_name, output_name
+        return Imported(self.render(tickets), self.link, self.summary, tickets)
+
+    def render(self, tickets: list[_Ticket]) -> str:
+        return self._yaml(self.scenario_name, tickets, self.output_name)
+
+    def unpin(self, imported: Imported, index: int, reason: str) -> None:
+        """Drop a booked appointment the scenario cannot hold (it overlaps another, is
+        too close for the travel, ...): the ticket stays, to be planned freely."""
+        ticket = imported.tickets[index]
+        ticket.data.pop("assigned_to", None)
+        ticket.data.pop("fixed_start", None)
+        entry = next((n for n in ticket.notes if n.startswith("booked: entry ")), "booked")
+        ticket.notes = [n for n in ticket.notes if n != entry] + [f"{entry} not pinned: {reason}"]
+        self.summary.imported["booked appointments"] -= 1
+        self.summary.skipped.append(
+            Skip(ticket.origin, "booking", str(ticket.data["id"]), f"not pinned: {reason}")
+        )
 
     def _closed(self, ticket: PsaTicket) -> bool:
         statuses = {status.casefold() for status in self.mapping.closed_statuses}

@@ -112,7 +112,7 @@ def read_endpoint(
                 continue
             ident = item.get(key)
             if ident is not None:
-                marker = f"{suffixes[filename]}/{ident}"
+                marker = str(ident)  # ids are unique per endpoint in every PSA
                 if marker in seen:
                     continue  # the same record on two pages
                 seen.add(marker)
