@@ -9,7 +9,8 @@ An endpoint's files are ``NAME.json`` and its pages ``NAME-2.json``, ``NAME_2.js
 A file holds the records as the endpoint returned them: a bare list (ConnectWise, Halo's
 lists), ``{"items": [...], "pageDetails": ...}`` (Autotask's queries), ``{"item": {...}}``
 (an Autotask get), ``{"record_count": n, "tickets": [...]}`` (Halo's paginated lists) or one
-record. A record met twice (overlapping pages) is read once.
+record; or several of these one after another in one file, or a list of pages (pages
+concatenated). A record met twice (overlapping pages) is read once.
 """
 
 from __future__ import annotations
@@ -48,13 +49,36 @@ def _natural(path: Path) -> list[Any]:
 
 
 def endpoint_files(folder: Path, name: str) -> list[Path]:
-    """``NAME.json`` and its pages, in natural order."""
-    found = {folder / f"{name}.json"} if (folder / f"{name}.json").is_file() else set()
-    for separator in "-_.":
-        for path in folder.glob(f"{name}{separator}*.json"):
-            if path.is_file():
-                found.add(path)
-    return sorted(found, key=lambda path: (path.name != f"{name}.json", _natural(path)))
+    """``NAME.json`` and its pages, in natural order (``schedule_entries`` for
+    ``schedule-entries`` too)."""
+    found: set[Path] = set()
+    for variant in dict.fromkeys((name, name.replace("-", "_"))):
+        if (folder / f"{variant}.json").is_file():
+            found.add(folder / f"{variant}.json")
+        for separator in "-_.":
+            for path in folder.glob(f"{variant}{separator}*.json"):
+                if path.is_file():
+                    found.add(path)
+    first_file = {f"{name}.json", f"{name.replace('-', '_')}.json"}
+    return sorted(found, key=lambda path: (path.name not in first_file, _natural(path)))
+
+
+def documents(text: str) -> list[Any]:
+    """The JSON documents of a file: one, or several one after another (pages saved by
+    appending each response to one file); json.JSONDecodeError if it is not JSON."""
+    decoder = json.JSONDecoder()
+    found: list[Any] = []
+    position, length = 0, len(text)
+    while True:
+        while position < length and text[position] in " \t\r\n\ufeff":
+            position += 1
+        if position >= length:
+            break
+        document, position = decoder.raw_decode(text, position)
+        found.append(document)
+    if not found:
+        raise json.JSONDecodeError("no JSON in the file", text, 0)
+    return found
 
 
 def _suffix(path: Path, name: str) -> str:
@@ -94,17 +118,26 @@ def read_endpoint(
         suffixes[filename] = _suffix(path, name) if files is None else ""
         try:
             text = decode(read_bytes(path, f"{name} response"), filename)
-            document = json.loads(text)
+            found = documents(text)
         except InputError as error:
             issues.extend(error.issues)
             continue
         except json.JSONDecodeError as exc:
             issues.append(InputIssue(filename, exc.lineno, "", f"not JSON: {exc.msg}"))
             continue
-        items = records_of(document)
-        if items is None:
-            issues.append(InputIssue(filename, 1, "", f"no {name} records in this response"))
-            continue
+        items: list[Any] = []
+        for document in found:
+            if (
+                isinstance(document, list)
+                and document
+                and all(isinstance(page, list) for page in document)
+            ):
+                document = [item for page in document for item in page]  # a list of pages
+            held = records_of(document)
+            if held is None:
+                issues.append(InputIssue(filename, 1, "", f"no {name} records in this response"))
+                break
+            items += held
         for index, item in enumerate(items):
             origin = Origin(filename, index)
             if not isinstance(item, dict):

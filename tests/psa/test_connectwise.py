@@ -184,3 +184,23 @@ def test_a_mapping_for_another_psa_or_with_a_typo_is_refused(tmp_path: Path) -> 
         run_import(folder, "connectwise")
     [issue] = caught.value.issues
     assert issue.path == "tiersx" and issue.line is not None and "tiers" in issue.message
+
+
+def test_pages_concatenated_in_one_file_or_as_a_list_of_pages(tmp_path: Path) -> None:
+    folder = example(tmp_path, "connectwise")
+    first_page = (folder / "tickets.json").read_text()
+    second_page = (folder / "tickets-2.json").read_text()
+    (folder / "tickets-2.json").unlink()
+    (folder / "tickets.json").write_text(first_page + "\n" + second_page)
+    assert len(read_connectwise(folder).tickets) == 14
+    pages = f"[{first_page}, {second_page}]"
+    (folder / "tickets.json").write_text(pages)
+    assert len(read_connectwise(folder).tickets) == 14
+
+
+def test_file_names_with_underscores_are_found(tmp_path: Path) -> None:
+    folder = example(tmp_path, "connectwise")
+    (folder / "schedule-entries.json").rename(folder / "schedule_entries.json")
+    (folder / "tickets-2.json").rename(folder / "tickets_page2.json")
+    export = read_connectwise(folder)
+    assert len(export.bookings) == 2 and len(export.tickets) == 14
