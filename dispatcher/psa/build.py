@@ -238,15 +238,6 @@ class Builder:
                 if entry is None or entry.onsite is None:
                     self.summary.defaulted["member without a home in the mapping: remote only"] += 1
             shifts = self._shifts(member, entry)
-            if shifts is None:
-                self.issues.append(
-                    member.origin.issue(
-                        "calendar",
-                        f"no working hours for {member.login or member.name}: give them "
-                        "hours in the mapping's members, or default_hours",
-                    )
-                )
-                shifts = []
             self.member_shifts[member.key] = shifts
             engineer["shifts"] = [
                 {"start": local_text(a, self.zone), "end": local_text(b, self.zone)}
@@ -278,14 +269,22 @@ class Builder:
 
     def _shifts(
         self, member: PsaMember, entry: Member | None
-    ) -> list[tuple[dt.datetime, dt.datetime]] | None:
+    ) -> list[tuple[dt.datetime, dt.datetime]]:
         hours = entry.hours if entry is not None else None
         source_calendar = member.calendar if member.calendar in self.export.calendars else None
         if hours is None and source_calendar is None:
             hours = self.mapping.default_hours
             if hours is None:
-                return None
-            self.summary.defaulted["member hours from default_hours"] += 1
+                h = self.mapping.horizon
+                span = f"{h.start:%H:%M}-{h.end:%H:%M}"
+                hours = WorkingHours.model_validate(
+                    {"weekly": {day: span for day in ("mon", "tue", "wed", "thu", "fri")}}
+                )
+                self.summary.defaulted[
+                    f"member hours: weekdays {span} (no calendar, no hours in the mapping)"
+                ] += 1
+            else:
+                self.summary.defaulted["member hours from default_hours"] += 1
         shifts = []
         for day in self.days:
             for low, high in self._spans(hours, source_calendar, day) or []:
@@ -354,6 +353,10 @@ class Builder:
             return str(priority)
         if ticket.priority is not None and ticket.priority in {"P1", "P2", "P3", "P4", "P5"}:
             return ticket.priority
+        digits = re.findall(r"(?<!\d)[1-5](?!\d)", ticket.priority or "")
+        if len(digits) == 1 and self.mapping.unknown_priority is None:
+            self.summary.defaulted[f"priority '{ticket.priority}' read as P{digits[0]}"] += 1
+            return f"P{digits[0]}"
         if self.mapping.unknown_priority is not None:
             self.summary.defaulted[f"priority '{ticket.priority}' (unknown_priority)"] += 1
             return self.mapping.unknown_priority
@@ -485,8 +488,10 @@ class Builder:
         tier = self.tier_of(ticket)
         priority = self.priority_of(ticket)
         if ticket.created is None:
-            self.issues.append(ticket.origin.issue("created", "the ticket has no created date"))
-        if tier is None or priority is None or ticket.created is None:
+            ticket.created = self.start
+            self.summary.defaulted["opened at the horizon start (no created date)"] += 1
+            notes.append("opened: no created date in the PSA, the horizon start")
+        if tier is None or priority is None:
             return None
         notes.append(
             f"tier {tier} from "

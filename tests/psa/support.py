@@ -23,10 +23,11 @@ def example(tmp_path: Path, psa: str) -> Path:
     return folder
 
 
-def edit_json(path: Path, change: Callable[[Any], Any]) -> None:
+def edit_json(path: Path, change: Callable[[Any], object]) -> None:
+    """Change a response file in place (what ``change`` returns is ignored)."""
     data = json.loads(path.read_text())
-    result = change(data)
-    path.write_text(json.dumps(data if result is None else result, indent=2))
+    change(data)
+    path.write_text(json.dumps(data, indent=2))
 
 
 def run_import(folder: Path, psa: str, mapping: Path | None = None) -> Imported:

@@ -150,7 +150,7 @@ def test_an_on_site_ticket_without_coordinates_names_what_to_add(tmp_path: Path)
 
 def test_pages_overlapping_give_each_record_once(tmp_path: Path) -> None:
     folder = example(tmp_path, "connectwise")
-    edit_json(folder / "tickets-2.json", lambda items: [*items, {"id": 512001, "summary": "again"}])
+    edit_json(folder / "tickets-2.json", lambda items: items.append({"id": 512001, "summary": "x"}))
     export = read_connectwise(folder)
     assert [t.id for t in export.tickets].count("512001") == 1
 
@@ -204,3 +204,23 @@ def test_file_names_with_underscores_are_found(tmp_path: Path) -> None:
     (folder / "tickets-2.json").rename(folder / "tickets_page2.json")
     export = read_connectwise(folder)
     assert len(export.bookings) == 2 and len(export.tickets) == 14
+
+
+def test_what_an_export_may_lack_is_defaulted_and_counted(tmp_path: Path) -> None:
+    """No created date, a member with no calendar and no hours anywhere, a priority
+    named with its number: a valid scenario, each default counted."""
+    folder = example(tmp_path, "connectwise")
+    edit_json(folder / "tickets.json", lambda items: items[1].pop("_info"))
+    edit_json(
+        folder / "tickets.json",
+        lambda items: items[2].update(priority={"id": 12, "name": "Priority 3 (new name)"}),
+    )
+    edit_json(folder / "members.json", lambda items: items[0].pop("calendar"))
+    imported = run_import(folder, "connectwise")
+    defaulted = imported.summary.defaulted
+    assert defaulted["opened at the horizon start (no created date)"] == 1
+    assert defaulted["priority 'Priority 3 (new name)' read as P3"] == 1
+    assert (
+        defaulted["member hours: weekdays 08:00-18:00 (no calendar, no hours in the mapping)"] == 1
+    )
+    load_scenario_text(imported.text, "day.yaml", folder)
