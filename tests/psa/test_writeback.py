@@ -119,3 +119,61 @@ def test_the_commands_import_plan_and_export(tmp_path: Path) -> None:
     assert not again.exists()
     result = runner.invoke(main, [*args, "--date", "30/11/2026", "-o", str(again)])
     assert result.exit_code == 2 and "--date" in result.output
+
+
+class FakeConnectWise:
+    """Schedule entries as ConnectWise keeps them, changed by the requests we write."""
+
+    def __init__(self, entries: list[dict[str, object]]) -> None:
+        self.entries = {int(str(e["id"])): e for e in entries}
+        self.next_id = 20000
+
+    def apply(self, request: dict[str, object]) -> None:
+        method, path = request["method"], str(request["path"])
+        if method == "POST":
+            self.next_id += 1
+            body = dict(request["body"])  # type: ignore[call-overload]
+            self.entries[self.next_id] = {**body, "id": self.next_id, "doneFlag": False}
+        elif method == "PATCH":
+            entry = self.entries[int(path.rsplit("/", 1)[1])]
+            for operation in request["body"]:  # type: ignore[attr-defined]
+                assert operation["op"] == "replace"
+                entry[operation["path"]] = operation["value"]
+        elif "find" in request:
+            wanted = str(request["find"]["conditions"])  # type: ignore[index]
+            [key] = [k for k, e in self.entries.items() if f"objectId={e['objectId']} " in wanted]
+            del self.entries[key]
+        else:
+            del self.entries[int(path.rsplit("/", 1)[1])]
+
+
+def test_pushed_and_imported_again_the_psa_holds_the_plan_and_nothing_is_left_to_send(
+    tmp_path: Path, day: tuple[Problem, Plan, dict[str, object]]
+) -> None:
+    from dispatcher.psa.connectwise_write import requests
+    from dispatcher.psa.writeback import utc_text
+
+    problem, plan, link = day
+    folder = example(tmp_path, "connectwise")
+    saved = json.loads((folder / "schedule-entries.json").read_text())
+    psa = FakeConnectWise(saved)
+    for request in requests(changes(problem, plan, link)):
+        psa.apply(request)
+    service = [e for e in psa.entries.values() if e["type"]["identifier"] == "S"]  # type: ignore[index]
+    held = {
+        (str(e["objectId"]), str(e["member"]["id"]), e["dateStart"], e["dateEnd"])  # type: ignore[index]
+        for e in service
+        if not e["doneFlag"]
+    }
+    ids = {eid: str(m["psa_id"]) for eid, m in link["engineers"].items()}  # type: ignore[attr-defined]
+    wanted = {
+        (v.ticket, ids[v.engineer], utc_text(v.start), utc_text(v.end))
+        for v in visits(problem, plan)
+    }
+    assert wanted <= held  # every assignment booked once, at its times, in UTC
+    assert len([k for k in held if k[0] in {v.ticket for v in visits(problem, plan)}]) == len(
+        wanted
+    )
+    (folder / "schedule-entries.json").write_text(json.dumps(list(psa.entries.values())))
+    again = run_import(folder, "connectwise")
+    assert changes(problem, plan, again.link) == []
