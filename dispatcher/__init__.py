@@ -40,9 +40,11 @@ if TYPE_CHECKING:
     from dispatcher.api import (
         check,
         impact_of,
+        import_from_psa,
         load_scenario,
         load_scenario_text,
         plot_simulation,
+        psa_requests,
         reschedule_plan,
         simulate,
         solve_scenario,
@@ -51,9 +53,11 @@ if TYPE_CHECKING:
 __all__ = [
     "check",
     "impact_of",
+    "import_from_psa",
     "load_scenario",
     "load_scenario_text",
     "plot_simulation",
+    "psa_requests",
     "reschedule_plan",
     "simulate",
     "solve_scenario",

@@ -40,6 +40,7 @@ from models import Plan, Scenario, Ticket
 
 if TYPE_CHECKING:  # imported inside the functions, so that loading the API stays light
     from dispatcher.checker import CheckReport
+    from dispatcher.psa.build import PsaImport
     from dispatcher.semantics.simulation import EffortShape, SimulationReport
     from dispatcher.solver.reschedule.events import AddedTickets
     from dispatcher.solver.reschedule.results import Impact, RescheduleResult
@@ -259,6 +260,45 @@ def plot_simulation(
     return write_simulation_plot(report, Path(path), plan_name)
 
 
+def import_from_psa(
+    psa: str,
+    folder: str | Path,
+    mapping: str | Path,
+    day: dt.date | None = None,
+    output: str | Path = "scenario.yaml",
+) -> PsaImport:
+    """``dispatch import`` without writing: a PSA's saved API responses (``folder``) and a
+    mapping file -> the scenario's YAML text, the link to the PSA's ids and the summary.
+    ``output`` is where the scenario will be written (a travel matrix is named relative
+    to it). Raises ``InputError`` naming every problem (file, record index, field)."""
+    from dispatcher.psa import adapters, import_psa
+
+    if psa not in adapters():
+        raise InputError.single(API, f"unknown PSA '{psa}' (one of {', '.join(adapters())})")
+    return import_psa(psa, Path(folder), Path(mapping), day, Path(output)).model()
+
+
+def psa_requests(
+    scenario: ScenarioInput,
+    plan: Plan,
+    psa: str,
+    link: Mapping[str, object] | str | Path,
+    base: Plan | None = None,
+) -> dict[str, object]:
+    """``dispatch export --format <psa>`` without writing: the requests that book ``plan``
+    in the PSA (only what changed since ``base``), as the JSON document the command writes.
+    ``link`` is the link file ``import_from_psa`` returned (a dict) or its path."""
+    from dispatcher.psa.writeback import changes, read_link, requests_document, writers
+
+    found = writers()
+    if psa not in found:
+        raise InputError.single(API, f"unknown PSA '{psa}' (one of {', '.join(found)})")
+    link_data = dict(link) if isinstance(link, Mapping) else read_link(Path(link))
+    problem = _problem(scenario)
+    requests = found[psa](changes(problem, plan, link_data, base))
+    return requests_document(psa, "plan", "base" if base is not None else None, requests)
+
+
 __all__ = [
     "ChangesOutcome",
     "CheckOutcome",
@@ -272,10 +312,12 @@ __all__ = [
     "Unavailable",
     "check",
     "impact_of",
+    "import_from_psa",
     "is_scenario_text",
     "load_scenario",
     "load_scenario_text",
     "plot_simulation",
+    "psa_requests",
     "reschedule_plan",
     "simulate",
     "solve_scenario",

@@ -238,10 +238,11 @@ def test_the_readme_python_api_examples_run(monkeypatch: pytest.MonkeyPatch) -> 
     readme = (root / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     monkeypatch.chdir(root)
     names: dict[str, object] = {}
     for block in blocks:
         exec(compile(block, "README.md", "exec"), names)
     assert isinstance(names["outcome"], api.RescheduleOutcome)
+    assert names["requests"]["requests"]  # type: ignore[index]
     assert api.check(names["problem"], names["new_plan"], names["plan"]).ok  # type: ignore[arg-type]

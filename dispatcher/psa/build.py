@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from pydantic import BaseModel
 
 from dispatcher.errors import InputError, InputIssue
 from dispatcher.io.yamlio import LineMap
@@ -65,6 +66,28 @@ def _lookup(table: dict[str, Any], key: str | None) -> Any:
     return folded.get(key.casefold())
 
 
+class SkippedRecord(BaseModel):
+    what: str  # ticket, member, booking
+    id: str
+    reason: str
+    record: str  # the response file and the record's index
+
+
+class ImportSummary(BaseModel):
+    imported: dict[str, int]
+    skipped: list[SkippedRecord]
+    defaulted: dict[str, int]
+
+
+class PsaImport(BaseModel):
+    """What ``dispatch import`` makes, for the Python API: the scenario's YAML text, the
+    link to the PSA's ids, and the summary. Round-trips through JSON."""
+
+    scenario_yaml: str
+    link: dict[str, Any]
+    summary: ImportSummary
+
+
 @dataclass
 class Summary:
     """What the import did, counted: printed by the command and written atop the scenario."""
@@ -84,15 +107,18 @@ class Summary:
         out += [f"  {n} x {what}" for what, n in sorted(self.defaulted.items())]
         return out
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "imported": dict(self.imported),
-            "skipped": [
-                {"what": s.what, "id": s.id, "reason": s.reason, "record": str(s.origin)}
+    def model(self) -> ImportSummary:
+        return ImportSummary(
+            imported=dict(self.imported),
+            skipped=[
+                SkippedRecord(what=s.what, id=s.id, reason=s.reason, record=str(s.origin))
                 for s in self.skipped
             ],
-            "defaulted": dict(self.defaulted),
-        }
+            defaulted=dict(self.defaulted),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model().model_dump(mode="json")
 
 
 @dataclass
@@ -110,6 +136,9 @@ class Imported:
     link: dict[str, Any]
     summary: Summary
     tickets: list[_Ticket] = field(default_factory=list)
+
+    def model(self) -> PsaImport:
+        return PsaImport(scenario_yaml=self.text, link=self.link, summary=self.summary.model())
 
 
 class Builder:
