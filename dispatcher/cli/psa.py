@@ -43,6 +43,15 @@ def _date(value: str | None) -> dt.date | None:
     help="First day of the plan's horizon (default: today in the mapping's time zone).",
 )
 @click.option(
+    "--plan",
+    "pushed_file",
+    type=FilePath(dir_okay=False, path_type=Path),
+    help="The plan last pushed to the PSA: its own bookings come back as planned work, "
+    "free to move, not as booked appointments (for reschedule --rebase). Bookings the PSA "
+    "had before (in the link file of that plan's scenario, found beside OUTPUT or PLAN) "
+    "stay booked.",
+)
+@click.option(
     "-o",
     "--output",
     type=FilePath(dir_okay=False, path_type=Path),
@@ -50,7 +59,12 @@ def _date(value: str | None) -> dt.date | None:
     help="Scenario file to write; the link to the PSA's ids goes beside it (NAME.psa.json).",
 )
 def import_(
-    psa: str, folder: Path | None, mapping_file: Path, day: str | None, output: Path
+    psa: str,
+    folder: Path | None,
+    mapping_file: Path,
+    day: str | None,
+    pushed_file: Path | None,
+    output: Path,
 ) -> None:
     """Turn a PSA's saved API responses (FOLDER) into a scenario.
 
@@ -62,9 +76,14 @@ def import_(
 
     if folder is None:
         raise InputError.single("FOLDER", "give the folder of saved API responses")
-    check_output_path(output, (mapping_file,))
-    check_output_path(link_path(output), (mapping_file,))
-    imported = import_psa(psa, folder, mapping_file, _date(day), output)
+    protected = (mapping_file, *([pushed_file] if pushed_file else []))
+    check_output_path(output, protected)
+    check_output_path(link_path(output), protected)
+    from dispatcher.io.planfile import read_plan
+
+    pushed = read_plan(pushed_file) if pushed_file is not None else None
+    search = [output.parent] + ([pushed_file.parent] if pushed_file is not None else [])
+    imported = import_psa(psa, folder, mapping_file, _date(day), output, pushed, search)
     link = write_imported(imported, output)
     for line in imported.summary.lines():
         click.echo(shown(line))

@@ -16,6 +16,7 @@ from dispatcher.errors import InputError
 from dispatcher.psa.build import Builder, Imported
 from dispatcher.psa.mapping import Mapping, load_mapping
 from dispatcher.psa.records import PsaExport
+from models import Plan
 
 Adapter = Callable[[Path, dict[str, list[Path]] | None, dt.tzinfo], PsaExport]
 LINK_SUFFIX = ".psa.json"
@@ -53,6 +54,8 @@ def import_psa(
     mapping_path: Path,
     day: dt.date | None,
     output: Path,
+    pushed: Plan | None = None,
+    search: list[Path] | None = None,
 ) -> Imported:
     """Read a PSA's saved responses with a mapping file; the scenario is checked with the
     scenario loader before it is returned (an InputError names every problem)."""
@@ -76,6 +79,9 @@ def import_psa(
     builder = Builder(
         export, mapping, str(mapping_path), lines, day, output.parent, mapping_path.parent
     )
+    if pushed is not None:
+        builder.pushed = pushed_visits(pushed, _zone(mapping.timezone))
+        builder.booked_before = booked_before(pushed, search or [output.parent])
     name = mapping.name or f"{psa} export {day.isoformat()}"
     imported = builder.build(name, output.name)
     for _ in range(MAX_UNPIN_ROUNDS):
@@ -100,6 +106,35 @@ def import_psa(
     return imported
 
 
+def booked_before(plan: Plan, folders: list[Path]) -> set[str]:
+    """The bookings the PSA had when ``plan``'s scenario was imported: the link file
+    written beside that scenario (found by the scenario's sha256 in ``folders``)."""
+    for folder in folders:
+        for path in sorted(folder.glob(f"*{LINK_SUFFIX}")):
+            try:
+                link = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(link, dict) and link.get("scenario_sha256") == plan.scenario.sha256:
+                return {
+                    str(entry["psa_id"])
+                    for entries in link.get("bookings", {}).values()
+                    for entry in entries
+                }
+    return set()
+
+
+def pushed_visits(plan: Plan, zone: dt.tzinfo) -> set[tuple[str, str, dt.datetime]]:
+    """(ticket, engineer, start) of every engineer on every assignment of a plan."""
+    out = set()
+    for assignment in plan.assignments:
+        start = assignment.start
+        start = start if start.tzinfo is not None else start.replace(tzinfo=zone)
+        for engineer in [assignment.engineer, *(m.engineer for m in assignment.crew or [])]:
+            out.add((assignment.ticket, engineer, start))
+    return out
+
+
 def _booked_index(path: str) -> int | None:
     """``tickets[3].fixed_start`` -> 3: a booked appointment the scenario cannot hold."""
     match = _BOOKED.fullmatch(path)
@@ -115,10 +150,13 @@ def _zone(name: str) -> dt.tzinfo:
 
 def write_imported(imported: Imported, output: Path) -> Path:
     """The scenario and its link file, each written whole or not at all."""
+    from dispatcher.io.loader import load_scenario_file
     from dispatcher.io.planfile import write_atomic
 
     link = link_path(output)
     write_atomic(output, imported.text)
+    # The plans of this scenario carry this sha256 (with a travel matrix's bytes too).
+    imported.link["scenario_sha256"] = load_scenario_file(output).problem.sha256
     write_atomic(link, json.dumps(imported.link, indent=2, sort_keys=False) + "\n")
     return link
 

@@ -155,6 +155,12 @@ class Builder:
         self.export = export
         self.mapping = mapping
         self.mapping_file = mapping_file
+        # (ticket, engineer, start) of the plan last pushed to the PSA (``--plan``): its
+        # bookings are the plan's own visits, not appointments to pin.
+        self.pushed: set[tuple[str, str, dt.datetime]] = set()
+        # The PSA's ids of the bookings it had when the pushed plan's scenario was
+        # imported (that import's link file): appointments, pinned as before.
+        self.booked_before: set[str] = set()
         self.lines = lines
         self.day = day
         self.out_dir = out_dir
@@ -614,6 +620,11 @@ class Builder:
         future = [b for b in bookings if not b.done and self.start <= b.start < self.end]
         for booking in sorted(future, key=lambda b: (b.start, b.key)):
             engineer = self.engineers.get(booking.member)
+            ours = (ticket.id, engineer["id"], booking.start) in self.pushed if engineer else False
+            if ours and booking.key not in self.booked_before:
+                # The pushed plan's own visit, back from the PSA: planned work, free to move.
+                self.summary.imported["bookings of the pushed plan (not pinned)"] += 1
+                continue
             shifts = self.member_shifts.get(booking.member, [])
             if engineer is None:
                 why = "its member is not in the plan"

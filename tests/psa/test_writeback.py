@@ -177,3 +177,39 @@ def test_pushed_and_imported_again_the_psa_holds_the_plan_and_nothing_is_left_to
     (folder / "schedule-entries.json").write_text(json.dumps(list(psa.entries.values())))
     again = run_import(folder, "connectwise")
     assert changes(problem, plan, again.link) == []
+
+
+def test_imported_again_with_the_pushed_plan_its_visits_are_free_and_appointments_stay(
+    tmp_path: Path,
+) -> None:
+    """Morning: import, plan, push. Midday: import with --plan: the plan's own bookings
+    are planned work again, the customer's booked appointment (entry 9001) stays booked."""
+    from dispatcher.psa.connectwise_write import requests
+
+    folder = example(tmp_path, "connectwise")
+    runner = CliRunner()
+    morning, plan_file = tmp_path / "morning.yaml", tmp_path / "morning-plan.json"
+    base = ["import", "connectwise", str(folder), "--mapping", str(folder / "mapping.yaml")]
+    assert runner.invoke(main, [*base, "--date", "2026-11-30", "-o", str(morning)]).exit_code == 0
+    args = ["plan", str(morning), "-o", str(plan_file), "--time-limit", "1", "--workers", "1"]
+    assert runner.invoke(main, [*args, "--quiet"]).exit_code == 0
+    problem = load_scenario_text(morning.read_text(), str(morning), tmp_path)
+    plan = Plan.model_validate_json(plan_file.read_text())
+    link = json.loads((tmp_path / "morning.psa.json").read_text())
+    psa = FakeConnectWise(json.loads((folder / "schedule-entries.json").read_text()))
+    for request in requests(changes(problem, plan, link)):
+        psa.apply(request)
+    (folder / "schedule-entries.json").write_text(json.dumps(list(psa.entries.values())))
+    midday = tmp_path / "midday.yaml"
+    result = runner.invoke(
+        main, [*base, "--date", "2026-11-30", "--plan", str(plan_file), "-o", str(midday)]
+    )
+    assert result.exit_code == 0, result.output
+    pinned = {
+        t.id: t.assigned_to
+        for t in load_scenario_text(midday.read_text(), str(midday), tmp_path).scenario.tickets
+        if t.fixed_start is not None
+    }
+    assert pinned == {"512009": "spatel"}
+    assert f"{len(plan.assignments) - 1} x" not in result.output  # nothing skipped for them
+    assert "bookings of the pushed plan (not pinned)" in result.output
