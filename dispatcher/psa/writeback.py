@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,6 +51,7 @@ class Change:
     booking: str | None
     why: str
     summary: str = ""
+    company: str | None = None  # the PSA's id of the ticket's company (from the link)
 
 
 def utc_text(moment: dt.datetime) -> str:
@@ -92,6 +93,11 @@ def changes(
 ) -> list[Change]:
     """What the PSA must do so that its bookings are the plan's visits."""
     engineers = link.get("engineers", {})
+    companies = {
+        ticket: str(entry["company"])
+        for ticket, entry in link.get("tickets", {}).items()
+        if isinstance(entry, dict) and entry.get("company") is not None
+    }
     summaries = {t.id: t.summary or "" for t in problem.scenario.tickets}
     now_visits = visits(problem, plan)
     missing = sorted({v.engineer for v in now_visits if v.engineer not in engineers})
@@ -177,7 +183,7 @@ def changes(
             )
     if base is not None:
         out += _dropped_since(problem, plan, base, engineers, kept, bookings, summaries)
-    return out
+    return [replace(change, company=companies.get(change.ticket)) for change in out]
 
 
 def _dropped_since(
