@@ -161,8 +161,15 @@ def reschedule_plan(
     time_limit: float = 5.0,
     seed: int = 0,
     workers: int | None = None,
+    base_scenario: ScenarioInput | None = None,
 ) -> RescheduleResult:
     """Re-plan ``plan`` from ``now`` (a datetime, or ISO text in the scenario's zone).
+
+    ``base_scenario``: rebase (the command line's ``--rebase``): ``plan`` belongs to this
+    scenario, an earlier export of the day, and the new plan to ``scenario``; tickets and
+    engineers are matched by id (closed, new and changed tickets, engineers gone: see
+    ``dispatcher.solver.reschedule.rebase``), and ``.changes.rebase`` says what came
+    from the export. Without it a plan of another scenario is refused.
 
     ``add``: tickets (models or dicts in the scenario's ticket format); ``unavailable``:
     ``Unavailable(engineer=..., start=..., end=...)`` (a missing start is ``now``, a
@@ -197,6 +204,10 @@ def reschedule_plan(
         wording=API_WORDING,
     )
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    if base_scenario is not None:
+        from dispatcher.solver.reschedule.rebase import rebase
+
+        return rebase(problem, _problem(base_scenario), plan, now, events, options, plan_name=API)
     return reschedule(problem, plan, now, events, options)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from dispatcher.checker.context import CheckContext
+from dispatcher.checker.facts import rebased_from
 
 
 def check_scenario(context: CheckContext) -> None:
@@ -19,7 +20,11 @@ def check_scenario(context: CheckContext) -> None:
             f"the plan was made for another scenario (sha256 "
             f"{context.plan.scenario.sha256[:12]}…, this scenario is {sha256[:12]}…)",
         )
-    if context.base is not None and context.base.scenario.sha256 != sha256:
+    if (
+        context.base is not None
+        and context.base.scenario.sha256 != sha256
+        and context.base.scenario.sha256 != rebased_from(context.plan)
+    ):
         context.flag(
             "scenario_mismatch",
             None,

@@ -134,3 +134,18 @@ def members_of(entry: Any) -> list[str]:
         if member not in members:
             members.append(member)
     return members
+
+
+def rebase_record(plan: Any) -> dict[str, Any] | None:
+    """A rebased plan's record of the export it was rebased onto (``reschedule.rebase``)."""
+    block = getattr(plan, "reschedule", None) or {}
+    record = block.get("rebase") if isinstance(block, dict) else None
+    return record if isinstance(record, dict) else None
+
+
+def rebased_from(plan: Any) -> str | None:
+    """The sha256 of the scenario a rebased plan's base plan belongs to (None: no rebase)."""
+    record = rebase_record(plan)
+    base = record.get("base_scenario") if record else None
+    sha = base.get("sha256") if isinstance(base, dict) else None
+    return sha if isinstance(sha, str) else None

@@ -52,6 +52,7 @@ RuleName = Literal[
     "running_changed",
     "cut",
     "completed_without_reschedule",
+    "rebase",
     # what the plan reports about itself
     "objective",
     "bound",

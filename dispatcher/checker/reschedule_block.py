@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from dispatcher.checker.clock import Timeline
 from dispatcher.checker.context import CheckContext
-from dispatcher.checker.facts import Reschedule
+from dispatcher.checker.facts import Reschedule, rebased_from
 from models.scenario import Ticket
 
 
@@ -58,7 +58,9 @@ def read_reschedule(context: CheckContext) -> Reschedule | None:
 def _read_added_tickets(context: CheckContext, block: dict[str, Any], result: Reschedule) -> None:
     """The tickets this reschedule added, and those an earlier one added to the base plan."""
     added = list(block.get("added_tickets") or [])
-    if context.base is not None and context.base.reschedule:
+    # A rebased plan's base belongs to another scenario: its tickets are matched by id
+    # (the rebase rules), not added to this plan's.
+    if context.base is not None and context.base.reschedule and not rebased_from(context.plan):
         # Tickets added by an earlier reschedule belong to the ticket set as well.
         known = {item.get("id") for item in added if isinstance(item, dict)}
         for item in context.base.reschedule.get("added_tickets") or []:

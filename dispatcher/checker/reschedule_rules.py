@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dispatcher.checker.context import CheckContext
-from dispatcher.checker.facts import Reschedule, members_of
+from dispatcher.checker.facts import Reschedule, members_of, rebase_record
 from models import Assignment, Completed, Plan
 
 Change = Literal["reassigned", "moved"]
@@ -122,8 +122,11 @@ def compare_with_base(
     t = context.time
     base_completed = {c.ticket: c for c in base.completed}
     explained = set(rs.done)
+    rebase = _Rebase.of(context, base)
     for ticket_id, old in base_completed.items():
         explained.add(ticket_id)
+        if rebase is not None and rebase.settled(context, old, old, new_plan):
+            continue
         check_same_completed(
             context,
             ticket_id,
@@ -132,11 +135,20 @@ def compare_with_base(
         )
     reassigned = moved = 0
     for old_assignment in base.assignments:
+        if rebase is not None and rebase.settled(context, old_assignment, None, new_plan):
+            explained.add(old_assignment.ticket)
+            if rebase.reassigned(context, old_assignment):
+                reassigned += 1
+            continue
         change = _judge_old_assignment(context, rs, old_assignment, new_plan, explained)
         if change == "reassigned":
             reassigned += 1
         elif change == "moved":
             moved += 1
+    if rebase is not None:
+        for unassigned in base.unassigned:
+            if unassigned.ticket in rebase.gone_tickets:
+                rebase.recorded(context, unassigned.ticket, "unassigned in the base plan")
     check_completed_explained(context, new_plan.completed, explained)
     check_cuts(context, rs, base)
     weights = context.scenario.weights
@@ -372,3 +384,89 @@ def check_cuts(context: CheckContext, rs: Reschedule, base: Plan) -> None:
                     f"{t.text(cut_end)}; the job ran from {t.text(start)} until now "
                     f"({t.text(now)})",
                 )
+
+
+@dataclass(frozen=True)
+class _Rebase:
+    """A plan rebased onto a fresh export: its base plan belongs to another scenario, and
+    tickets and engineers are matched by id. A ticket of the base plan that this
+    scenario lacks was closed: work ended by now stays completed, unchanged, and a job
+    running at now ends at now (like ``done``), or it leaves the plan; either way the
+    plan's ``reschedule.rebase.closed`` records it. A base job of an engineer this
+    scenario lacks is re-planned: a reassignment when it had not ended by now."""
+
+    gone_tickets: frozenset[str]
+    gone_engineers: frozenset[str]
+    closed: frozenset[str]
+
+    @classmethod
+    def of(cls, context: CheckContext, base: Plan) -> _Rebase | None:
+        record = rebase_record(context.plan)
+        if record is None or base.scenario.sha256 == context.plan.scenario.sha256:
+            return None
+        rs = context.reschedule
+        added = rs.added if rs is not None else []
+        ours = {t.id for t in context.scenario.tickets} | {t.id for t in added}
+        theirs = {a.ticket for a in base.assignments} | {c.ticket for c in base.completed}
+        theirs |= {u.ticket for u in base.unassigned}
+        engineers = {m for a in [*base.assignments, *base.completed] for m in members_of(a)}
+        closed = {c.get("ticket") for c in record.get("closed") or [] if isinstance(c, dict)}
+        return cls(
+            frozenset(theirs - ours),
+            frozenset(engineers - set(context.engineers)),
+            frozenset(t for t in closed if isinstance(t, str)),
+        )
+
+    def recorded(self, context: CheckContext, ticket_id: str, what: str) -> None:
+        """rebase: a ticket that leaves the plan is recorded as closed."""
+        if ticket_id not in self.closed:
+            context.flag(
+                "rebase",
+                ticket_id,
+                f"{what}, it is not in this scenario, and reschedule.rebase.closed does not "
+                "record it",
+            )
+
+    def settled(
+        self,
+        context: CheckContext,
+        old: Assignment | Completed,
+        completed: Completed | None,
+        new_plan: _NewPlan,
+    ) -> bool:
+        """Judge a base entry of a closed ticket or a gone engineer (True: judged here)."""
+        rs = context.reschedule
+        assert rs is not None
+        t, ticket_id = context.time, old.ticket
+        start, end = t.minute(old.start), t.minute(old.end)
+        entry = new_plan.completed.get(ticket_id)
+        if ticket_id in self.gone_tickets:
+            if entry is None:
+                self.recorded(context, ticket_id, "in the base plan")
+            elif completed is not None or end <= rs.now:
+                check_same_completed(context, ticket_id, entry, (old.engineer, start, end))
+            elif start < rs.now:  # running at now: it ends at now, like done
+                if (entry.engineer, t.minute(entry.start), t.minute(entry.end)) != (
+                    old.engineer,
+                    start,
+                    rs.now,
+                ):
+                    context.flag(
+                        "rebase",
+                        ticket_id,
+                        f"closed while running with {old.engineer} since {t.text(start)}: "
+                        f"completed must run from its start to now ({t.text(rs.now)})",
+                    )
+            else:
+                context.flag(
+                    "rebase", ticket_id, "closed before its planned start, but in completed"
+                )
+            return True
+        return bool(self.gone_engineers & set(members_of(old)))
+
+    def reassigned(self, context: CheckContext, old: Assignment) -> bool:
+        """A live base job of a gone engineer is a reassignment (as a cut is)."""
+        rs = context.reschedule
+        assert rs is not None
+        gone = old.ticket in self.gone_tickets
+        return not gone and context.time.minute(old.end) > rs.now

@@ -33,6 +33,7 @@ from dispatcher.safetext import error_line  # noqa: E402
 from dispatcher.views.terminal import SafeConsole, add_row, plain  # noqa: E402
 
 err_console = SafeConsole(stderr=True)
+COMMAND_LINE = "command line"  # the "file" of errors in options (as the events name it)
 MAX_ISSUES_SHOWN = 20  # errors printed for one command; the rest are counted
 IMPORT_ALLOWANCE = 2.0  # seconds: a command begun this soon after the imports started there
 
@@ -270,7 +271,12 @@ def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
     problem = load_scenario(scenario)
     the_plan = read_plan(plan_file)
     base_plan = read_plan(base) if base is not None else None
+    from dispatcher.checker.facts import rebased_from
+
+    rebased = rebased_from(the_plan)
     for path, checked in ((plan_file, the_plan), (base, base_plan)):
+        if checked is base_plan and checked is not None and checked.scenario.sha256 == rebased:
+            continue  # the morning plan a rebased plan came from: matched by ticket id
         if checked is not None and checked.scenario.sha256 != problem.sha256:
             raise InputError.single(
                 str(path),
@@ -396,6 +402,24 @@ NOW = click.option("--now", required=True, metavar="T", help=NOW_HELP)
     help="A running job that needs until UNTIL (ISO 8601). Repeatable.",
 )
 @click.option(
+    "--rebase",
+    is_flag=True,
+    help="The plan belongs to an earlier export of the same day (another scenario file): "
+    "match tickets and engineers by id and write a plan of SCENARIO. Tickets the new "
+    "export lacks are closed (work ended by now stays completed, a running job ends at now, "
+    "a future or unassigned one leaves the plan); new tickets are placed like --add; "
+    "changed ones are re-planned with their new data (a running job keeps its engineers, "
+    "start and end); an engineer the export lacks is unavailable from now. The plan's "
+    "reschedule.rebase block records all of it.",
+)
+@click.option(
+    "--base-scenario",
+    type=FilePath(dir_okay=False, path_type=Path),
+    help="With --rebase: the scenario the --plan was made for (default: the path the plan "
+    "records in scenario.path, if it records one; plans written by this version do not, "
+    "so give it).",
+)
+@click.option(
     "-o",
     "--output",
     type=FilePath(path_type=Path),
@@ -412,24 +436,41 @@ def reschedule(
     unavailable: tuple[str, ...],
     done: tuple[str, ...],
     overrun: tuple[str, ...],
+    rebase: bool,
+    base_scenario: Path | None,
     output: Path,
     time_limit: float,
     seed: int,
     workers: int | None,
     quiet: bool,
 ) -> None:
-    """Re-plan from NOW after events; print what changed and write the new plan."""
+    """Re-plan from NOW after events; print what changed and write the new plan.
+
+    With --rebase, the plan may come from an earlier export of the day (see --rebase)."""
     from dispatcher.cli.views import load_plan_for
-    from dispatcher.io.loader import input_files
-    from dispatcher.io.planfile import check_output_path, write_plan
+    from dispatcher.io.loader import input_files, load_scenario
+    from dispatcher.io.planfile import check_output_path, read_plan, write_plan
     from dispatcher.solver.reschedule.events import Events, parse_overrun, parse_unavailable
     from dispatcher.solver.reschedule.replan import reschedule as replan
 
+    if base_scenario is not None and not rebase:
+        raise InputError.single(COMMAND_LINE, "--base-scenario goes with --rebase", path="--rebase")
     # No input is replaced, the old plan included: `check --base` needs it.
-    inputs = (scenario, plan_file, *add_files)
+    inputs = (scenario, plan_file, *add_files, *([base_scenario] if base_scenario else []))
     check_output_path(output, inputs)
-    problem, old = load_plan_for(scenario, plan_file)
-    inputs = (*input_files(scenario, problem), plan_file, *add_files)
+    base_problem = None
+    if rebase:
+        problem, old = load_scenario(scenario), read_plan(plan_file)
+        base_path = base_scenario or _recorded_scenario(old, plan_file)
+        base_problem = load_scenario(base_path)
+        inputs = (*input_files(base_path, base_problem), *inputs)
+    else:
+        problem, old = load_plan_for(
+            scenario,
+            plan_file,
+            "; to re-plan it onto a new export of the day, add --rebase (with --base-scenario)",
+        )
+    inputs = (*input_files(scenario, problem), *inputs)
     check_output_path(output, inputs)  # its travel matrix too
     events = Events(
         add=_added(add_files),
@@ -438,14 +479,28 @@ def reschedule(
         overrun=[parse_overrun(text) for text in overrun],
     )
     with interrupt.graceful():
-        result = replan(
-            problem,
-            old,
-            _now(problem, old, now, quiet),
-            events,
-            _solve_options(time_limit, seed, workers),
-            plan_name=str(plan_file),
-        )
+        if base_problem is not None:
+            from dispatcher.solver.reschedule.rebase import rebase as rebase_onto
+
+            result = rebase_onto(
+                problem,
+                base_problem,
+                old,
+                _now(problem, old, now, quiet),
+                events,
+                _solve_options(time_limit, seed, workers),
+                plan_name=str(plan_file),
+                base_name=str(base_scenario or "the base scenario"),
+            )
+        else:
+            result = replan(
+                problem,
+                old,
+                _now(problem, old, now, quiet),
+                events,
+                _solve_options(time_limit, seed, workers),
+                plan_name=str(plan_file),
+            )
         write_plan(result.plan, output, inputs)
     if not quiet:
         from dispatcher.views.report_changes import print_changes
@@ -454,6 +509,21 @@ def reschedule(
         print_changes(console, result)
         console.print(f"new plan written to {output}")
     _exit_if_interrupted(output)
+
+
+def _recorded_scenario(plan: Any, plan_file: Path) -> Path:
+    """The scenario path a plan records (``scenario.path``, relative to the plan file's
+    folder), or InputError asking for --base-scenario."""
+    recorded = (plan.scenario.model_extra or {}).get("path")
+    if not isinstance(recorded, str) or not recorded:
+        raise InputError.single(
+            COMMAND_LINE,
+            f"{plan_file} records no scenario path: give the scenario it was made for "
+            "with --base-scenario PATH",
+            path="--base-scenario",
+        )
+    path = Path(recorded)
+    return path if path.is_absolute() else plan_file.parent / path
 
 
 @main.command()

@@ -36,15 +36,16 @@ def _console() -> Console:
     return SafeConsole(soft_wrap=True)
 
 
-def load_plan_for(scenario: Path, plan_file: Path) -> tuple[Problem, Plan]:
-    """The scenario and a plan of it; InputError if the plan belongs to another scenario."""
+def load_plan_for(scenario: Path, plan_file: Path, hint: str = "") -> tuple[Problem, Plan]:
+    """The scenario and a plan of it; InputError if the plan belongs to another scenario
+    (``hint``: what to do instead, appended to that message)."""
     from dispatcher.io.identity import match_plan
     from dispatcher.io.loader import load_scenario
     from dispatcher.io.planfile import read_plan
 
     problem = load_scenario(scenario)
     plan = read_plan(plan_file)
-    match_plan(problem, plan, str(plan_file), str(scenario))
+    match_plan(problem, plan, str(plan_file), str(scenario), hint)
     return problem, plan
 
 

@@ -52,10 +52,12 @@ def identity(problem: Problem) -> dict[str, Any]:
     return {"canonical_sha256": canonical_sha256(parts), "parts": parts}
 
 
-def match_plan(problem: Problem, plan: Plan, where: str, scenario: str = "the scenario") -> None:
+def match_plan(
+    problem: Problem, plan: Plan, where: str, scenario: str = "the scenario", hint: str = ""
+) -> None:
     """Accept a plan of this scenario: the same bytes, or (with a one-line note) the same
     meaning; otherwise an InputError naming what changed (``scenario``: how to name the
-    scenario in it)."""
+    scenario in it; ``hint``: what to do instead, appended)."""
     if plan.scenario.sha256 == problem.sha256:
         return
     recorded = plan.scenario.model_extra or {}
@@ -83,7 +85,7 @@ def match_plan(problem: Problem, plan: Plan, where: str, scenario: str = "the sc
         else f" (sha256 {plan.scenario.sha256[:12]}..., {scenario} is {problem.sha256[:12]}...)"
     )
     raise InputError.single(
-        where, f"this plan belongs to another scenario{what}", path="scenario.sha256"
+        where, f"this plan belongs to another scenario{what}{hint}", path="scenario.sha256"
     )
 
 

@@ -54,6 +54,8 @@ def print_changes(console: Console, result: RescheduleResult) -> None:
             ),
         )
     )
+    if changes.rebase is not None:
+        _print_rebase(console, result)
     console.print(
         f"kept {len(changes.kept)}, moved {len(changes.moved)}, "
         f"reassigned {len(changes.reassigned)}, newly assigned {len(changes.newly_assigned)}, "
@@ -89,6 +91,52 @@ def print_changes(console: Console, result: RescheduleResult) -> None:
         f"{block.get('reassigned', 0)} reassigned or dropped, "
         f"{block.get('moved', 0)} moved past the tolerance)"
     )
+
+
+CLOSED = {
+    "completed": "completed (its work had ended)",
+    "cut_at_now": "running: ends at now",
+    "dropped": "leaves the plan",
+}
+
+
+def _print_rebase(console: Console, result: RescheduleResult) -> None:
+    """What came from the new export (closed, new, changed tickets; engineers gone and
+    new), before what the optimizer changed."""
+    record = result.changes.rebase
+    assert record is not None
+    console.print(
+        plain(
+            f"from the export (base scenario {record.base_scenario.get('name', '')}): "
+            f"closed {len(record.closed)}, new {len(record.new)}, changed {len(record.changed)}, "
+            f"engineers gone {len(record.engineers_gone)}, new {len(record.engineers_new)}"
+        )
+    )
+    if record.closed:
+        table = Table("closed in the PSA", "was", "became", "with", "in the plan")
+        for closed in record.closed:
+            who = "+".join([closed.engineer or "", *closed.crew]) if closed.engineer else ""
+            kept = "yes" if closed.in_plan else (closed.note or "no")
+            add_row(table, closed.ticket, closed.was, CLOSED[closed.became], who, kept)
+        console.print(table)
+    if record.new:
+        console.print(plain("new in the export: " + ", ".join(record.new)))
+    if record.changed:
+        table = Table("changed in the export", "fields", "running at now")
+        for changed in record.changed:
+            running = "yes: keeps its engineer, start and end" if changed.running else ""
+            add_row(table, changed.ticket, ", ".join(changed.fields), running)
+        console.print(table)
+    for gone in record.engineers_gone:
+        parts = [f"engineer {gone.engineer} left the export: unavailable from now"]
+        if gone.replanned:
+            parts.append("re-planned " + ", ".join(gone.replanned))
+        if gone.reopened:
+            parts.append("reopened " + ", ".join(gone.reopened))
+        console.print(plain("; ".join(parts)))
+    if record.engineers_new:
+        console.print(plain("engineers new in the export: " + ", ".join(record.engineers_new)))
+    console.print(plain("by the optimizer:"))
 
 
 def print_impact(console: Console, result: Impact) -> None:

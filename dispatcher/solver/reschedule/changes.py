@@ -50,6 +50,14 @@ def changes_of(sit: Situation, old_assignments: list[Job], jobs: list[Job]) -> C
     for ticket in sorted({*sit.free, *running}, key=lambda t: problem.tickets[t].id):
         name = problem.tickets[ticket].id
         before, after = live.get(ticket), new.get(ticket)
+        gone = sit.gone_previous.get(ticket)
+        if before is None and gone is not None:  # its engineer left the new scenario
+            was = "+".join((gone[0], *gone[2]))
+            if after is None:
+                changes.newly_unassigned.append((name, was))
+            else:
+                changes.reassigned.append((name, was, _who(problem, after)))
+            continue
         if before is None:
             if after is not None:
                 changes.newly_assigned.append((name, _who(problem, after), instant(after.start)))

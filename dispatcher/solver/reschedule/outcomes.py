@@ -62,6 +62,56 @@ class NewlyUnassigned(Outcome):
     old_engineer: str
 
 
+class ClosedTicket(Outcome):
+    """A ticket of the base plan that the new export lacks (closed in the PSA), and what
+    became of it: ``completed`` (its work had ended by now), ``cut_at_now`` (it was
+    running: it ends at now, like ``--done``) or ``dropped`` (only planned after now, or
+    unassigned: it leaves the plan). ``in_plan``: still listed in the new plan's
+    ``completed`` (carried in ``reschedule.added_tickets``); when not, ``note`` says why."""
+
+    ticket: str
+    was: Literal["completed", "running", "planned", "unassigned"]
+    became: Literal["completed", "cut_at_now", "dropped"]
+    engineer: str | None = None
+    crew: list[str] = Field(default_factory=list)
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    in_plan: bool = False
+    note: str | None = None
+
+
+class ChangedTicket(Outcome):
+    """A ticket in both whose data differ: the fields that changed, and whether its job was
+    running at now (it then keeps its engineers, start and end)."""
+
+    ticket: str
+    fields: list[str]
+    running: bool = False
+
+
+class GoneEngineer(Outcome):
+    """An engineer of the base scenario missing from the new one, treated as unavailable
+    from now: the tickets of theirs re-planned (``replanned``) and, of tickets still open
+    whose work the base plan had ended by now, those that are re-planned because the new
+    plan cannot name their engineer (``reopened``)."""
+
+    engineer: str
+    replanned: list[str] = Field(default_factory=list)
+    reopened: list[str] = Field(default_factory=list)
+
+
+class RebaseRecord(Outcome):
+    """What a rebase onto a fresh export did (``reschedule.rebase`` of the new plan)."""
+
+    base_scenario: dict[str, str]
+    base_plan_sha256: str
+    closed: list[ClosedTicket] = Field(default_factory=list)
+    new: list[str] = Field(default_factory=list)
+    changed: list[ChangedTicket] = Field(default_factory=list)
+    engineers_gone: list[GoneEngineer] = Field(default_factory=list)
+    engineers_new: list[str] = Field(default_factory=list)
+
+
 class ChangesOutcome(Outcome):
     """What a reschedule changed, and the objective and expected breaches per tier of
     the old plan at now (``before``) and of the new plan (``after``)."""
@@ -74,6 +124,8 @@ class ChangesOutcome(Outcome):
     completed: list[str] = Field(default_factory=list)
     before: dict[str, TierCostOutcome] = Field(default_factory=dict)
     after: dict[str, TierCostOutcome] = Field(default_factory=dict)
+    # Only after a rebase (``--rebase``): what came from the new export.
+    rebase: RebaseRecord | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class RescheduleOutcome(Outcome):
@@ -146,9 +198,12 @@ class ImpactOutcome(Outcome):
 
 
 __all__ = [
+    "ChangedTicket",
     "ChangesOutcome",
+    "ClosedTicket",
     "CrewChoice",
     "CrewOrSolo",
+    "GoneEngineer",
     "ImpactOutcome",
     "ImpactSide",
     "Moved",
@@ -156,6 +211,7 @@ __all__ = [
     "NewlyUnassigned",
     "PushedIntoBreach",
     "Reassigned",
+    "RebaseRecord",
     "Refusal",
     "RescheduleOutcome",
     "TierCostOutcome",

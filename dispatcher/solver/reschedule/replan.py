@@ -16,10 +16,11 @@ from dispatcher.semantics.evaluate import Job, evaluate
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.assemble import build_plan
 from dispatcher.solver.reschedule.changes import changes_of, tier_costs
+from dispatcher.solver.reschedule.commandline import CommandLineClock
 from dispatcher.solver.reschedule.events import Events
 from dispatcher.solver.reschedule.optimize import optimize
 from dispatcher.solver.reschedule.results import RescheduleResult
-from dispatcher.solver.reschedule.situation import Situation, situation_at
+from dispatcher.solver.reschedule.situation import Hints, Situation, situation_at
 from dispatcher.solver.solve import SolveOptions
 from models import Plan
 
@@ -33,10 +34,12 @@ def reschedule(
     *,
     plan_name: str = "<plan>",
     must_assign: bool = False,
+    hints: Hints | None = None,
 ) -> RescheduleResult:
     """Re-plan ``old`` from ``now`` with ``events``; the new plan and what changed.
 
-    With ``must_assign`` the added tickets are assigned whenever someone can take them.
+    With ``must_assign`` the added tickets are assigned whenever someone can take them;
+    ``hints``: what a rebase (``rebase.rebase``) adds beyond the events.
     """
     started = time.monotonic()
     events = events or Events()
@@ -45,6 +48,8 @@ def reschedule(
     sit, before_problem, old_assignments, old_completed, old_pieces = situation_at(
         problem, old, now, events, plan_name, must_assign
     )
+    if hints is not None:
+        hints.apply(sit, CommandLineClock(sit.problem, events.wording.source))
     jobs, evaluation, status = optimize(sit, options, started)
     _, reassigned, moved = sit.disruption(jobs)
     all_jobs = sorted(
@@ -93,7 +98,10 @@ def _reschedule_block(sit: Situation, old: Plan, reassigned: int, moved: int) ->
     block = old.reschedule or {}
     history = [r for r in block.get("history") or [] if isinstance(r, dict)]
     if block:
-        history.append({"now": block.get("now"), "events": block.get("events") or []})
+        round_ = {"now": block.get("now"), "events": block.get("events") or []}
+        if block.get("rebase"):  # a rebased plan's record of the export stays in its history
+            round_["rebase"] = block["rebase"]
+        history.append(round_)
     return {
         "now": sit.problem.instant(sit.now).isoformat(),
         "base_plan_sha256": hashlib.sha256(plan_json(old).encode("utf-8")).hexdigest(),
@@ -120,6 +128,8 @@ def _previous_of(sit: Situation, old_assignments: list[Job]) -> dict[int, tuple[
                 sit.problem.instant(job.start),
                 [sit.problem.engineers[member].id for member in job.crew],
             )
+    for ticket, (lead, start, crew) in sit.gone_previous.items():
+        previous_of[ticket] = (lead, sit.problem.instant(start), list(crew))
     return previous_of
 
 

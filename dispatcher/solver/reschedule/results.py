@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pydantic models, loaded when asked for
     from dispatcher.solver.reschedule.outcomes import (
         ChangesOutcome,
         ImpactOutcome,
+        RebaseRecord,
         RescheduleOutcome,
     )
 
@@ -42,6 +43,7 @@ class Changes:
     completed: list[str] = field(default_factory=list)
     before: dict[str, TierCost] = field(default_factory=dict)
     after: dict[str, TierCost] = field(default_factory=dict)
+    rebase: RebaseRecord | None = None  # a rebase onto a fresh export: what it brought
 
     def model(self) -> ChangesOutcome:
         """These changes as a pydantic model (JSON form: ``.model_dump_json()``)."""
@@ -73,6 +75,7 @@ class Changes:
             completed=list(self.completed),
             before=costs(self.before),
             after=costs(self.after),
+            rebase=self.rebase,
         )
 
 

@@ -60,6 +60,10 @@ class Situation:
     added: list[dict[str, Any]]  # every added ticket so far, in full
     # Future crew jobs of the old plan: ticket -> the members besides the lead.
     previous_crew: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # A rebase (``rebase``): live jobs of the base plan whose engineer (or a crew member) is
+    # gone from the new scenario: ticket -> (lead id, start, other members' ids). Each is a
+    # reassignment, like a job cut by ``--unavailable``.
+    gone_previous: dict[int, tuple[str, int, tuple[str, ...]]] = field(default_factory=dict)
 
     def was(self, job: Job) -> bool:
         """Is ``job`` where the old plan had it (same engineers, same start)?"""
@@ -89,7 +93,7 @@ class Situation:
         """(cost, #reassigned, #moved) of the free jobs against the old plan."""
         weights = self.problem.weights
         placed = {job.ticket: job for job in jobs}
-        reassigned, moved = len(self.cut), 0
+        reassigned, moved = len(self.cut) + len(self.gone_previous), 0
         tolerance = weights.move_tolerance.minutes
         for ticket, (_, start) in self.previous.items():
             job = placed.get(ticket)
@@ -143,6 +147,29 @@ class Situation:
             background=self.background,
             not_before=self.not_before(free_jobs),
         )
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What a rebase tells the re-plan beyond its events (ids of the new scenario): tickets
+    that need a place as added ones do, engineers whose days changed, and the live jobs
+    of engineers gone from the new scenario (see ``Situation.gone_previous``)."""
+
+    event_tickets: tuple[str, ...] = ()
+    focus: tuple[str, ...] = ()
+    gone_previous: dict[str, tuple[str, dt.datetime, tuple[str, ...]]] = field(default_factory=dict)
+
+    def apply(self, sit: Situation, clock: CommandLineClock) -> None:
+        problem = sit.problem
+        tickets = [problem.ticket_index[t] for t in self.event_tickets if t in problem.ticket_index]
+        sit.event_tickets = [*sit.event_tickets, *(t for t in tickets if t in sit.free)]
+        engineers = {problem.engineer_index[e] for e in self.focus if e in problem.engineer_index}
+        sit.focus = sorted({*sit.focus, *engineers})
+        for name, (lead, start, crew) in self.gone_previous.items():
+            index = problem.ticket_index.get(name)
+            minute = clock.plan(start)
+            if index is not None and index in sit.free and minute is not None:
+                sit.gone_previous[index] = (lead, minute, crew)
 
 
 @dataclass
