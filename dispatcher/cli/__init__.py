@@ -30,6 +30,7 @@ from dispatcher import interrupt  # noqa: E402
 from dispatcher.cli.paths import FilePath  # noqa: E402
 from dispatcher.errors import InputError  # noqa: E402
 from dispatcher.safetext import error_line  # noqa: E402
+from dispatcher.safetext import shown as shown_text  # noqa: E402
 from dispatcher.views.terminal import SafeConsole, add_row, plain  # noqa: E402
 
 err_console = SafeConsole(stderr=True)
@@ -415,9 +416,8 @@ NOW = click.option("--now", required=True, metavar="T", help=NOW_HELP)
 @click.option(
     "--base-scenario",
     type=FilePath(dir_okay=False, path_type=Path),
-    help="With --rebase: the scenario the --plan was made for (default: the path the plan "
-    "records in scenario.path, if it records one; plans written by this version do not, "
-    "so give it).",
+    help="With --rebase: the scenario the --plan was made for (default: the scenario file "
+    "beside the plan or beside SCENARIO whose sha256 is the one the plan records).",
 )
 @click.option(
     "-o",
@@ -461,14 +461,14 @@ def reschedule(
     base_problem = None
     if rebase:
         problem, old = load_scenario(scenario), read_plan(plan_file)
-        base_path = base_scenario or _recorded_scenario(old, plan_file)
+        base_path = base_scenario or _recorded_scenario(old, plan_file, scenario)
         base_problem = load_scenario(base_path)
         inputs = (*input_files(base_path, base_problem), *inputs)
     else:
         problem, old = load_plan_for(
             scenario,
             plan_file,
-            "; to re-plan it onto a new export of the day, add --rebase (with --base-scenario)",
+            "; to re-plan it onto a new export of the day, add --rebase",
         )
     inputs = (*input_files(scenario, problem), *inputs)
     check_output_path(output, inputs)  # its travel matrix too
@@ -490,7 +490,7 @@ def reschedule(
                 events,
                 _solve_options(time_limit, seed, workers),
                 plan_name=str(plan_file),
-                base_name=str(base_scenario or "the base scenario"),
+                base_name=str(base_path),
             )
         else:
             result = replan(
@@ -511,19 +511,61 @@ def reschedule(
     _exit_if_interrupted(output)
 
 
-def _recorded_scenario(plan: Any, plan_file: Path) -> Path:
-    """The scenario path a plan records (``scenario.path``, relative to the plan file's
-    folder), or InputError asking for --base-scenario."""
+def _recorded_scenario(plan: Any, plan_file: Path, scenario: Path) -> Path:
+    """The scenario a plan was made for: the path it records (``scenario.path``, relative
+    to the plan file's folder), else the scenario file beside the plan or beside the new
+    SCENARIO whose sha256 is the plan's; or InputError asking for --base-scenario."""
     recorded = (plan.scenario.model_extra or {}).get("path")
-    if not isinstance(recorded, str) or not recorded:
+    if isinstance(recorded, str) and recorded:
+        path = Path(recorded)
+        return path if path.is_absolute() else plan_file.parent / path
+    found = _scenario_with_sha(plan.scenario.sha256, [plan_file.parent, scenario.parent])
+    if found is None:
         raise InputError.single(
             COMMAND_LINE,
-            f"{plan_file} records no scenario path: give the scenario it was made for "
-            "with --base-scenario PATH",
+            f"no scenario file beside {plan_file} or {scenario} is the one it was made for: "
+            "give it with --base-scenario PATH",
             path="--base-scenario",
         )
-    path = Path(recorded)
-    return path if path.is_absolute() else plan_file.parent / path
+    click.echo(f"--base-scenario: {shown_text(str(found))} (the plan's scenario)", err=True)
+    return found
+
+
+MAX_SCENARIOS_SEARCHED = 200  # files per folder looked at for a plan's scenario
+MAX_SCENARIO_BYTES = 20 * 2**20
+
+
+def _scenario_with_sha(sha256: str, folders: list[Path]) -> Path | None:
+    """A *.yaml / *.yml file whose scenario sha256 (its bytes, and its travel matrix's) is
+    ``sha256``; files that name no travel matrix are matched by their bytes alone."""
+    import hashlib
+
+    from dispatcher.io.loader import load_scenario_file
+
+    seen: set[Path] = set()
+    for folder in folders:
+        paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])[:MAX_SCENARIOS_SEARCHED]
+        for path in paths:
+            resolved = path.resolve()
+            if resolved in seen or not path.is_file():
+                continue
+            seen.add(resolved)
+            try:
+                if path.stat().st_size > MAX_SCENARIO_BYTES:
+                    continue
+                raw = path.read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(raw).hexdigest() == sha256:
+                return path
+            if b"travel_matrix:" not in raw:
+                continue
+            try:
+                if load_scenario_file(path).problem.sha256 == sha256:
+                    return path
+            except InputError:
+                continue
+    return None
 
 
 @main.command()

@@ -25,6 +25,13 @@ def test_rebase_from_the_command_line(tmp_path):
     refused = runner.invoke(main, args)
     assert refused.exit_code == 2 and "--rebase" in refused.output
     assert not rebased.exists()
+    # Without --base-scenario: the scenario beside the plan whose sha256 it records.
+    done = runner.invoke(main, [*args, "--rebase"])
+    assert done.exit_code == 0, done.output
+    assert f"--base-scenario: {morning} (the plan's scenario)" in done.output
+    moved = tmp_path / "archive"
+    moved.mkdir()
+    morning = morning.rename(moved / "morning.yaml")
     no_base = runner.invoke(main, [*args, "--rebase"])
     assert no_base.exit_code == 2 and "--base-scenario" in no_base.output
     done = runner.invoke(main, [*args, "--rebase", "--base-scenario", str(morning)])

@@ -130,7 +130,7 @@ COMMAND_CASES = [
             "error: p.json: scenario.sha256: this plan belongs to another scenario "
             f"(sha256 {SHA}..., s.yaml is "
             f"{hashlib.sha256((BASE + '# edited').encode()).hexdigest()[:12]}...); "
-            "to re-plan it onto a new export of the day, add --rebase (with --base-scenario)",
+            "to re-plan it onto a new export of the day, add --rebase",
         ),
         {"s.yaml": BASE + "# edited", "p.json": SMALL_PLAN},
     ),
