@@ -199,10 +199,11 @@ def _dropped_since(
     and that the PSA did not have before the import: entries a push of the base created,
     found by ticket, member and start."""
     now = set(visits(problem, plan))
+    planned = {a.ticket for a in plan.assignments} | {u.ticket for u in plan.unassigned}
     out = []
     for visit in visits(problem, base):
-        if visit in now or visit.engineer not in engineers:
-            continue
+        if visit in now or visit.engineer not in engineers or visit.ticket not in planned:
+            continue  # kept; or done, closed in the PSA: its entry is the record of the work
         member = engineers[visit.engineer]
         psa_id = str(member["psa_id"])
         if bookings.get((visit.ticket, psa_id)):
