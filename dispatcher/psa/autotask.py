@@ -39,6 +39,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from dispatcher.psa import responses
 from dispatcher.psa.records import (
     Origin,
     PsaBooking,
@@ -183,15 +184,7 @@ class _Autotask:
             ids = self._need(origin, record, "id", "companyID")
             if ids is None:
                 continue
-            address = ", ".join(
-                str(part)
-                for part in (
-                    first(record, "address1"),
-                    first(record, "city"),
-                    first(record, "postalCode"),
-                )
-                if part
-            )
+            address = responses.address(record, "address1", "city", "postalCode")
             self.export.sites[ids[0]] = PsaSite(
                 ids[0], ids[1], text(record, "name") or ids[0], address or None
             )

@@ -20,6 +20,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from dispatcher.psa import responses
 from dispatcher.psa.records import (
     PsaBooking,
     PsaCalendar,
@@ -79,32 +80,20 @@ class _ConnectWise:
         return ident(record, field) or read.suffixes.get(filename) or None
 
     def _companies(self) -> None:
-        for origin, record in self.r.endpoint("companies").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "a company without an id"))
-                continue
+        for _origin, record, key in self.r.keyed("companies", "a company"):
             self.export.companies[key] = PsaCompany(
                 key, text(record, "name") or key, text(record, "identifier")
             )
         read = self.r.endpoint("sites")
         for origin, record in read.records:
-            key = ident(record, "id")
+            site = ident(record, "id")
             company = self._parent(read, origin.file, record, "company")
-            if key is None or company is None:
+            if site is None or company is None:
                 self.r.issues.append(origin.issue("company", "a site without its id and company"))
                 continue
-            address = ", ".join(
-                str(part)
-                for part in (
-                    first(record, "addressLine1"),
-                    first(record, "city"),
-                    first(record, "zip"),
-                )
-                if part
-            )
-            self.export.sites[key] = PsaSite(
-                key, company, text(record, "name") or key, address or None
+            address = responses.address(record, "addressLine1", "city", "zip")
+            self.export.sites[site] = PsaSite(
+                site, company, text(record, "name") or site, address or None
             )
 
     def _calendars(self) -> None:
@@ -120,11 +109,7 @@ class _ConnectWise:
                 continue
             if holiday_list is not None:
                 holidays.setdefault(holiday_list, []).append(date)
-        for origin, record in self.r.endpoint("calendars").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "a calendar without an id"))
-                continue
+        for origin, record, key in self.r.keyed("calendars", "a calendar"):
             weekly: dict[int, list[tuple[dt.time, dt.time]]] = {}
             for number, day in enumerate(DAYS):
                 start, end = first(record, f"{day}StartTime"), first(record, f"{day}EndTime")
@@ -146,11 +131,7 @@ class _ConnectWise:
             )
 
     def _slas(self) -> None:
-        for origin, record in self.r.endpoint("slas").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "an SLA without an id"))
-                continue
+        for origin, record, key in self.r.keyed("slas", "an SLA"):
             calendar = ident(record, "customCalendar", "calendar")
             if calendar not in self.export.calendars:
                 based_on = text(record, "basedOn") or ""
@@ -179,11 +160,7 @@ class _ConnectWise:
 
     def _agreements(self) -> dict[str, tuple[str | None, str | None]]:
         agreements: dict[str, tuple[str | None, str | None]] = {}
-        for origin, record in self.r.endpoint("agreements").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "an agreement without an id"))
-                continue
+        for _origin, record, key in self.r.keyed("agreements", "an agreement"):
             agreements[key] = (text(record, "type"), text(record, "name"))
         return agreements
 
@@ -199,11 +176,7 @@ class _ConnectWise:
                 )
                 continue
             skills.setdefault(member, {})[name] = text(record, "skillLevel") or "1"
-        for origin, record in self.r.endpoint("members").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "a member without an id"))
-                continue
+        for origin, record, key in self.r.keyed("members", "a member"):
             login = text(record, "identifier")
             name = (
                 " ".join(
@@ -228,11 +201,7 @@ class _ConnectWise:
             )
 
     def _tickets(self, agreements: dict[str, tuple[str | None, str | None]]) -> None:
-        for origin, record in self.r.endpoint("tickets").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "a ticket without an id"))
-                continue
+        for origin, record, key in self.r.keyed("tickets", "a ticket"):
             agreement = ident(record, "agreement")
             agreement_type, agreement_name = agreements.get(agreement or "", (None, None))
             if agreement is not None and agreement_type is None:

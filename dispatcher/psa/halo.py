@@ -124,16 +124,12 @@ class _Halo:
         return names
 
     def _clients(self) -> None:
-        for origin, record in self.r.endpoint("clients").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "a client without an id"))
-                continue
+        for _origin, record, key in self.r.keyed("clients", "a client"):
             self.export.companies[key] = PsaCompany(key, text(record, "name") or key)
         for origin, record in self.r.endpoint("sites").records:
-            key = ident(record, "id")
+            site = ident(record, "id")
             client = _id(record, "client_id")
-            if key is None or client is None:
+            if site is None or client is None:
                 self.r.issues.append(origin.issue("client_id", "a site without its id and client"))
                 continue
             address = ", ".join(
@@ -145,18 +141,14 @@ class _Halo:
                 )
                 if part
             )
-            self.export.sites[key] = PsaSite(
-                key, client, text(record, "name") or key, address or None
+            self.export.sites[site] = PsaSite(
+                site, client, text(record, "name") or site, address or None
             )
 
     def _workdays(self) -> None:
         """Workdays: a start and end time, the weekdays they apply to (``monday``: true,
         ...), and the holidays (``holidays``: [{"date": ...}])."""
-        for origin, record in self.r.endpoint("workdays").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "a workday without an id"))
-                continue
+        for origin, record, key in self.r.keyed("workdays", "a workday"):
             start, end = (
                 first(record, "start_time", "starttime"),
                 first(record, "end_time", "endtime"),
@@ -210,25 +202,21 @@ class _Halo:
         return max(spans).total_seconds() / 3600 if spans else 24.0
 
     def _slas(self) -> None:
-        for origin, record in self.r.endpoint("slas").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "an SLA without an id"))
-                continue
+        for _origin, record, key in self.r.keyed("slas", "an SLA"):
             workday = _id(record, "workday_id")
             calendar = workday if workday in self.export.calendars else None
             self.export.slas[key] = PsaSla(key, text(record, "name") or f"SLA {key}", calendar)
         self.priorities: dict[tuple[str | None, str], str] = {}
         # Not deduplicated by id: Halo numbers each SLA's priorities from 1.
         for origin, record in self.r.endpoint("priorities", key="").records:
-            key = ident(record, "priorityid", "id")
+            number = ident(record, "priorityid", "id")
             name = text(record, "name")
-            if key is None or name is None:
+            if number is None or name is None:
                 self.r.issues.append(origin.issue("priorityid", "a priority needs its id and name"))
                 continue
             sla_key = _id(record, "slaid", "sla_id")
-            self.priorities[(sla_key, key)] = name
-            self.priorities.setdefault((None, key), name)
+            self.priorities[(sla_key, number)] = name
+            self.priorities.setdefault((None, number), name)
             sla = self.export.slas.get(sla_key or "")
             if sla is None:
                 continue
@@ -240,21 +228,13 @@ class _Halo:
     def _contracts(self) -> dict[str, tuple[str | None, str | None]]:
         """Contract id -> (its type: the tier's name, its reference)."""
         contracts: dict[str, tuple[str | None, str | None]] = {}
-        for origin, record in self.r.endpoint("contracts").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "a contract without an id"))
-                continue
+        for _origin, record, key in self.r.keyed("contracts", "a contract"):
             kind = text(record, "contract_type_name", "type_name", "type", "billing_description")
             contracts[key] = (kind, text(record, "ref"))
         return contracts
 
     def _agents(self) -> None:
-        for origin, record in self.r.endpoint("agents").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "an agent without an id"))
-                continue
+        for origin, record, key in self.r.keyed("agents", "an agent"):
             email = text(record, "email")
             login = email.split("@", 1)[0] if email and "@" in email else None
             name = text(record, "name") or login or key
@@ -287,11 +267,7 @@ class _Halo:
         contracts: dict[str, tuple[str | None, str | None]],
     ) -> None:
         seen: set[str] = set()
-        for origin, record in self.r.endpoint("tickets").records:
-            key = ident(record, "id")
-            if key is None:
-                self.r.issues.append(origin.issue("id", "a ticket without an id"))
-                continue
+        for origin, record, key in self.r.keyed("tickets", "a ticket"):
             if key in seen:
                 continue  # on two pages (the core tells pages apart by their suffix)
             seen.add(key)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,6 +184,12 @@ def ident(record: Record, *names: str) -> str | None:
     return str(value)
 
 
+def address(record: Record, *names: str) -> str | None:
+    """The record's address parts that it has, joined: "3 Hill St, Richmond, TW9 1TN"."""
+    parts = [str(first(record, name)) for name in names if first(record, name) is not None]
+    return ", ".join(parts) or None
+
+
 def all_files(reads: Iterable[Read]) -> list[str]:
     return [file for read in reads for file in read.files]
 
@@ -223,6 +229,16 @@ class Reader:
         self.issues.extend(read.issues)
         self.read_files.extend(read.files)
         return read
+
+    def keyed(self, name: str, what: str) -> Iterator[tuple[Origin, Record, str]]:
+        """An endpoint's records with their ``id``; one without is an issue ("a client
+        without an id", for ``what`` "a client")."""
+        for origin, record in self.endpoint(name).records:
+            key = ident(record, "id")
+            if key is None:
+                self.issues.append(origin.issue("id", f"{what} without an id"))
+                continue
+            yield origin, record, key
 
     def time(self, origin: Origin, record: Record, *names: str) -> dt.datetime | None:
         for name in names:
