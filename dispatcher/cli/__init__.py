@@ -721,7 +721,7 @@ def _known_time_zone(name: str) -> None:
         ) from None
 
 
-from dispatcher.cli.psa import import_  # noqa: E402
+from dispatcher.cli.psa import import_, push  # noqa: E402
 from dispatcher.cli.views import (  # noqa: E402  (the group exists first)
     explain,
     export,
@@ -730,7 +730,7 @@ from dispatcher.cli.views import (  # noqa: E402  (the group exists first)
     simulate,
 )
 
-for _command in (show, explain, export, simulate, schema, import_):
+for _command in (show, explain, export, simulate, schema, import_, push):
     main.add_command(_command)
 
 
