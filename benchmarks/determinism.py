@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # ``--lift``: to find which wall clock makes a one-worker solve differ, the measured
-# solves can run with CP-SAT's wall-clock guard lifted (``cpsat``: with one worker each
-# call otherwise also stops at 1.5x its deterministic budget in wall time), with the
-# solver's own clock stopped (``clock``: ``time.monotonic`` frozen, so no deadline of
-# the search, the greedy orders, the crews or the must-assign pass ever passes), or both.
+# solves can run with CP-SAT's wall-clock cut lifted (``cpsat``: with one worker a call
+# is cut in wall time only at the solve's backstop), with ``time.monotonic`` frozen
+# (``clock``: with one worker every phase reads the deterministic work clock, so this
+# only keeps the backstop from ever firing), or both.
 LIFT_CPSAT = """
 from ortools.sat.python import cp_model
 _solve = cp_model.CpSolver.solve

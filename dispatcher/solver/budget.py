@@ -1,11 +1,13 @@
 """How a daily solve spends its time limit: the share of the limit each phase may use,
-and ``Budget``, which turns those shares into deadlines and deterministic budgets.
+and ``Budget``, which turns those shares into deadlines on the solve's clock.
 
-With one worker every CP-SAT budget is a fixed share of the limit in deterministic
-seconds, so the same input gives the same plan, as long as the wall-clock deadline does
-not cut in (a CP-SAT call is stopped in wall time only at the solve's deadline, not at a
-multiple of its budget, so a machine busy with other work does not end it early); with
-several workers the phases share whatever wall-clock time is left.
+With several workers the clock is the wall clock and the phases share whatever time is
+left. With one worker it is a deterministic work clock (``clock.WorkClock``): every
+phase charges the work it does and reads its deadline from that count, and every CP-SAT
+call has a deterministic limit, so the same input, seed and limit give the same plan on
+a busy machine too. The wall clock then stops a solve only at a generous backstop
+(``clock.backstop``: 3 times the limit plus 5 s); past it the plan is no longer
+reproducible (logged).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from dataclasses import dataclass
 
 from dispatcher import interrupt
+from dispatcher.solver.clock import WALL, Clock, WorkClock, backstop
 
 # Several workers: share of the limit the greedy orders may use.
 ORDERS_SHARE = 0.3
@@ -33,6 +36,11 @@ OUTPUT_SECONDS = 0.15
 OUTPUT_SECONDS_PER_TICKET = 0.00025
 # ... and at most this share of the limit.
 OUTPUT_SHARE = 0.1
+# One worker, when the limit counts from the command's start: the work clock charges
+# this for the imports and the loading (measured: about 1 s of imports on 2 cores ...
+STARTUP_SECONDS = 1.0
+# ... and the loading, per ticket).
+LOAD_SECONDS_PER_TICKET = 1e-3
 # Big days: share of the limit kept for placing left-out tickets at the end.
 FILL_SHARE = 0.03
 # Placing the work that must be assigned and the crew visits the construction left out
@@ -47,20 +55,17 @@ BOUND_SHARE = 0.1
 # fill: each pass may run until this share of the limit past where it starts.
 CREW_SHARE = 0.05
 # Share of the limit for reordering engineers' days against the exact objective, after
-# the neighbourhood search; with one worker, moves tried per second of that share.
+# the neighbourhood search.
 REORDER_SHARE = 0.25
 # The same on days too big for the full model (measured at 200 x 2000: reordering gained
 # 2.6% in 7.7 s where the neighbourhoods gained 0.3% in 9 s).
 REORDER_SHARE_BIG = 0.45
-REORDER_MOVES_PER_SECOND = 300
 # Reordering moves tried on the days of each neighbourhood, after its sub-solve.
 POLISH_MOVES = 30
 # Small days: neighbourhoods in a row without gain before the search stops.
 SMALL_PATIENCE = 60
 # Small days: share of the limit for the full model (then the search).
 FULL_SHARE = 0.45
-# One worker: deterministic seconds for the plan, as a share of the limit.
-MAIN_SHARE = 0.7
 # (ticket, engineer) pairs the full model can take on 2 cores in seconds; above it, a
 # day is big and only the neighbourhood search runs.
 PAIR_BUDGET = 800
@@ -78,13 +83,15 @@ def workers_for(requested: int | None) -> int:
 
 @dataclass(frozen=True)
 class Budget:
-    """The time limit of one solve: when it started, when the search must end, and how
-    many workers share it."""
+    """The time limit of one solve: when it started, when the search must end, how many
+    workers share it, and the clock its deadlines are read from (the wall clock; one
+    worker: the deterministic work clock)."""
 
     started: float  # the ``time.monotonic()`` instant the limit counts from
     time_limit: float  # seconds
     deadline: float  # the end of the limit, less the time kept for writing the plan
     workers: int
+    clock: Clock = WALL
 
     @classmethod
     def start(
@@ -98,12 +105,35 @@ class Budget:
             OUTPUT_SHARE * time_limit,
             OUTPUT_SECONDS + OUTPUT_SECONDS_PER_TICKET * tickets,
         )
-        return cls(began, time_limit, deadline, workers_for(workers))
+        count = workers_for(workers)
+        clock = WALL
+        if count == 1:
+            work = WorkClock(began, backstop(began, time_limit))
+            if started is not None:
+                # The limit counts from before the solve (the command's imports and
+                # loading): a fixed estimate of that time, not the measured one.
+                work.charge(STARTUP_SECONDS + LOAD_SECONDS_PER_TICKET * tickets)
+            clock = work
+        return cls(began, time_limit, deadline, count, clock)
 
     @property
     def one_worker(self) -> bool:
         """One worker: budgets are deterministic, so the same input gives the same plan."""
         return self.workers == 1
+
+    def now(self) -> float:
+        """The current instant on the solve's clock (the work clock with one worker)."""
+        return self.clock.now()
+
+    def charge(self, seconds: float) -> None:
+        """Count ``seconds`` of work on the solve's clock (one worker; else nothing)."""
+        self.clock.charge(seconds)
+
+    @property
+    def wall_deadline(self) -> float:
+        """The ``time.monotonic()`` instant every CP-SAT call must end by: the deadline;
+        with one worker, the backstop (its calls have deterministic limits)."""
+        return self.clock.wall_deadline(self.deadline)
 
     def share(self, fraction: float) -> float:
         """Seconds: ``fraction`` of the limit."""
@@ -114,12 +144,12 @@ class Budget:
         return self.started + fraction * self.time_limit
 
     def elapsed(self) -> float:
-        """Seconds since the start."""
+        """Wall-clock seconds since the start (reported, never decided on)."""
         return time.monotonic() - self.started
 
     def left(self) -> float:
-        """Seconds until the deadline (negative past it)."""
-        return self.deadline - time.monotonic()
+        """Seconds until the deadline on the solve's clock (negative past it)."""
+        return self.deadline - self.clock.now()
 
     @staticmethod
     def stop_requested() -> bool:
@@ -135,7 +165,7 @@ __all__ = [
     "FULL_SHARE",
     "GREEDY_SECONDS_PER_PAIR",
     "GREEDY_SHARE",
-    "MAIN_SHARE",
+    "LOAD_SECONDS_PER_TICKET",
     "MIN_REACH",
     "MUST_SHARE",
     "OPTIMALITY_SLACK",
@@ -146,10 +176,10 @@ __all__ = [
     "PAIR_BUDGET",
     "POLISH_MOVES",
     "REACH_SHARE",
-    "REORDER_MOVES_PER_SECOND",
     "REORDER_SHARE",
     "REORDER_SHARE_BIG",
     "SMALL_PATIENCE",
+    "STARTUP_SECONDS",
     "Budget",
     "workers_for",
 ]

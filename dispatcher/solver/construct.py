@@ -4,7 +4,6 @@ and the project's own greedy insertion (the solver's hint and fallback).
 
 from __future__ import annotations
 
-import time
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from dispatcher.semantics.evaluate import Evaluation, Job, sla_cost, unassigned_
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
 from dispatcher.semantics.shifts import pauses_overnight
 from dispatcher.semantics.walk import days_touched, walk
+from dispatcher.solver.clock import SLOT_SECONDS, WALL, Clock
 from models.scenario import Weights
 
 
@@ -453,15 +453,17 @@ def _construct(
     deadline: float | None = None,
     worth: Callable[[TicketData, float], bool] | None = None,
     reach: int | None = None,
+    clock: Clock = WALL,
 ) -> Schedule:
     booked = [sum(j.end - j.start for j in day) for day in schedule.by_engineer]
     for ticket in order:
-        if deadline is not None and time.monotonic() > deadline and not ticket.must_assign:
+        if deadline is not None and clock.now() > deadline and not ticket.must_assign:
             continue  # out of time: only work that must be assigned is still placed
         if ticket.crew > 1 and engineers_of is None:
             # A crew job is placed whenever a crew can take it, even where leaving it out
             # would cost less: staffing a visit of two or more is what the dispatcher
             # needs the plan for, and nothing else would place it.
+            clock.charge(SLOT_SECONDS * max(1, len(problem.eligible[ticket.index])))
             crew = place_crew(schedule, ticket, gaps=gaps)
             if crew is not None:
                 schedule.add(crew[0])
@@ -471,6 +473,7 @@ def _construct(
         if reach is not None and len(engineers) > reach:
             # A big day on a short limit: only the least booked engineers are tried.
             engineers = sorted(engineers, key=lambda e: (booked[e], e))[:reach]
+        clock.charge(SLOT_SECONDS * len(engineers))
         for engineer_index in engineers:
             engineer = problem.engineers[engineer_index]
             slot = find_slot(schedule, ticket, engineer, gaps=gaps)
@@ -508,16 +511,18 @@ def greedy_plan(
     deadline: float | None = None,
     thrifty: bool = False,
     reach: int | None = None,
+    clock: Clock = WALL,
 ) -> list[Job]:
     """Our construction: like the rule of thumb, but a job may fill a gap between jobs and
     goes to the engineer where it adds least to the objective (then finishes earliest).
     ``thrifty``: a ticket that would cost more placed than left out stays out (unless it
     must be assigned), leaving its time to the tickets after it.
 
-    Past ``deadline`` (a ``time.monotonic()`` instant) it places only the tickets that
-    must be assigned (booked appointments, must_assign) and leaves the others not yet
-    placed unassigned. With ``reach``, each ticket is tried on at most that many of its
-    engineers, the least booked so far (a big day on a short time limit)."""
+    Past ``deadline`` (an instant of ``clock``, which each ticket's placement is charged
+    to) it places only the tickets that must be assigned (booked appointments,
+    must_assign) and leaves the others not yet placed unassigned. With ``reach``, each
+    ticket is tried on at most that many of its engineers, the least booked so far (a big
+    day on a short time limit)."""
     schedule = schedule or Schedule(problem)
     order = order if order is not None else reference_order(problem)
     return _construct(
@@ -533,6 +538,7 @@ def greedy_plan(
         engineers_of=engineers_of,
         deadline=deadline,
         reach=reach,
+        clock=clock,
         worth=(
             # Appointments count as must-assign tickets (the loader marks them so).
             lambda ticket, cost: (
@@ -544,10 +550,13 @@ def greedy_plan(
     ).jobs()
 
 
-def cheapest_slot(schedule: Schedule, ticket: TicketData) -> tuple[float, Job] | None:
+def cheapest_slot(
+    schedule: Schedule, ticket: TicketData, clock: Clock = WALL
+) -> tuple[float, Job] | None:
     """The gap where ``ticket`` adds least to the objective, over its eligible engineers,
-    with that cost; None if it fits nowhere."""
+    with that cost; None if it fits nowhere. The pairs tried are charged to ``clock``."""
     problem = schedule.problem
+    clock.charge(SLOT_SECONDS * max(1, len(problem.eligible[ticket.index])))
     if ticket.crew > 1:
         crew = place_crew(schedule, ticket, gaps=True)
         return None if crew is None else (crew_cost(problem, ticket, *crew), crew[0])
@@ -572,18 +581,20 @@ def fill_unassigned(
     *,
     valid: Callable[[list[Job]], bool] | None = None,
     deadline: float | None = None,
+    clock: Clock = WALL,
 ) -> tuple[list[Job], Evaluation]:
     """Place unassigned tickets into the gaps of a finished plan, costliest to leave first,
-    wherever the exact objective falls (nothing already placed moves)."""
+    wherever the exact objective falls (nothing already placed moves), until ``deadline``
+    on ``clock``."""
     schedule = Schedule.of(problem, jobs)
     waiting = sorted(
         (problem.tickets[t] for t in evaluation.unassigned_risk),
         key=lambda t: (-unassigned_cost(problem, t), t.id),
     )
     for ticket in waiting:
-        if deadline is not None and time.monotonic() > deadline:
+        if deadline is not None and clock.now() > deadline:
             break
-        best = cheapest_slot(schedule, ticket)
+        best = cheapest_slot(schedule, ticket, clock)
         if best is None or best[0] >= unassigned_cost(problem, ticket) - 1e-9:
             continue
         candidate = [*jobs, best[1]]

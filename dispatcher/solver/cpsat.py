@@ -81,11 +81,12 @@ def configure_solver(
 
     ``deadline`` (a ``time.monotonic()`` instant) caps the wall clock whatever the budget:
     past it a one-worker run is cut and so no longer reproducible. With one worker and a
-    deadline that is the only wall-clock cut: a call is not also stopped at 1.5 times its
-    deterministic budget in wall time, which a machine busy with other solves reaches
-    (``benchmarks/determinism.py``, 2 cores: 3 plans in 4 runs with that guard; without
-    it 1, then 2 in a second round, where the neighbourhood search's own wall-clock
-    deadline ended its last sub-solve: ``SearchBudget.deadline``).
+    deadline that is the only wall-clock cut, and the daily solve passes its backstop
+    there (``clock.WorkClock``: 3 times the limit plus 5 s), not its phase deadlines: every
+    phase decision then comes from the deterministic work clock, and
+    ``benchmarks/determinism.py`` (2 cores, two other solves beside) gave 1 plan in 4
+    runs, where the wall-clock phase deadlines gave 2 (and the former cut at 1.5 times
+    the budget in wall time, 3).
     """
     params = solver.parameters
     params.num_workers = workers

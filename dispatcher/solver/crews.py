@@ -11,12 +11,12 @@ the whole plan is better.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 
 from dispatcher import interrupt
 from dispatcher.semantics.evaluate import Evaluation, Job
 from dispatcher.semantics.problem import Problem, TicketData
+from dispatcher.solver.clock import SLOT_SECONDS, WALL, Clock
 from dispatcher.solver.construct import Schedule, crew_cost, find_crew_slot, place_crew
 
 log = logging.getLogger(__name__)
@@ -32,21 +32,23 @@ def improve_crews(
     evaluate: Callable[[list[Job]], Evaluation],
     valid: Callable[[list[Job]], bool],
     deadline: float,
+    clock: Clock = WALL,
 ) -> tuple[list[Job], Evaluation]:
     """One pass over the crew jobs (in ticket id order), each moved where it lowers the
     exact objective most; the plan and its evaluation after the pass.
 
     Crews link their members' days, and on a day with many crews the links reach most
     engineers, so a move cannot be priced on a few days: the places are ranked by the
-    surrogate (``construct.crew_cost``) and the best ``CREW_TRIES`` evaluated in full."""
+    surrogate (``construct.crew_cost``) and the best ``CREW_TRIES`` evaluated in full.
+    The pass stops at ``deadline``, an instant of ``clock`` (charged with the places tried)."""
     crews = sorted((job for job in jobs if job.crew), key=lambda j: problem.tickets[j.ticket].id)
     before = evaluation.total
     for old in crews:
         current = next((job for job in jobs if job.ticket == old.ticket), None)
         if current is None:
             continue
-        for moved in _places(problem, jobs, current):
-            if time.monotonic() > deadline or interrupt.stop_requested():
+        for moved in _places(problem, jobs, current, clock):
+            if clock.now() > deadline or interrupt.stop_requested():
                 log.info("crew moves (out of time): %.4f -> %.4f", before, evaluation.total)
                 return jobs, evaluation
             candidate = [job for job in jobs if job.ticket != current.ticket] + [moved]
@@ -60,7 +62,7 @@ def improve_crews(
     return jobs, evaluation
 
 
-def _places(problem: Problem, jobs: list[Job], current: Job) -> list[Job]:
+def _places(problem: Problem, jobs: list[Job], current: Job, clock: Clock) -> list[Job]:
     """Other places for a crew job, the ``CREW_TRIES`` cheapest by the surrogate: the same
     crew at its earliest place, each member swapped, and a crew built afresh."""
     ticket = problem.tickets[current.ticket]
@@ -68,10 +70,12 @@ def _places(problem: Problem, jobs: list[Job], current: Job) -> list[Job]:
     schedule = Schedule.of(problem, rest)
     ranked: dict[Job, tuple[float, int, int, tuple[int, ...]]] = {}
     for members in _crews_to_try(problem, ticket, current):
+        clock.charge(SLOT_SECONDS * len(members))
         slot = find_crew_slot(schedule, ticket, members, gaps=True)
         if slot is not None:
             moved = Job(current.ticket, members[0], slot[0], slot[1], members[1:])
             ranked[moved] = (crew_cost(problem, ticket, moved, sum(slot[2])), *slot[:2], members)
+    clock.charge(SLOT_SECONDS * max(1, len(problem.capable[ticket.index])))
     fresh = place_crew(schedule, ticket, gaps=True)
     if fresh is not None:
         ranked[fresh[0]] = (crew_cost(problem, ticket, *fresh), fresh[0].end, fresh[0].start, ())

@@ -2,16 +2,17 @@
 
 Each iteration frees the jobs of a few engineers (and the unassigned tickets
 they could take), fixes everything else, re-solves that piece with CP-SAT, and
-keeps the result when the exact objective improves. Iterations are bounded by
-count and deterministic time per sub-solve, so with one worker and a seed the
-search is reproducible.
+keeps the result when the exact objective improves. Each sub-solve has a limit in
+deterministic time with one worker, and the search ends at a deadline on its budget's
+clock (the deterministic work clock of a one-worker daily plan, charged with each
+neighbourhood's model, sub-solve and pricing) or after a total of deterministic time, so
+with one worker and a seed the search is reproducible.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from dispatcher import interrupt
 from dispatcher.semantics.evaluate import Evaluation, Job, linked, unassigned_cost
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
+from dispatcher.solver.clock import cpsat_seconds
 from dispatcher.solver.cpsat import Outcome, solve_model
 from dispatcher.solver.model import Built, ModelBuilder, hint_model
 from dispatcher.solver.scopes import ModelScope, SearchBudget, SearchScope
@@ -74,11 +76,12 @@ def improve(
         return best_jobs, best
     state = _SearchState(best_jobs, best, _Related(problem))
     one_worker = budget.workers == 1 and budget.work is not None
-    while time.monotonic() + 0.15 < budget.deadline and not interrupt.stop_requested():
+    clock = budget.clock
+    while clock.now() + 0.15 < budget.deadline and not interrupt.stop_requested():
         kind = _kind(state.rate, state.iteration) if adaptive else PAIR
         if _out_of_budget(state, budget, kind, one_worker):
             break
-        remaining = budget.deadline - time.monotonic() - 0.1
+        remaining = budget.deadline - clock.now() - 0.1
         if remaining <= 0.05:
             break
         state.iteration += 1
@@ -90,11 +93,12 @@ def improve(
         # each (measured at 50 x 500: better plans on every day tried).
         outcome = solve_model(
             piece.built,
-            kind.seconds if one_worker else min(kind.seconds, remaining),
+            kind.seconds if one_worker else min(kind.seconds, clock.cpsat_limit(remaining)),
             workers=budget.workers,
             seed=seed + state.iteration,
-            deadline=budget.deadline - 0.1,
+            deadline=clock.wall_deadline(budget.deadline - 0.1),
         )
+        clock.charge(cpsat_seconds(outcome.deterministic_time, len(piece.built.alternatives)))
         state.spent += outcome.deterministic_time
         found, gain = _candidate(state, piece, chosen, outcome.jobs, evaluate, scope)
         state.learn(kind, gain, outcome.deterministic_time)

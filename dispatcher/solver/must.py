@@ -11,12 +11,12 @@ tickets that must be assigned and were placed stay placed.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from dispatcher import interrupt
 from dispatcher.semantics.evaluate import Evaluation, Job
 from dispatcher.semantics.problem import Problem, TicketData
+from dispatcher.solver.clock import SLOT_SECONDS, WALL, Clock
 from dispatcher.solver.construct import (
     Schedule,
     cheapest_slot,
@@ -38,6 +38,7 @@ def place_must(
     not_before: Callable[[list[Job]], dict[int, int]] | None = None,
     tickets: list[int] | None = None,
     crews: bool = False,
+    clock: Clock = WALL,
 ) -> list[Job]:
     """``jobs`` with every ticket that must be assigned and is not placed where possible
     (appointments first, then by weight): in the cheapest gap, else by eviction.
@@ -45,8 +46,9 @@ def place_must(
     Rescheduling: ``background`` jobs (running and completed work) occupy time and are
     never moved, ``not_before`` gives the plan's departure floors, and ``tickets`` are the
     ones to place (default: every must_assign ticket of the problem). With ``crews``,
-    crew jobs are placed the same way even when they need not be."""
-    context = _Context(problem, evaluate, background or [], not_before)
+    crew jobs are placed the same way even when they need not be. It stops at
+    ``deadline``, an instant of ``clock`` (which the placements tried are charged to)."""
+    context = _Context(problem, evaluate, background or [], not_before, clock)
     placed = {job.ticket for job in jobs}
     wanted = set(tickets) if tickets is not None else None
     waiting = [
@@ -58,10 +60,10 @@ def place_must(
         and (t.crew > 1 or problem.eligible[t.index])
     ]
     for ticket in waiting:
-        if time.monotonic() > deadline or interrupt.stop_requested():
+        if clock.now() > deadline or interrupt.stop_requested():
             break
         schedule = context.schedule(jobs)
-        found = cheapest_slot(schedule, ticket)
+        found = cheapest_slot(schedule, ticket, clock)
         if found is not None:
             jobs = [*jobs, found[1]]
             continue
@@ -81,11 +83,13 @@ class _Context:
         evaluate: Callable[[list[Job]], Evaluation],
         background: list[Job],
         not_before: Callable[[list[Job]], dict[int, int]] | None,
+        clock: Clock,
     ) -> None:
         self.problem = problem
         self.evaluate = evaluate
         self.background = background
         self.not_before = not_before
+        self.clock = clock
 
     def schedule(self, jobs: list[Job]) -> Schedule:
         schedule = Schedule.of(self.problem, [*self.background, *jobs])
@@ -163,6 +167,7 @@ def _make_room(
     for job in movable:
         schedule.remove(job)
         evicted.append(job)
+        context.clock.charge(SLOT_SECONDS * len(members))
         placed = _fits(schedule, ticket, members)
         if placed is not None:
             break
@@ -170,7 +175,7 @@ def _make_room(
         return None
     schedule.add(placed)
     for job in sorted(evicted, key=lambda j: (-problem.tickets[j.ticket].weight, j.ticket)):
-        back = cheapest_slot(schedule, problem.tickets[job.ticket])
+        back = cheapest_slot(schedule, problem.tickets[job.ticket], context.clock)
         if back is not None:
             schedule.add(back[1])
     return context.jobs_of(schedule)

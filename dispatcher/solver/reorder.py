@@ -11,9 +11,9 @@ plan staying as it is: ``construct.find_slot``), prices the day by carrying it o
 
 Days are independent except through tier caps (handled by the schedule) and crews, so a
 move is priced on its engineer alone and re-checked in full only when it is kept. The
-days of engineers in a crew job are left as they are: the crew ties them to another day. With a
-``work`` limit (one worker) the pass is bounded by a count of tried moves, so it stays
-reproducible; otherwise by the deadline.
+days of engineers in a crew job are left as they are: the crew ties them to another day. The
+pass is bounded by a deadline on its budget's clock (each move tried is charged to it: with
+one worker the deterministic work clock, so it stays reproducible), or by a count of moves.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from dispatcher import interrupt
 from dispatcher.semantics.evaluate import DayPricer, Evaluation, Job, crew_engineers
 from dispatcher.semantics.problem import Problem
+from dispatcher.solver.clock import MOVE_SECONDS, WALL, Clock
 from dispatcher.solver.construct import Schedule, find_slot
 
 log = logging.getLogger(__name__)
@@ -36,11 +37,12 @@ REACH = 4  # places a job may move earlier in one move
 
 @dataclass(frozen=True)
 class ReorderBudget:
-    """When the pass stops: the wall-clock ``deadline``, and (one worker) at most ``moves``
-    tried moves."""
+    """When the pass stops: the ``deadline`` on ``clock`` (which each move tried is charged
+    to), or after ``moves`` tried moves when given."""
 
     deadline: float
     moves: int | None = None
+    clock: Clock = WALL
 
 
 def reorder_days(
@@ -72,7 +74,9 @@ def reorder_days(
                 continue
             day = days[engineer]
             limit = ReorderBudget(
-                budget.deadline, None if budget.moves is None else budget.moves - tried
+                budget.deadline,
+                None if budget.moves is None else budget.moves - tried,
+                budget.clock,
             )
             found, count = better_day(problem, day, schedule, limit)
             tried += count
@@ -101,11 +105,16 @@ def reorder_days(
 
 
 def polish_days(
-    problem: Problem, jobs: list[Job], engineers: Iterable[int], moves: int
+    problem: Problem,
+    jobs: list[Job],
+    engineers: Iterable[int],
+    moves: int,
+    clock: Clock = WALL,
 ) -> list[Job]:
     """``jobs`` (a whole plan) with the days of ``engineers`` reordered where their share
     of the exact objective falls, at most ``moves`` moves tried in all (for the
-    neighbourhood search: it re-checks and re-prices what it keeps)."""
+    neighbourhood search: it re-checks and re-prices what it keeps), each charged to
+    ``clock``."""
     schedule = Schedule.of(problem, jobs)
     left = moves
     tied = crew_engineers(jobs)
@@ -113,7 +122,7 @@ def polish_days(
         if left <= 0:
             break
         day = [j for j in jobs if j.engineer == engineer]
-        found, count = better_day(problem, day, schedule, ReorderBudget(float("inf"), left))
+        found, count = better_day(problem, day, schedule, ReorderBudget(float("inf"), left, clock))
         left -= count
         if found is not None:
             _replace_day(schedule, day, found)
@@ -131,7 +140,7 @@ def _replace_day(schedule: Schedule, day: list[Job], new_day: list[Job]) -> None
 def _spent(budget: ReorderBudget, tried: int) -> bool:
     if budget.moves is not None:
         return tried >= budget.moves or interrupt.stop_requested()
-    return time.monotonic() >= budget.deadline or interrupt.stop_requested()
+    return budget.clock.now() >= budget.deadline or interrupt.stop_requested()
 
 
 def _by_risk(problem: Problem, jobs: list[Job], evaluation: Evaluation) -> list[int]:
@@ -165,6 +174,7 @@ def better_day(
             if _spent(budget, count):
                 return (best[1] if best else None), count
             count += 1
+            budget.clock.charge(MOVE_SECONDS)
             order = [*day[:place], job, *day[place:index], *day[index + 1 :]]
             new_day = _retimed(schedule, day, order, place)
             if new_day is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from dispatcher.semantics.evaluate import Job
 from dispatcher.semantics.problem import EngineerData, TicketData
+from dispatcher.solver.clock import WALL, Clock
 
 # Minutes of travel reserved before an on-site ticket's start on an engineer.
 BufferRule = Callable[[TicketData, EngineerData], int]
@@ -81,13 +82,16 @@ class SearchScope:
 class SearchBudget:
     """When the neighbourhood search stops."""
 
-    deadline: float  # a ``time.monotonic()`` instant: the wall clock's end, always
+    deadline: float  # an instant of ``clock``: the search's end, always
     workers: int  # CP-SAT workers per sub-solve
     # One worker: deterministic seconds the sub-solves may use in all, so that the search
     # is reproducible (the deadline then stays as a guard only); None: no such limit.
     work: float | None = None
     # Neighbourhoods in a row that improve nothing before stopping; None: no such limit.
     patience: int | None = None
+    # What ``deadline`` is read from, charged with each neighbourhood's work: the wall
+    # clock, or (a one-worker daily plan) the deterministic work clock.
+    clock: Clock = WALL
 
 
 __all__ = ["WHOLE_DAY", "BufferRule", "ModelScope", "SearchBudget", "SearchScope"]

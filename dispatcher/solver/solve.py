@@ -2,7 +2,10 @@
 
 The phases, in order: greedy constructions over several ticket orders; on small days
 the full model; the neighbourhood search; placing left-out tickets; the lower bound.
-Each phase's share of the time limit is in ``budget``.
+Each phase's share of the time limit is in ``budget``; every phase reads its deadline
+from the budget's clock: the wall clock, or with one worker the deterministic work clock
+(``clock.WorkClock``), which each phase charges with the work it does, so that a
+one-worker plan depends on the input, the seed and the limit alone.
 
 The heuristic plan is always kept: if CP-SAT finds nothing in time, it is the
 answer (status ``fallback``). The plan reported is whichever is better on the
@@ -31,7 +34,6 @@ from dispatcher.solver.budget import (
     FULL_SHARE,
     GREEDY_SECONDS_PER_PAIR,
     GREEDY_SHARE,
-    MAIN_SHARE,
     MIN_REACH,
     MUST_SHARE,
     OPTIMALITY_SLACK,
@@ -39,11 +41,17 @@ from dispatcher.solver.budget import (
     PAIR_BUDGET,
     POLISH_MOVES,
     REACH_SHARE,
-    REORDER_MOVES_PER_SECOND,
     REORDER_SHARE,
     REORDER_SHARE_BIG,
     SMALL_PATIENCE,
     Budget,
+)
+from dispatcher.solver.clock import (
+    EVALUATION_SECONDS_PER_TICKET,
+    FULL_MODEL_SECONDS_PER_DETERMINISTIC,
+    PARTIAL_SECONDS_PER_JOB,
+    SLOT_SECONDS,
+    cpsat_seconds,
 )
 from dispatcher.solver.construct import (
     Schedule,
@@ -119,6 +127,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     )
 
     def exact(jobs: list[Job]) -> Evaluation:
+        budget.charge(EVALUATION_SECONDS_PER_TICKET * len(problem.tickets))
         return evaluate(problem, jobs)
 
     keeper: MustKeeper | None = None
@@ -135,7 +144,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     least: list[float] | None = None
     if _bound_fits(problem, options.time_limit):
         least = least_costs(problem)
-    best_jobs, best, best_order = _construct(problem, options, budget, least)
+        budget.charge(BOUND_SECONDS_PER_PAIR * sum(len(e) for e in problem.capable))
+    best_jobs, best, best_order = _construct(problem, options, budget, least, exact)
     # Appointments and must_assign work first: placed now (evicting other work if need
     # be) and kept placed by every later phase (``valid``).
     # Crew visits too: a crew job goes wherever some crew can make room for it.
@@ -143,8 +153,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         problem,
         best_jobs,
         exact,
-        min(budget.deadline, time.monotonic() + budget.share(MUST_SHARE)),
+        min(budget.deadline, budget.now() + budget.share(MUST_SHARE)),
         crews=True,
+        clock=budget.clock,
     )
     if must_placed is not best_jobs:
         best_jobs, best = must_placed, exact(must_placed)
@@ -177,9 +188,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     if not budget.stop_requested():
         # Late jobs delay the later ones of their day: try better orders of each day.
         best_jobs, best = reorder_days(
-            problem, best_jobs, best, exact, valid, _reorder_budget(options, budget, small)
+            problem, best_jobs, best, exact, valid, _reorder_budget(budget)
         )
-    while not budget.one_worker and _time_for_more(budget):
+    while _time_for_more(budget):
         # The reordering converged early: more neighbourhoods, then reorder again.
         before = best.total
         searched = _search(
@@ -188,7 +199,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         if searched is not None and searched[1].total <= best.total + 1e-9:
             best_jobs, best = searched
         best_jobs, best = reorder_days(
-            problem, best_jobs, best, exact, valid, _reorder_budget(options, budget, small)
+            problem, best_jobs, best, exact, valid, _reorder_budget(budget)
         )
         if best.total >= before - 1e-9 and small:
             break  # a small day's search has run out of ideas
@@ -197,9 +208,21 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     if not budget.stop_requested():
         # Tickets the search left out may fit a gap it opened: place them where that pays.
         best_jobs, best = fill_unassigned(
-            problem, best_jobs, best, exact, valid=valid, deadline=budget.deadline - 0.05
+            problem,
+            best_jobs,
+            best,
+            exact,
+            valid=valid,
+            deadline=budget.deadline - 0.05,
+            clock=budget.clock,
         )
     status, bound = _proven(status, alone, best)
+    if budget.one_worker:
+        log.info(
+            "one worker: %.2f s of counted work (the deterministic clock), %.2f s of wall time",
+            budget.now() - budget.started,
+            budget.elapsed(),
+        )
     return SolveResult(
         jobs=sorted(best_jobs, key=lambda j: (j.start, problem.tickets[j.ticket].id)),
         evaluation=best,
@@ -219,15 +242,19 @@ def _bound_fits(problem: Problem, time_limit: float) -> bool:
 
 
 def _construct(
-    problem: Problem, options: SolveOptions, budget: Budget, least: list[float] | None
+    problem: Problem,
+    options: SolveOptions,
+    budget: Budget,
+    least: list[float] | None,
+    exact: Callable[[list[Job]], Evaluation],
 ) -> tuple[list[Job], Evaluation, list[TicketData]]:
     """The best greedy plan over several ticket orders, its evaluation and its order."""
     best_jobs: list[Job] = []
-    best = evaluate(problem, [])
+    best = exact([])
     orders = _orders(problem, _start_count(problem, options.time_limit), options.seed, least)
     best_order = orders[0]
     for number, order in enumerate(orders):
-        began = time.monotonic()
+        began = budget.now()
         # The first construction may take at most half the limit; what it has not placed
         # by then stays unassigned, for the search to place.
         jobs = greedy_plan(
@@ -237,30 +264,30 @@ def _construct(
             deadline=_construction_deadline(budget),
             thrifty=True,
             reach=_reach(problem, options.time_limit),
+            clock=budget.clock,
         )
-        evaluation = evaluate(problem, jobs)
+        evaluation = exact(jobs)
         if number == 0 or evaluation.total < best.total - 1e-9:
             best_jobs, best, best_order = jobs, evaluation, order
-        took = time.monotonic() - began
+        took = budget.now() - began
         if budget.stop_requested():
             break
         # Another order only if it fits in the constructions' share of the limit (measured
         # with several workers; with one the count is fixed by the size, for reproducibility).
-        if not budget.one_worker and time.monotonic() + took > budget.at(ORDERS_SHARE):
+        if not budget.one_worker and budget.now() + took > budget.at(ORDERS_SHARE):
             break
-        if time.monotonic() + took > budget.at(GREEDY_SHARE):
+        if budget.now() + took > budget.at(GREEDY_SHARE):
             break
     # With one worker the choice is fixed by the size (reproducible): when more than one
     # order fits, so does the rule of thumb's pass.
-    fits = (
-        len(orders) > 1 if budget.one_worker else time.monotonic() + took < budget.at(ORDERS_SHARE)
-    )
+    fits = len(orders) > 1 if budget.one_worker else budget.now() + took < budget.at(ORDERS_SHARE)
     if fits and not budget.stop_requested():
         # The dispatcher's own rule of thumb, judged the same way, if it fits in the
         # constructions' share (about one greedy pass): where it does better (its plain
         # order can suit a day), the search starts from it.
         jobs = reference_plan(problem)
-        evaluation = evaluate(problem, jobs)
+        budget.charge(SLOT_SECONDS * sum(len(e) for e in problem.eligible))
+        evaluation = exact(jobs)
         if evaluation.total < best.total - 1e-9:
             log.info("the rule of thumb's plan is the best start: %.4f", evaluation.total)
             best_jobs, best = jobs, evaluation
@@ -289,21 +316,28 @@ def _full_model(
         order,
         engineers_of=builder.engineers_of,
         thrifty=True,
+        clock=budget.clock,
     )
     built = builder.build()
     hint_model(built, hint_jobs)
     outcome = solve_model(
         built,
-        budget.share(FULL_SHARE) if budget.one_worker else budget.left() * FULL_SHARE,
+        # One worker: the share in deterministic seconds, as the work clock counts them.
+        budget.share(FULL_SHARE) / FULL_MODEL_SECONDS_PER_DETERMINISTIC
+        if budget.one_worker
+        else budget.left() * FULL_SHARE,
         workers=budget.workers,
         seed=options.seed,
-        deadline=budget.deadline,
+        deadline=budget.wall_deadline,
         reporter=_Reporter(budget.started, options.progress),
     )
+    used, size = outcome.deterministic_time, len(built.alternatives)
+    budget.charge(cpsat_seconds(used, size, FULL_MODEL_SECONDS_PER_DETERMINISTIC))
     if outcome.jobs is None:
         log.info("cp-sat found no solution (%s)", outcome.status_name)
         return None
     jobs = [*outcome.jobs, *crews]
+    budget.charge(EVALUATION_SECONDS_PER_TICKET * len(problem.tickets))
     evaluation = evaluate(problem, jobs)
     log.info("cp-sat: %s, exact %.4f", outcome.status_name, evaluation.total)
     return jobs, evaluation
@@ -326,7 +360,7 @@ def _search(
     if reserve is None:
         reserve = FILL_SHARE + _reorder_share(small)
     search_deadline = budget.deadline - budget.share(reserve)
-    if time.monotonic() + 0.3 >= search_deadline:
+    if budget.now() + 0.3 >= search_deadline:
         return None
     # Appointments keep their start, and crew jobs their crew and start.
     locked = {t.index for t in problem.tickets if t.fixed_start is not None or t.crew > 1}
@@ -338,16 +372,16 @@ def _search(
             locked=locked,
             buffer_of=builder.travel_buffer,
             valid=valid,
-            partial=lambda jobs, tickets: partial_total(problem, jobs, tickets),
-            polish=lambda jobs, engineers: polish_days(problem, jobs, engineers, POLISH_MOVES),
+            partial=lambda jobs, tickets: _partial(problem, jobs, tickets, budget),
+            polish=lambda jobs, engineers: polish_days(
+                problem, jobs, engineers, POLISH_MOVES, budget.clock
+            ),
         ),
         budget=SearchBudget(
             deadline=search_deadline,
             workers=budget.workers,
-            work=budget.share((MAIN_SHARE - FULL_SHARE) if small else MAIN_SHARE)
-            if budget.one_worker
-            else None,
             patience=SMALL_PATIENCE if small else None,
+            clock=budget.clock,
         ),
         seed=options.seed,
         on_improvement=_improvement_reporter(options.progress, budget),
@@ -356,9 +390,15 @@ def _search(
     )
 
 
+def _partial(problem: Problem, jobs: list[Job], tickets: set[int], budget: Budget) -> float:
+    """``evaluate.partial_total``, charged to the solve's clock per job priced."""
+    budget.charge(PARTIAL_SECONDS_PER_JOB * (len(jobs) + len(tickets)))
+    return partial_total(problem, jobs, tickets)
+
+
 def _time_for_more(budget: Budget) -> bool:
     """Another round of neighbourhoods and reordering fits before the fill's share."""
-    return not budget.stop_requested() and time.monotonic() + 0.5 < budget.deadline - budget.share(
+    return not budget.stop_requested() and budget.now() + 0.5 < budget.deadline - budget.share(
         FILL_SHARE
     )
 
@@ -369,13 +409,9 @@ def _reorder_share(small: bool) -> float:
     return REORDER_SHARE if small else REORDER_SHARE_BIG
 
 
-def _reorder_budget(options: SolveOptions, budget: Budget, small: bool) -> ReorderBudget:
-    """Until the fill's share of the limit; with one worker, a count of moves instead."""
-    moves = None
-    if budget.one_worker:
-        share = _reorder_share(small)
-        moves = max(1, int(REORDER_MOVES_PER_SECOND * share * options.time_limit))
-    return ReorderBudget(budget.deadline - budget.share(FILL_SHARE), moves)
+def _reorder_budget(budget: Budget) -> ReorderBudget:
+    """Until the fill's share of the limit, on the solve's clock."""
+    return ReorderBudget(budget.deadline - budget.share(FILL_SHARE), clock=budget.clock)
 
 
 def _improvement_reporter(
@@ -409,7 +445,7 @@ def _construction_deadline(budget: Budget) -> float:
     nothing better can exist without it), never past the deadline."""
     return min(
         budget.deadline,
-        max(budget.at(GREEDY_SHARE), time.monotonic() + budget.share(REACH_SHARE)),
+        max(budget.at(GREEDY_SHARE), budget.now() + budget.share(REACH_SHARE)),
     )
 
 
@@ -508,8 +544,8 @@ def _crew_moves(
     """One pass of crew moves, if the plan has crew jobs and time is left."""
     if budget.stop_requested() or not any(job.crew for job in jobs):
         return jobs, best
-    deadline = min(time.monotonic() + budget.share(CREW_SHARE), budget.deadline)
-    return improve_crews(problem, jobs, best, exact, valid, deadline)
+    deadline = min(budget.now() + budget.share(CREW_SHARE), budget.deadline)
+    return improve_crews(problem, jobs, best, exact, valid, deadline, budget.clock)
 
 
 def _crews_held(problem: Problem, crews: list[Job]) -> ModelScope:
