@@ -113,6 +113,9 @@ class DispatchGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # `dispatch show ... | head`: the reader has all it wanted
+            _quiet_stdout()
+            sys.exit(128 + 13)  # as if killed by SIGPIPE, the shell's convention
         except Exception as exc:  # a bug of ours: say so in one line, keep details for --debug
             signum = interrupt.stopped_at_once()
             if signum is not None:  # a second signal, wrapped by code it interrupted
@@ -127,6 +130,15 @@ class DispatchGroup(click.Group):
                 err=True,
             )
             sys.exit(1)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's captured stdout)
+        pass
 
 
 @click.group(cls=DispatchGroup)

@@ -251,3 +251,18 @@ def test_address_space_cap_is_in_force() -> None:
     finished = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
     assert finished.returncode != 0
     assert b"MemoryError" in finished.stderr
+
+
+def test_a_reader_that_stops_early_is_no_error() -> None:
+    """``dispatch schema | head -1``: the pipe closes under the writer; no 'internal error',
+    the exit status a shell expects of a process stopped by SIGPIPE."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, "schema"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read().decode("utf-8", "replace")
+    assert process.wait() == 141 and stderr == ""
