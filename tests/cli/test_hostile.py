@@ -265,4 +265,5 @@ def test_a_reader_that_stops_early_is_no_error() -> None:
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()
     stderr = process.stderr.read().decode("utf-8", "replace")
+    process.stderr.close()
     assert process.wait() == 141 and stderr == ""
