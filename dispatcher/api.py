@@ -40,7 +40,7 @@ from models import Plan, Scenario, Ticket
 
 if TYPE_CHECKING:  # imported inside the functions, so that loading the API stays light
     from dispatcher.checker import CheckReport
-    from dispatcher.psa.build import PsaImport
+    from dispatcher.psa.summary import PsaImport
     from dispatcher.semantics.simulation import EffortShape, SimulationReport
     from dispatcher.solver.reschedule.events import AddedTickets
     from dispatcher.solver.reschedule.results import Impact, RescheduleResult

@@ -8,7 +8,7 @@ import pytest
 
 from dispatcher import import_from_psa, psa_requests, solve_scenario
 from dispatcher.errors import InputError
-from dispatcher.psa.build import PsaImport
+from dispatcher.psa.summary import PsaImport
 from dispatcher.solver.solve import SolveOptions
 from tests.psa.support import DAY, example
 
