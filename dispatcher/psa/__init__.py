@@ -25,22 +25,12 @@ _BOOKED = re.compile(r"tickets\[(\d+)\]\.fixed_start")
 
 
 def adapters() -> dict[str, Adapter]:
+    """Each PSA's reader of saved responses (imported when asked for)."""
+    from dispatcher.psa.autotask import read_autotask
     from dispatcher.psa.connectwise import read_connectwise
+    from dispatcher.psa.halo import read_halo
 
-    found: dict[str, Adapter] = {"connectwise": read_connectwise}
-    try:
-        from dispatcher.psa.autotask import read_autotask
-
-        found["autotask"] = read_autotask
-    except ImportError:  # pragma: no cover - while it is written
-        pass
-    try:
-        from dispatcher.psa.halo import read_halo
-
-        found["halo"] = read_halo
-    except ImportError:  # pragma: no cover - while it is written
-        pass
-    return found
+    return {"connectwise": read_connectwise, "autotask": read_autotask, "halo": read_halo}
 
 
 def link_path(scenario: Path) -> Path:

@@ -229,16 +229,14 @@ Writer = Callable[[Sequence[Change]], list[dict[str, Any]]]
 
 
 def writers() -> dict[str, Writer]:
-    from dispatcher.psa import connectwise_write
+    """Each PSA's writer of requests (imported when asked for)."""
+    from dispatcher.psa import autotask_write, connectwise_write, halo_write
 
-    found: dict[str, Writer] = {"connectwise": connectwise_write.requests}
-    for name in ("autotask", "halo"):
-        try:
-            module = __import__(f"dispatcher.psa.{name}_write", fromlist=["requests"])
-        except ImportError:  # pragma: no cover - while it is written
-            continue
-        found[name] = module.requests
-    return found
+    return {
+        "connectwise": connectwise_write.requests,
+        "autotask": autotask_write.requests,
+        "halo": halo_write.requests,
+    }
 
 
 def requests_document(
