@@ -41,6 +41,12 @@ class SafeConsole(Console):
         if kwargs.get("width") is None and not self.is_terminal and not _columns_set():
             self.width = PIPE_WIDTH
 
+    def on_broken_pipe(self) -> None:
+        """The reader stopped early (``dispatch show ... | head``): rich's default exits
+        with 1, which reads as a failure; the command line ends with 141 instead."""
+        self.quiet = True
+        raise BrokenPipeError
+
     def render(
         self, renderable: RenderableType, options: ConsoleOptions | None = None
     ) -> Iterable[Segment]:
