@@ -176,4 +176,13 @@ def load_mapping(path: Path) -> tuple[Mapping, LineMap]:
 
 
 def mapping_schema() -> dict[str, Any]:
-    return Mapping.model_json_schema()
+    """The JSON Schema (draft 2020-12) of a mapping file, with every form the loader
+    accepts (durations as text, efforts as one duration), as the scenario's has."""
+    from dispatcher.io.schema import ScenarioJsonSchema
+
+    schema = Mapping.model_json_schema(schema_generator=ScenarioJsonSchema)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "msp-dispatch PSA mapping file",
+    }
