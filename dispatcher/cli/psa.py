@@ -118,8 +118,9 @@ def _date(value: str | None) -> dt.date | None:
         return None
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError.single("--date", f"'{value[:40]}' is not a date (YYYY-MM-DD)") from None
+    except ValueError as exc:
+        why = str(exc) if "range" in str(exc) else "not a date (YYYY-MM-DD)"
+        raise InputError.single("--date", f"'{value[:40]}': {why}") from None
 
 
 @click.command("import")
@@ -136,7 +137,8 @@ def _date(value: str | None) -> dt.date | None:
     "--date",
     "day",
     metavar="YYYY-MM-DD",
-    help="First day of the plan's horizon (default: today in the mapping's time zone).",
+    help="First day of the plan's horizon (default: the --plan's day, else today in the "
+    "mapping's time zone).",
 )
 @click.option(
     "--plan",

@@ -5,11 +5,13 @@ a mapping file -> a scenario (``import_psa``); a plan -> the PSA's request bodie
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dispatcher.errors import InputError
@@ -64,14 +66,28 @@ def import_psa(
     naive = _zone(mapping.psa_time_zone)
     files = {name: mapping.files_for(name, mapping_path.parent) or [] for name in mapping.files}
     export = adapters()[psa](folder, files or None, naive)
+    zone = _zone(mapping.timezone)
+    pushed_at: set[tuple[str, str, dt.datetime]] = set()
+    link: dict[str, Any] | None = None
+    if pushed is not None:
+        link = pushed_link(pushed, search or [output.parent])
+        pushed_at = pushed_visits(pushed, zone)
+        shared = {t.id for t in export.tickets} & {visit[0] for visit in pushed_at}
+        if pushed_at and not shared:
+            raise InputError.single(
+                "--plan",
+                "the plan shares no ticket with this export: give the plan pushed from an "
+                "earlier export of the same PSA",
+            )
+        if day is None:
+            day = pushed_day(pushed, link, zone)
     if day is None:
-        day = dt.datetime.now(_zone(mapping.timezone)).date()
+        day = dt.datetime.now(zone).date()
     builder = Builder(
         export, mapping, str(mapping_path), lines, day, output.parent, mapping_path.parent
     )
-    if pushed is not None:
-        builder.pushed = pushed_visits(pushed, _zone(mapping.timezone))
-        builder.booked_before = booked_before(pushed, search or [output.parent])
+    builder.pushed = pushed_at
+    builder.booked_before = booked_before(link)
     name = mapping.name or f"{psa} export {day.isoformat()}"
     imported = builder.build(name, output.name)
     for _ in range(MAX_UNPIN_ROUNDS):
@@ -96,9 +112,9 @@ def import_psa(
     return imported
 
 
-def booked_before(plan: Plan, folders: list[Path]) -> set[str]:
-    """The bookings the PSA had when ``plan``'s scenario was imported: the link file
-    written beside that scenario (found by the scenario's sha256 in ``folders``)."""
+def pushed_link(plan: Plan, folders: list[Path]) -> dict[str, Any] | None:
+    """The link file of the import ``plan``'s scenario came from (found in ``folders`` by
+    the scenario's sha256), or None."""
     for folder in folders:
         for path in sorted(folder.glob(f"*{LINK_SUFFIX}")):
             try:
@@ -106,12 +122,30 @@ def booked_before(plan: Plan, folders: list[Path]) -> set[str]:
             except (OSError, ValueError):
                 continue
             if isinstance(link, dict) and link.get("scenario_sha256") == plan.scenario.sha256:
-                return {
-                    str(entry["psa_id"])
-                    for entries in link.get("bookings", {}).values()
-                    for entry in entries
-                }
-    return set()
+                return link
+    return None
+
+
+def booked_before(link: dict[str, Any] | None) -> set[str]:
+    """The bookings the PSA had when the pushed plan's scenario was imported."""
+    if link is None:
+        return set()
+    return {
+        str(entry["psa_id"]) for entries in link.get("bookings", {}).values() for entry in entries
+    }
+
+
+def pushed_day(plan: Plan, link: dict[str, Any] | None, zone: dt.tzinfo) -> dt.date:
+    """The first day of the pushed plan's horizon: its scenario's, from the link; else the
+    day of its earliest job."""
+    if link is not None and isinstance(link.get("horizon"), dict):
+        with contextlib.suppress(TypeError, ValueError):
+            return dt.datetime.fromisoformat(link["horizon"]["start"]).date()
+    starts = [a.start for a in plan.assignments] + [c.start for c in plan.completed]
+    if not starts:
+        raise InputError.single("--date", "give the day: the --plan has no job to tell it")
+    first = min(s if s.tzinfo is not None else s.replace(tzinfo=zone) for s in starts)
+    return first.astimezone(zone).date()
 
 
 def pushed_visits(plan: Plan, zone: dt.tzinfo) -> set[tuple[str, str, dt.datetime]]:

@@ -125,6 +125,7 @@ class Builder:
             "format": "dispatch-psa-link/1",
             "psa": export.psa,
             "timezone": mapping.timezone,
+            "horizon": {"start": self.start.isoformat(), "end": self.end.isoformat()},
             "engineers": {},
             "tickets": {},
             "bookings": {},
@@ -561,7 +562,13 @@ class Builder:
         self, ticket: PsaTicket, bookings: list[PsaBooking], data: dict[str, Any], notes: list[str]
     ) -> None:
         """The ticket's first booking in the horizon becomes its booked appointment."""
-        future = [b for b in bookings if not b.done and self.start <= b.start < self.end]
+        future = []
+        for booking in bookings:
+            if booking.done or not self.start <= booking.start < self.end:
+                why = "done in the PSA" if booking.done else "outside the horizon"
+                self.summary.skipped.append(Skip(booking.origin, "booking", booking.key, why))
+            else:
+                future.append(booking)
         for booking in sorted(future, key=lambda b: (b.start, b.key)):
             engineer = self.engineers.get(booking.member)
             ours = (ticket.id, engineer["id"], booking.start) in self.pushed if engineer else False

@@ -516,7 +516,12 @@ def load_requests(path: Path) -> list[Record]:
     try:
         document = json.loads(decode(read_bytes(path, "requests file"), name))
     except json.JSONDecodeError as exc:
-        raise InputError.single(name, f"not JSON: {exc.msg}", exc.lineno) from None
+        raise InputError.single(
+            name,
+            f"not JSON ({exc.msg}): push takes the requests file of "
+            "dispatch export --format connectwise",
+            exc.lineno,
+        ) from None
     if not isinstance(document, dict) or document.get("format") != REQUESTS_FORMAT:
         raise InputError.single(
             name, f"not a requests document ({REQUESTS_FORMAT}) of dispatch export"

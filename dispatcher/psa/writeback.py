@@ -77,6 +77,12 @@ def _aware(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 def read_link(path: Path) -> dict[str, Any]:
     from dispatcher.io.read import decode, read_bytes
 
+    if not path.exists():
+        raise InputError.single(
+            str(path),
+            "no link file: the PSA formats need the scenario to come from dispatch import, "
+            "which writes this file beside it (or name it with --link)",
+        )
     try:
         link = json.loads(decode(read_bytes(path, "link file"), str(path)))
     except json.JSONDecodeError as exc:

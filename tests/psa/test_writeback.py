@@ -201,9 +201,8 @@ def test_imported_again_with_the_pushed_plan_its_visits_are_free_and_appointment
         psa.apply(request)
     (folder / "schedule-entries.json").write_text(json.dumps(list(psa.entries.values())))
     midday = tmp_path / "midday.yaml"
-    result = runner.invoke(
-        main, [*base, "--date", "2026-11-30", "--plan", str(plan_file), "-o", str(midday)]
-    )
+    # No --date: the day of the pushed plan, not today's.
+    result = runner.invoke(main, [*base, "--plan", str(plan_file), "-o", str(midday)])
     assert result.exit_code == 0, result.output
     pinned = {
         t.id: t.assigned_to
@@ -213,3 +212,20 @@ def test_imported_again_with_the_pushed_plan_its_visits_are_free_and_appointment
     assert pinned == {"512009": "spatel"}
     assert f"{len(plan.assignments) - 1} x" not in result.output  # nothing skipped for them
     assert "bookings of the pushed plan (not pinned)" in result.output
+
+
+def test_a_plan_of_another_day_is_refused_and_bookings_outside_the_day_are_counted(
+    tmp_path: Path,
+) -> None:
+    folder = example(tmp_path, "connectwise")
+    runner = CliRunner()
+    other = tmp_path / "other.json"
+    northside = Path(__file__).parents[2] / "scenarios" / "northside.yaml"
+    args = ["plan", str(northside), "-o", str(other), "--time-limit", "1", "--workers", "1"]
+    assert runner.invoke(main, [*args, "--quiet"]).exit_code == 0
+    base = ["import", "connectwise", str(folder), "--mapping", str(folder / "mapping.yaml")]
+    refused = runner.invoke(main, [*base, "--plan", str(other), "-o", str(tmp_path / "x.yaml")])
+    assert refused.exit_code == 2 and "shares no ticket with this export" in refused.output
+    later = runner.invoke(main, [*base, "--date", "2026-12-07", "-o", str(tmp_path / "y.yaml")])
+    assert later.exit_code == 0, later.output
+    assert "booking: outside the horizon" in later.output

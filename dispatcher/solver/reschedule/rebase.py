@@ -59,6 +59,24 @@ from models.scenario import Ticket
 REBASE_NOTE = "rebase: the running job keeps its planned end under the new export's data"
 
 
+def _same_day(problem: Problem, base_problem: Problem, plan_name: str, events: Events) -> None:
+    """A new export of the same day shares engineers and tickets with the old one; two
+    unrelated days share neither, and a 'rebase' of one onto the other would close every
+    ticket and replace the whole team: refused."""
+    engineers = {e.id for e in problem.engineers} & {e.id for e in base_problem.engineers}
+    tickets = {t.id for t in problem.tickets} & {t.id for t in base_problem.tickets}
+    if engineers and tickets:
+        return
+    missing = " and ".join(
+        what for what, shared in (("no engineer", engineers), ("no ticket", tickets)) if not shared
+    )
+    raise InputError.single(
+        events.wording.source,
+        f"{plan_name} shares {missing} with this scenario: it is a plan of another day, not "
+        "an earlier export of this one (--rebase matches tickets and engineers by id)",
+    )
+
+
 def rebase(
     problem: Problem,
     base_problem: Problem,
@@ -74,6 +92,7 @@ def rebase(
     (the new export), with ``events`` besides; see the module's text."""
     events = events or Events()
     match_plan(base_problem, old, plan_name, base_name)
+    _same_day(problem, base_problem, plan_name, events)
     clock = CommandLineClock(problem, events.wording.source)
     at = problem.instant(clock.option(now, events.wording.option("now")))
     translation = _Translation(problem, base_problem, old, at, events)
