@@ -4,9 +4,9 @@ Each iteration frees the jobs of a few engineers (and the unassigned tickets
 they could take), fixes everything else, re-solves that piece with CP-SAT, and
 keeps the result when the exact objective improves. Each sub-solve has a limit in
 deterministic time with one worker, and the search ends at a deadline on its budget's
-clock (the deterministic work clock of a one-worker daily plan, charged with each
-neighbourhood's model, sub-solve and pricing) or after a total of deterministic time, so
-with one worker and a seed the search is reproducible.
+clock (the deterministic work clock of a one-worker daily plan or re-plan, charged with
+each neighbourhood's model, sub-solve and pricing), so with one worker and a seed the
+search is reproducible.
 """
 
 from __future__ import annotations
@@ -75,11 +75,10 @@ def improve(
     if not movable_engineers or (scope.focus_only and not scope.focus):
         return best_jobs, best
     state = _SearchState(best_jobs, best, _Related(problem))
-    one_worker = budget.workers == 1 and budget.work is not None
     clock = budget.clock
     while clock.now() + 0.15 < budget.deadline and not interrupt.stop_requested():
         kind = _kind(state.rate, state.iteration) if adaptive else PAIR
-        if _out_of_budget(state, budget, kind, one_worker):
+        if budget.patience is not None and state.iteration - state.last_improved >= budget.patience:
             break
         remaining = budget.deadline - clock.now() - 0.1
         if remaining <= 0.05:
@@ -93,13 +92,18 @@ def improve(
         # each (measured at 50 x 500: better plans on every day tried).
         outcome = solve_model(
             piece.built,
-            kind.seconds if one_worker else min(kind.seconds, clock.cpsat_limit(remaining)),
+            min(kind.seconds, clock.cpsat_limit(remaining)),
             workers=budget.workers,
             seed=seed + state.iteration,
             deadline=clock.wall_deadline(budget.deadline - 0.1),
         )
-        clock.charge(cpsat_seconds(outcome.deterministic_time, len(piece.built.alternatives)))
-        state.spent += outcome.deterministic_time
+        clock.charge(
+            cpsat_seconds(
+                outcome.deterministic_time,
+                len(piece.built.alternatives),
+                budget.seconds_per_deterministic,
+            )
+        )
         found, gain = _candidate(state, piece, chosen, outcome.jobs, evaluate, scope)
         state.learn(kind, gain, outcome.deterministic_time)
         if found is not None:
@@ -121,7 +125,6 @@ class _SearchState:
     best: Evaluation
     related: _Related
     iteration: int = 0  # neighbourhoods tried
-    spent: float = 0.0  # deterministic seconds the sub-solves used
     last_improved: int = 0  # the iteration that last found a better plan
     # Per seed list, engineers still to start a neighbourhood.
     turns: dict[tuple[int, ...], list[int]] = field(default_factory=dict)
@@ -134,13 +137,6 @@ class _SearchState:
         """Fold one neighbourhood's gain per deterministic second into its shape's rate."""
         seen, known = gain / max(used, 1e-3), self.rate[kind]
         self.rate[kind] = seen if known is None else 0.7 * known + 0.3 * seen
-
-
-def _out_of_budget(state: _SearchState, budget: SearchBudget, kind: Kind, one_worker: bool) -> bool:
-    """The deterministic work is used up (one worker), or patience ran out."""
-    if one_worker and budget.work is not None and state.spent + kind.seconds > budget.work:
-        return True
-    return budget.patience is not None and state.iteration - state.last_improved >= budget.patience
 
 
 def _choose(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dispatcher.semantics.evaluate import Job
 from dispatcher.semantics.problem import EngineerData, TicketData
-from dispatcher.solver.clock import WALL, Clock
+from dispatcher.solver.clock import CPSAT_SECONDS_PER_DETERMINISTIC, WALL, Clock
 
 # Minutes of travel reserved before an on-site ticket's start on an engineer.
 BufferRule = Callable[[TicketData, EngineerData], int]
@@ -84,14 +84,13 @@ class SearchBudget:
 
     deadline: float  # an instant of ``clock``: the search's end, always
     workers: int  # CP-SAT workers per sub-solve
-    # One worker: deterministic seconds the sub-solves may use in all, so that the search
-    # is reproducible (the deadline then stays as a guard only); None: no such limit.
-    work: float | None = None
     # Neighbourhoods in a row that improve nothing before stopping; None: no such limit.
     patience: int | None = None
     # What ``deadline`` is read from, charged with each neighbourhood's work: the wall
-    # clock, or (a one-worker daily plan) the deterministic work clock.
+    # clock, or (one worker: a daily plan, a re-plan) the deterministic work clock.
     clock: Clock = WALL
+    # Work-clock seconds charged per deterministic second of a sub-solve (``clock``).
+    seconds_per_deterministic: float = CPSAT_SECONDS_PER_DETERMINISTIC
 
 
 __all__ = ["WHOLE_DAY", "BufferRule", "ModelScope", "SearchBudget", "SearchScope"]

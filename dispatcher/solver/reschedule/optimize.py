@@ -1,14 +1,20 @@
 """The search after the repair: CP-SAT on the whole day or, for big days, a
 neighbourhood search around the engineers the events touched (``optimize``); every
-model prices the disruption exactly, and a plan replaces the repair's only if better."""
+model prices the disruption exactly, and a plan replaces the repair's only if better.
+
+Every deadline is an instant of the re-plan's ``Budget`` clock: the wall clock, or with
+one worker the deterministic work clock (``clock.WorkClock``, with the daily solve's
+wall-clock backstop), charged with the repair's slots, each evaluation and check, and
+each CP-SAT call's deterministic time and size, so that one worker and a seed give the
+same plan on a busy machine too."""
 
 from __future__ import annotations
 
 import logging
-import time
 
 from dispatcher.semantics.evaluate import Evaluation, Job
-from dispatcher.solver.budget import PAIR_BUDGET, workers_for
+from dispatcher.solver.budget import PAIR_BUDGET, Budget
+from dispatcher.solver.clock import RESCHEDULE_SECONDS_PER_DETERMINISTIC, cpsat_seconds
 from dispatcher.solver.cpsat import solve_model
 from dispatcher.solver.lns import improve
 from dispatcher.solver.model import ModelBuilder, hint_model
@@ -20,13 +26,19 @@ from dispatcher.solver.solve import SolveOptions
 
 log = logging.getLogger(__name__)
 
-SEARCH_SHARE = 0.5  # one worker: deterministic seconds for the search, share of the limit
+BUMP_SHARE = 0.5  # ``bump`` stops (on a very slow machine) at this share of the limit ...
+MUST_SHARE = 0.6  # ... and making room for work that must be assigned at this one.
+MODEL_SHARE = 0.9  # The whole-day model's limit: this share of the time left ...
+MODEL_WALL_SHARE = 0.95  # ... and (several workers) its wall-clock cut.
 
 
 def optimize(
-    sit: Situation, options: SolveOptions, started: float
+    sit: Situation, options: SolveOptions, budget: Budget
 ) -> tuple[list[Job], Evaluation, str]:
-    deadline = started + options.time_limit
+    """The best plan found from the repair by the search, its evaluation and status;
+    ``sit.clock`` must be ``budget.clock`` (the work is charged there)."""
+    clock = budget.clock
+    deadline = budget.at(1.0)
     jobs = repair(sit)
     best = sit.evaluate(jobs)
     log.info("repair: %.4f", best.total)
@@ -38,7 +50,7 @@ def optimize(
         if sit.better(by_hand, reaction, (jobs, best)):
             jobs, best = by_hand, reaction
     # Bounded by count (BUMP_ENGINEERS); the clock only guards a very slow machine.
-    jobs, best = bump(sit, jobs, best, started + options.time_limit * 0.5)
+    jobs, best = bump(sit, jobs, best, budget.at(BUMP_SHARE))
     log.info("after bumping: %.4f", best.total)
     if sit.missing(jobs):
         # Work that must be assigned and found no gap (a crew with no joint time free,
@@ -47,10 +59,11 @@ def optimize(
             sit.problem,
             jobs,
             sit.evaluate,
-            started + options.time_limit * 0.6,
+            budget.at(MUST_SHARE),
             background=[*sit.running, *sit.background],
             not_before=sit.not_before,
             tickets=sit.must,
+            clock=clock,
         )
         if placed is not jobs and not sit.broken(placed):
             evaluation = sit.evaluate(placed)
@@ -65,7 +78,7 @@ def optimize(
     crews = [job for job in jobs if job.crew]
     frozen.update({t: None for t in sit.free if problem.tickets[t].crew > 1})
     frozen.update({job.ticket: job for job in crews})
-    workers = workers_for(options.workers)
+    workers = budget.workers
     builder = ModelBuilder(
         problem,
         "upper",
@@ -81,15 +94,24 @@ def optimize(
     if pairs <= PAIR_BUDGET:
         built = builder.build()
         hint_model(built, jobs)
-        remaining = deadline - time.monotonic()
-        # One worker: a fixed deterministic budget, so the same input gives the same plan.
-        budget = SEARCH_SHARE * options.time_limit if workers == 1 else remaining * 0.9
+        remaining = deadline - clock.now()
         outcome = solve_model(
             built,
-            budget,
+            # One worker: the time left on the work clock, in deterministic seconds.
+            MODEL_SHARE * remaining / RESCHEDULE_SECONDS_PER_DETERMINISTIC
+            if budget.one_worker
+            else MODEL_SHARE * remaining,
             workers=workers,
             seed=options.seed,
-            deadline=time.monotonic() + remaining * 0.95,
+            # One worker: only the backstop (its limit is deterministic).
+            deadline=clock.wall_deadline(clock.now() + MODEL_WALL_SHARE * remaining),
+        )
+        clock.charge(
+            cpsat_seconds(
+                outcome.deterministic_time,
+                len(built.alternatives),
+                RESCHEDULE_SECONDS_PER_DETERMINISTIC,
+            )
         )
         if outcome.jobs is not None:
             status = "feasible"
@@ -123,8 +145,13 @@ def optimize(
                     not sit.broken([j for j in all_jobs if j.ticket not in running])
                 ),
             ),
+            # One worker: each sub-solve's limit and the search's end are read from the
+            # work clock, which each neighbourhood's model, sub-solve and checks charge.
             budget=SearchBudget(
-                deadline=deadline, workers=workers, work=SEARCH_SHARE * options.time_limit
+                deadline=deadline,
+                workers=workers,
+                clock=clock,
+                seconds_per_deterministic=RESCHEDULE_SECONDS_PER_DETERMINISTIC,
             ),
             seed=options.seed,
         )

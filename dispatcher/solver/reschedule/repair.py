@@ -1,10 +1,13 @@
 """The repair: keep every future job of the old plan that still holds, insert the rest
 greedily (``repair``), then let the event tickets push work aside where that
-lowers the objective (``bump``). Its plan is the search's starting point."""
+lowers the objective (``bump``). Its plan is the search's starting point.
+
+The slots tried, plans evaluated and checks made are charged to the situation's clock
+(``Situation.clock``), which ``bump``'s deadline is read from: with one worker the
+deterministic work clock, so the same input gives the same plan on a busy machine."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
 from dispatcher import interrupt
@@ -12,6 +15,7 @@ from dispatcher.semantics.evaluate import Evaluation, Job
 from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.semantics.shifts import pauses_overnight
 from dispatcher.semantics.walk import walk
+from dispatcher.solver.clock import SLOT_SECONDS
 from dispatcher.solver.construct import (
     Schedule,
     find_slot,
@@ -88,6 +92,7 @@ def _pushed_right(sit: Situation, jobs: list[Job], ticket: int, engineer: int) -
     for job in [*sit.running, *sit.background, *stay]:
         schedule.add(job)
     who = problem.engineers[engineer]
+    sit.clock.charge(SLOT_SECONDS * (1 + len(later)))
     slot = find_slot(schedule, data, who, gaps=False)
     if slot is None:
         return None
@@ -132,9 +137,8 @@ def _fill(sit: Situation, placed: list[Job], first: Iterable[int] = ()) -> list[
     ]
     order = [*firsts, *rest]
     preset_set = set(preset)
-    return [job for job in greedy_plan(problem, schedule, order) if job not in preset_set] + [
-        job for job in placed
-    ]
+    planned = greedy_plan(problem, schedule, order, clock=sit.clock)
+    return [job for job in planned if job not in preset_set] + [job for job in placed]
 
 
 BUMP_ENGINEERS = 8  # engineers tried per event ticket, best earliest start first
@@ -146,14 +150,15 @@ def bump(
     """Event tickets may push work aside: for each, try the engineers who could start it
     soonest taking it at their earliest slot once their later jobs step back, the displaced
     jobs either going back down the same engineer's day or to anyone's gap; keep what
-    lowers the objective."""
+    lowers the objective. Bounded by count (``BUMP_ENGINEERS``); ``deadline``, an instant
+    of ``sit.clock``, only guards a very slow machine."""
     for ticket in sit.event_tickets:
         for engineer in _soonest(sit, ticket)[:BUMP_ENGINEERS]:
             current = next((job for job in jobs if job.ticket == ticket), None)
             if current is not None and current.engineer == engineer:
                 continue
             for anywhere in (False, True):
-                if time.monotonic() > deadline or interrupt.stop_requested():
+                if sit.clock.now() > deadline or interrupt.stop_requested():
                     return jobs, best
                 candidate = _push_in(sit, jobs, ticket, engineer, anywhere)
                 if candidate is None or sit.broken(candidate):
@@ -174,6 +179,7 @@ def _soonest(sit: Situation, ticket: int) -> list[int]:
     for job in [*sit.running, *sit.background]:
         schedule.add(job)
     ranked = []
+    sit.clock.charge(SLOT_SECONDS * len(problem.eligible[ticket]))
     for engineer in problem.eligible[ticket]:
         slot = find_slot(schedule, data, problem.engineers[engineer], gaps=True)
         if slot is not None:
@@ -210,6 +216,7 @@ def _push_in(
     schedule.not_before = sit.not_before(kept)
     for job in [*sit.running, *sit.background, *kept]:
         schedule.add(job)
+    sit.clock.charge(SLOT_SECONDS)
     slot = find_slot(schedule, data, problem.engineers[engineer], gaps=True)
     if slot is None:
         return None
@@ -227,9 +234,9 @@ def _push_in(
                 def own_engineer(_: TicketData, own: int = job.engineer) -> list[int]:
                     return [own]
 
-                greedy_plan(problem, schedule, order, own_engineer)
+                greedy_plan(problem, schedule, order, own_engineer, clock=sit.clock)
             if anywhere or len(schedule.jobs()) == len(before):
-                greedy_plan(problem, schedule, order)
+                greedy_plan(problem, schedule, order, clock=sit.clock)
             placed += [j for j in schedule.jobs() if j not in before]
     return [*kept, *placed]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from dispatcher.io.planfile import plan_json
 from dispatcher.semantics.evaluate import Job, evaluate
 from dispatcher.semantics.problem import Problem
 from dispatcher.solver.assemble import build_plan
+from dispatcher.solver.budget import Budget
 from dispatcher.solver.reschedule.changes import changes_of, tier_costs
 from dispatcher.solver.reschedule.commandline import CommandLineClock
 from dispatcher.solver.reschedule.events import Events
@@ -23,6 +25,8 @@ from dispatcher.solver.reschedule.results import RescheduleResult
 from dispatcher.solver.reschedule.situation import Hints, Situation, situation_at
 from dispatcher.solver.solve import SolveOptions
 from models import Plan
+
+log = logging.getLogger(__name__)
 
 
 def reschedule(
@@ -41,16 +45,27 @@ def reschedule(
     With ``must_assign`` the added tickets are assigned whenever someone can take them;
     ``hints``: what a rebase (``rebase.rebase``) adds beyond the events.
     """
-    started = time.monotonic()
-    events = events or Events()
     options = options or SolveOptions(time_limit=5.0)
+    # The limit counts from here; with one worker every deadline is read from the
+    # deterministic work clock (the wall clock only as the backstop), so the same input,
+    # seed and limit give the same plan on a busy machine too.
+    budget = Budget.start(options.time_limit, None, options.workers, len(problem.tickets))
+    started = budget.started
+    events = events or Events()
     match_plan(problem, old, plan_name)
     sit, before_problem, old_assignments, old_completed, old_pieces = situation_at(
         problem, old, now, events, plan_name, must_assign
     )
     if hints is not None:
         hints.apply(sit, CommandLineClock(sit.problem, events.wording.source))
-    jobs, evaluation, status = optimize(sit, options, started)
+    sit.clock = budget.clock
+    jobs, evaluation, status = optimize(sit, options, budget)
+    if budget.one_worker:
+        log.info(
+            "one worker: %.2f s of counted work (the deterministic clock), %.2f s of wall time",
+            budget.now() - started,
+            budget.elapsed(),
+        )
     _, reassigned, moved = sit.disruption(jobs)
     all_jobs = sorted(
         [*sit.running, *jobs], key=lambda j: (j.start, sit.problem.tickets[j.ticket].id)

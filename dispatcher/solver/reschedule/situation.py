@@ -6,6 +6,10 @@ The old plan splits at now into completed work, running work (kept, or cut when 
 engineer becomes unavailable) and future work (free to change, at a price). Events
 apply to a copy of the problem: added tickets join it, unavailable periods leave the
 engineers' shifts, the rest of a cut job becomes its ticket's work.
+
+Every evaluation and feasibility check of a candidate plan is charged to the situation's
+``clock`` (the wall clock; with one worker the re-plan's deterministic work clock, see
+``clock.WorkClock``), which the repair's and the search's deadlines are read from.
 """
 
 from __future__ import annotations
@@ -28,6 +32,12 @@ from dispatcher.io.history import (
 from dispatcher.io.loader import compile_added_tickets
 from dispatcher.semantics.evaluate import Evaluation, Job, evaluate
 from dispatcher.semantics.problem import Problem, TicketData
+from dispatcher.solver.clock import (
+    CHECK_SECONDS_PER_TICKET,
+    EVALUATION_SECONDS_PER_TICKET,
+    WALL,
+    Clock,
+)
 from dispatcher.solver.feasibility import broken_tickets
 from dispatcher.solver.reschedule.commandline import (
     CommandLineClock,
@@ -119,6 +129,9 @@ class Situation:
     # Running tickets whose end was overrun (now, or in an earlier reschedule of the job
     # that was running then): they end no earlier than their end in the plan.
     overruns: frozenset[int] = frozenset()
+    # What the re-plan's deadlines are read from, charged with the work done on it: the
+    # wall clock, or (one worker) the deterministic work clock (``replan.reschedule``).
+    clock: Clock = field(default=WALL, repr=False, compare=False)
 
     def ends_no_earlier_than(self) -> dict[int, int]:
         """SPEC: a running job ends at the later of its drawn end and now, an overrun one
@@ -127,7 +140,12 @@ class Situation:
             job.ticket: job.end if job.ticket in self.overruns else self.now for job in self.running
         }
 
+    def live(self) -> int:
+        """Tickets whose jobs a plan still decides: the free ones and the running ones."""
+        return len(self.free) + len(self.running)
+
     def evaluate(self, free_jobs: list[Job]) -> Evaluation:
+        self.clock.charge(EVALUATION_SECONDS_PER_TICKET * self.live())
         cost, _, _ = self.disruption(free_jobs)
         return evaluate(
             self.problem,
@@ -140,6 +158,7 @@ class Situation:
         )
 
     def broken(self, free_jobs: list[Job]) -> set[int]:
+        self.clock.charge(CHECK_SECONDS_PER_TICKET * self.live())
         return broken_tickets(
             self.problem,
             [*self.running, *free_jobs],
