@@ -76,7 +76,17 @@ def planned_job(context: CheckContext, assignment: Assignment, facts: TicketFact
             # The overrun end is the job's end as the plan has it after the overrun (its
             # UNTIL, or the end of the shift minutes it then needs).
             floor = max(floor, t.minute(assignment.end))
-        return ExecJob(ticket, tuple(members), start, pieces, kind="running", end_floor=floor)
+        # The rest of a cut job, running now: still a cut job's remainder, whose response
+        # was given (or missed) when the cut work started.
+        return ExecJob(
+            ticket,
+            tuple(members),
+            start,
+            pieces,
+            kind="running",
+            end_floor=floor,
+            response_risk=cut_response(facts),
+        )
     return ExecJob(
         ticket,
         tuple(members),

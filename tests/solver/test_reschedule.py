@@ -9,7 +9,7 @@ import random
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dispatcher.api import check, solve_scenario
@@ -417,6 +417,9 @@ def _random_event(rng: random.Random, problem, plan: Plan, now: dt.datetime, ser
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), steps=st.integers(1, 4))
+# A job cut at 10:39, its rest running later and then overrun: its response was given when
+# the cut work started (the checker once judged it by the running rest's start).
+@example(seed=464, steps=4)
 def test_random_chains_of_events_never_lose_a_ticket(seed, steps):
     rng = random.Random(seed)
     text = generate_scenario(3, 12, days=2, seed=seed)
