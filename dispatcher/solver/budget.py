@@ -60,6 +60,17 @@ REORDER_SHARE = 0.25
 # The same on days too big for the full model (measured at 200 x 2000: reordering gained
 # 2.6% in 7.7 s where the neighbourhoods gained 0.3% in 9 s).
 REORDER_SHARE_BIG = 0.45
+# Routing the on-site visits with OR-Tools' routing library (``routing.route_visits``) on
+# days made mostly of such visits (at least ``ROUTING_MIN_SHARE`` of the tickets): this
+# share of the limit, from when it starts, growing to ``ROUTING_SHARE_ALL`` on a day of
+# visits alone (measured on the TRSP days, where the neighbourhoods gain nothing after
+# the routing: R101 1190 travel minutes with 0.4 of 10 s).
+ROUTING_SHARE = 0.4
+ROUTING_SHARE_ALL = 0.8
+# (At 0.3 the phase ran on the ``field`` family's M days, 38-46% visits with SLA risk:
+# the routing's plan was worse on the exact objective, 5158 -> 5522, and was dropped after
+# 5 s the neighbourhoods then lacked.)
+ROUTING_MIN_SHARE = 0.5
 # Reordering moves tried on the days of each neighbourhood, after its sub-solve.
 POLISH_MOVES = 30
 # Small days: neighbourhoods in a row without gain before the search stops.
@@ -178,6 +189,9 @@ __all__ = [
     "REACH_SHARE",
     "REORDER_SHARE",
     "REORDER_SHARE_BIG",
+    "ROUTING_MIN_SHARE",
+    "ROUTING_SHARE",
+    "ROUTING_SHARE_ALL",
     "SMALL_PATIENCE",
     "STARTUP_SECONDS",
     "Budget",

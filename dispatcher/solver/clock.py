@@ -46,6 +46,13 @@ CHECK_SECONDS_PER_TICKET = 1e-5
 # s at 145 to 1035 alternatives, its neighbourhoods about 5 s in all (20 sub-solves, 0.4
 # deterministic s in 2.5 s; generated 20 x 150, 2 cores, partly busy).
 RESCHEDULE_SECONDS_PER_DETERMINISTIC = 6.0
+# ... and a solution the routing library's search accepts (``routing``), per square of its
+# nodes. Fitted on the TRSP day R101 (150 nodes, 2 busy cores): the guided local search
+# accepts solutions ever more slowly (14 in 0.5 s, 59 in 2.4 s, 88 in 9 s), so this is a
+# cautious value (8 s of share: 59 solutions, about 2.5 s of wall time): a one-worker
+# plan stays inside its limit on a busy machine, at some cost in travel (R101: 1190
+# minutes, against 1145 with 88 solutions, which took 9 to 11 s).
+ROUTING_SECONDS_PER_SOLUTION_NODE2 = 6e-6
 # The wall-clock backstop of a one-worker solve: this many times its limit, plus this.
 BACKSTOP_FACTOR = 3.0
 BACKSTOP_SECONDS = 5.0
@@ -139,6 +146,7 @@ __all__ = [
     "MOVE_SECONDS",
     "PARTIAL_SECONDS_PER_JOB",
     "RESCHEDULE_SECONDS_PER_DETERMINISTIC",
+    "ROUTING_SECONDS_PER_SOLUTION_NODE2",
     "SLOT_SECONDS",
     "WALL",
     "Clock",

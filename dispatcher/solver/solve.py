@@ -43,6 +43,9 @@ from dispatcher.solver.budget import (
     REACH_SHARE,
     REORDER_SHARE,
     REORDER_SHARE_BIG,
+    ROUTING_MIN_SHARE,
+    ROUTING_SHARE,
+    ROUTING_SHARE_ALL,
     SMALL_PATIENCE,
     Budget,
 )
@@ -67,6 +70,7 @@ from dispatcher.solver.lns import improve
 from dispatcher.solver.model import SCALE, ModelBuilder, hint_model
 from dispatcher.solver.must import MustKeeper, place_must
 from dispatcher.solver.reorder import ReorderBudget, polish_days, reorder_days
+from dispatcher.solver.routing import RoutingLimit, route_visits, visit_share
 from dispatcher.solver.scopes import ModelScope, SearchBudget, SearchScope
 from models.plan import SolverStatus
 
@@ -167,6 +171,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     # Crew jobs stay where the construction and the crew moves put them: the model and the
     # searches plan the single-engineer work around them (each member's day holds them).
     best_jobs, best = _crew_moves(problem, best_jobs, best, exact, valid, budget)
+    # Days made mostly of on-site visits: the routing library orders them (and moves them
+    # between engineers), the crews, booked visits and other work held where they are.
+    best_jobs, best = _route(problem, best_jobs, best, exact, valid, budget)
     crews = [job for job in best_jobs if job.crew]
     if any(ticket.crew > 1 for ticket in problem.tickets):
         builder = ModelBuilder(problem, "upper", _crews_held(problem, crews))
@@ -546,6 +553,28 @@ def _crew_moves(
         return jobs, best
     deadline = min(budget.now() + budget.share(CREW_SHARE), budget.deadline)
     return improve_crews(problem, jobs, best, exact, valid, deadline, budget.clock)
+
+
+def _route(
+    problem: Problem,
+    jobs: list[Job],
+    best: Evaluation,
+    exact: Callable[[list[Job]], Evaluation],
+    valid: Callable[[list[Job]], bool],
+    budget: Budget,
+) -> tuple[list[Job], Evaluation]:
+    """The routing phase (``routing.route_visits``) on visit-heavy days, for its share of
+    the limit (one worker: a deterministic solution limit charged to the work clock)."""
+    visits = visit_share(problem)
+    if budget.stop_requested() or visits < ROUTING_MIN_SHARE:
+        return jobs, best
+    # From ROUTING_SHARE at ROUTING_MIN_SHARE visits to ROUTING_SHARE_ALL on visits alone.
+    grown = (visits - ROUTING_MIN_SHARE) / (1 - ROUTING_MIN_SHARE)
+    share = ROUTING_SHARE + (ROUTING_SHARE_ALL - ROUTING_SHARE) * grown
+    # What follows it (the exact evaluation, the check, the fill) keeps the fill's share.
+    seconds = min(budget.share(share), budget.deadline - budget.share(FILL_SHARE) - budget.now())
+    limit = RoutingLimit(seconds, deterministic=budget.one_worker, clock=budget.clock)
+    return route_visits(problem, jobs, best, exact, valid, limit)
 
 
 def _crews_held(problem: Problem, crews: list[Job]) -> ModelScope:
