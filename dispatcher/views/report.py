@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rich.columns import Columns
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group
+from rich.measure import Measurement
 from rich.table import Column, Table
 from rich.text import Text
 
@@ -188,13 +189,29 @@ def _job_text(view: PlanView, job: JobView) -> Text:
     return plain(f"{view.span(job.start, job.end)} {job.ticket.id}{marks}", style=style)
 
 
+JOB_GAP = 2  # spaces between two jobs on a line of the day
+
+
+class _JobLine(Columns):
+    """An engineer's jobs of one day: they wrap between jobs, never inside one. It
+    measures as its content (at least the widest job, at most every job on one line):
+    rich's ``Columns`` would take all the width it is offered, the ``PIPE_WIDTH`` of a
+    pipe included."""
+
+    def __init__(self, jobs: list[Text]) -> None:
+        super().__init__(jobs, padding=(0, JOB_GAP))
+        self.jobs = jobs
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widths = [job.cell_len for job in self.jobs] or [0]
+        return Measurement(max(widths), sum(widths) + JOB_GAP * (len(widths) - 1))
+
+
 def _timeline_table(view: PlanView) -> Table:
     table = Table("engineer", "day", "jobs in order", title="the day", title_justify="left")
     for engineer in view.problem.engineers:
         for day, jobs in _jobs_by_day(view, engineer).items():
-            # Columns wrap between jobs, never inside one.
-            line = Columns([_job_text(view, job) for job in jobs], padding=(0, 2))
-            _add_row(table, engineer.id, day, line)
+            _add_row(table, engineer.id, day, _JobLine([_job_text(view, job) for job in jobs]))
     return table
 
 

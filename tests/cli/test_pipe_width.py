@@ -42,3 +42,18 @@ def test_show_with_columns_keeps_that_width(
     assert result.exit_code == 0, result.output + stderr_of(result)
     tables = [line for line in result.output.splitlines() if line[:1] in "┏┃│└"]
     assert tables and max(len(line) for line in tables) <= 60
+
+
+def test_show_piped_is_as_wide_as_its_content(
+    northside_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every table ends one space after its widest cell: none is padded out to the
+    PIPE_WIDTH of a pipe ("the day" with its wrapping job lines included)."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    result = run("show", NORTHSIDE, northside_plan)
+    assert result.exit_code == 0, result.output + stderr_of(result)
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) < PIPE_WIDTH // 2
+    the_day = lines[lines.index("the day") + 1 :]
+    rows = [line for line in the_day if line.startswith("│")]
+    assert rows and any(line[-3] != " " for line in rows)  # '... T-1102* │'
