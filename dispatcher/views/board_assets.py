@@ -88,6 +88,9 @@ background:rgba(255,255,255,.25)}
 .job.crew{outline:2px dashed #111827;outline-offset:-4px}
 .job .link{margin-left:4px;padding:0 3px;border-radius:3px;background:rgba(0,0,0,.3);
 font-weight:700}
+.chain{width:1.1em;height:1.1em;vertical-align:-.2em;fill:none;stroke:currentColor;
+stroke-width:1.8;stroke-linecap:round}
+.job.tight .link,.job.tighter .link,.job.tighter .prio{display:none}
 .job.done{background:repeating-linear-gradient(45deg,#9ca3af 0 3px,#d1d5db 3px 6px);
 color:#374151;opacity:.8}
 .job:hover{filter:brightness(1.12);z-index:5}
@@ -183,11 +186,32 @@ SCRIPT = """
     if (event.key === "Escape") { tip.hidden = true; }
   });
 
+  // A job's label gives way from the end that matters least: first the crew mark (the
+  // dashed outline still says crew), then the priority (the dark left edge and the
+  // details still say it), so that the ticket id shows whole wherever it fits. A
+  // block too narrow for the id alone keeps its priority, the id cut.
+  var blocks = Array.prototype.slice.call(document.querySelectorAll(".job"));
+  function over(job) {
+    var label = job.firstElementChild;
+    return label !== null && label.scrollWidth > label.clientWidth;
+  }
+  function fit() {
+    blocks.forEach(function (job) { job.classList.remove("tight", "tighter"); });
+    var cut = blocks.filter(function (job) {
+      var id = job.querySelector(".id");
+      return id !== null && id.offsetWidth > 0 && over(job);
+    });
+    cut.forEach(function (job) { job.classList.add("tight"); });
+    cut = cut.filter(over);
+    cut.forEach(function (job) { job.classList.replace("tight", "tighter"); });
+    cut.filter(over).forEach(function (job) { job.classList.replace("tighter", "tight"); });
+  }
+
   function measure() {
     document.documentElement.style.setProperty("--bar", bar.offsetHeight + "px");
+    fit();
   }
   window.addEventListener("resize", measure);
-  measure();
 
   var density = byId("f-density");
   density.addEventListener("change", function () {
@@ -205,6 +229,7 @@ SCRIPT = """
       board.style.setProperty("--zoom", String(zoom));
       board.style.setProperty("--shift", String(left * zoom));
       body.classList.toggle("zoomed", zoom > 1.001);
+      fit();
     });
   }
 
@@ -237,6 +262,7 @@ SCRIPT = """
     });
     count.textContent = jobs + " of " + jobTotal + " jobs shown, in " + lanes + " of " +
       laneTotal + " lanes";
+    measure();
   }
   [tier, priority, skill, risky].forEach(function (el) { el.addEventListener("change", apply); });
   who.addEventListener("input", apply);
