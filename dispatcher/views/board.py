@@ -309,7 +309,7 @@ def _job(view: PlanView, axis: _Axis, tiers: list[str], job: JobView) -> str:
     tip = escape(_job_tip(view, job))
     label = (
         f'<b class="prio">{escape(ticket.priority)}</b>'
-        f'<i class="id">{escape(ticket.id + (" !" if job.at_risk else ""))}</i>'
+        f'<i class="id">{escape(ticket.id)}</i>' + ('<i class="bang"> !</i>' if job.at_risk else "")
     )
     attributes = (
         f'data-ticket="{escape(ticket.id)}" data-tier="{escape(ticket.tier)}" '

@@ -75,8 +75,8 @@ padding:0 4px;line-height:36px;z-index:3;cursor:default;border:1px solid rgba(0,
 .job span{display:block;overflow:hidden;text-overflow:ellipsis}
 .job i.id{font-style:normal}
 .job.narrow{padding:0 1px}
-.job.narrow .id,.job.narrow .link{display:none}
-.zoomed .job.narrow .id,.zoomed .job.narrow .link{display:inline}
+.job.narrow .id,.job.narrow .link,.job.narrow .bang{display:none}
+.zoomed .job.narrow .id,.zoomed .job.narrow .link,.zoomed .job.narrow .bang{display:inline}
 .job .prio{font-weight:700;margin-right:3px;padding:0 2px;border-radius:2px;
 background:rgba(255,255,255,.25)}
 .job.p1,.job.p2{border-left:5px solid #111827;font-weight:800}
@@ -90,7 +90,10 @@ background:rgba(255,255,255,.25)}
 font-weight:700}
 .chain{width:1.1em;height:1.1em;vertical-align:-.2em;fill:none;stroke:currentColor;
 stroke-width:1.8;stroke-linecap:round}
-.job.tight .link,.job.tighter .link,.job.tighter .prio{display:none}
+.job i.bang{font-style:normal}
+.job.tight .link,.job.tighter .link,.job.tighter .prio,.job.tighter .bang{display:none}
+.job.bare .id,.job.bare .link,.job.bare .bang{display:none}
+.job.bare .prio{margin-right:0}
 .job.done{background:repeating-linear-gradient(45deg,#9ca3af 0 3px,#d1d5db 3px 6px);
 color:#374151;opacity:.8}
 .job:hover{filter:brightness(1.12);z-index:5}
@@ -187,16 +190,17 @@ SCRIPT = """
   });
 
   // A job's label gives way from the end that matters least: first the crew mark (the
-  // dashed outline still says crew), then the priority (the dark left edge and the
-  // details still say it), so that the ticket id shows whole wherever it fits. A
-  // block too narrow for the id alone keeps its priority, the id cut.
+  // dashed outline still says crew), then the priority and the at-risk "!" (the dark
+  // left edge, the red ring and the details still say them), so that the ticket id
+  // shows whole wherever it fits. A block too narrow for the id alone shows its
+  // priority only, as a narrow block does.
   var blocks = Array.prototype.slice.call(document.querySelectorAll(".job"));
   function over(job) {
     var label = job.firstElementChild;
     return label !== null && label.scrollWidth > label.clientWidth;
   }
   function fit() {
-    blocks.forEach(function (job) { job.classList.remove("tight", "tighter"); });
+    blocks.forEach(function (job) { job.classList.remove("tight", "tighter", "bare"); });
     var cut = blocks.filter(function (job) {
       var id = job.querySelector(".id");
       return id !== null && id.offsetWidth > 0 && over(job);
@@ -204,7 +208,7 @@ SCRIPT = """
     cut.forEach(function (job) { job.classList.add("tight"); });
     cut = cut.filter(over);
     cut.forEach(function (job) { job.classList.replace("tight", "tighter"); });
-    cut.filter(over).forEach(function (job) { job.classList.replace("tighter", "tight"); });
+    cut.filter(over).forEach(function (job) { job.classList.replace("tighter", "bare"); });
   }
 
   function measure() {

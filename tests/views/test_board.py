@@ -239,7 +239,7 @@ LABEL_ROOM = """els => els.map(job => {
 def test_board_shows_each_ticket_id_whole_where_it_fits(board: str, tmp_path: Path) -> None:
     """At 1600 px, every job block with room for its ticket id shows the id whole: the
     crew mark and then the priority give way first ('T-1101', not 'P2 T-1…'); a block
-    too narrow for the id keeps its priority."""
+    too narrow for the id shows its priority only."""
     problems: list[str] = []
     with board_page(board, tmp_path / "board.html", 1600, 1000, problems) as page:
         page.screenshot(path=str(tmp_path / "board-1600.png"))
@@ -247,8 +247,8 @@ def test_board_shows_each_ticket_id_whole_where_it_fits(board: str, tmp_path: Pa
         fits = [label for label in labels if label["id"] <= label["room"]]
         assert len(fits) >= 4, labels
         assert [label for label in fits if not label["shown"] or label["cut"]] == []
-        too_narrow = [label for label in labels if label["shown"] and label["id"] > label["room"]]
-        assert all(label["prio"] for label in too_narrow)
+        too_narrow = [label for label in labels if label["id"] > label["room"]]
+        assert too_narrow and all(label["prio"] and not label["shown"] for label in too_narrow)
         # Wider, the priority comes back beside the id.
         page.set_viewport_size({"width": 2600, "height": 1000})
         wide = page.locator(".job:not(.cont)").evaluate_all(LABEL_ROOM)
