@@ -237,7 +237,7 @@ def plan(
         else:
             from dispatcher.views.progress import SolveProgress
 
-            with SolveProgress(err_console, time_limit) as progress:
+            with SolveProgress(err_console, time_limit, started) as progress:
                 options = SolveOptions(
                     time_limit=time_limit,
                     seed=seed,

@@ -5,11 +5,11 @@ jobs coloured by tier with their priority, at-risk jobs marked, travel as a thin
 before on-site jobs, details on hover or keyboard focus. A sticky bar holds the
 filters (tier, priority, skill, engineer, at risk only), the lane density and a day
 switcher; the time axis sticks under it. Beside the lanes: the unassigned queue with
-its reasons, and the tickets at risk, the still savable apart from the already
-breached. Above: the day in words (``board_lists``). Nights are left out of the time
-axis: each day shows from its first shift start to its last shift end, so the
-working hours get the width. Every number is the plan file's, or computed from its
-times.
+its reasons (those no engineer can take marked as needing a person), and the
+tickets at risk, the still savable apart from the already breached. Above: the day
+in words (``board_lists``). Nights are left out of the time axis: each day shows
+from its first shift start to its last shift end, so the working hours get the
+width. Every number is the plan file's, or computed from its times.
 """
 
 from __future__ import annotations
@@ -30,7 +30,13 @@ __all__ = ["escape", "render_board"]
 NIGHT_GAP = 40  # axis minutes drawn between two days
 MIN_LABEL_WIDTH = 2.0  # % of the axis: narrower pieces show only the priority until zoomed
 COMPACT_FROM = 12  # more lanes than this: the board opens in compact density
-CREW_MARK = "\u26d3"  # a chain: the job is linked across its members' lanes
+# A chain link drawn inline (a font may have no glyph for U+26D3): the job is linked
+# across its members' lanes. Decorative: a crew job's label says who is on it.
+CREW_MARK = (
+    '<svg class="chain" viewBox="0 0 16 16" aria-hidden="true" focusable="false">'
+    '<path d="M6.6 9.4l2.8-2.8M7.3 4.7l1.3-1.3a2.7 2.7 0 0 1 3.9 3.9l-1.3 1.3'
+    'M8.7 11.3l-1.3 1.3a2.7 2.7 0 0 1-3.9-3.9l1.3-1.3"/></svg>'
+)
 TIER_COLOURS = ("#2563eb", "#d97706", "#0d9488", "#7c3aed", "#db2777", "#4b5563")
 
 
@@ -303,7 +309,7 @@ def _job(view: PlanView, axis: _Axis, tiers: list[str], job: JobView) -> str:
     tip = escape(_job_tip(view, job))
     label = (
         f'<b class="prio">{escape(ticket.priority)}</b>'
-        f'<i class="id">{escape(ticket.id + (" !" if job.at_risk else ""))}</i>'
+        f'<i class="id">{escape(ticket.id)}</i>' + ('<i class="bang"> !</i>' if job.at_risk else "")
     )
     attributes = (
         f'data-ticket="{escape(ticket.id)}" data-tier="{escape(ticket.tier)}" '

@@ -75,8 +75,8 @@ padding:0 4px;line-height:36px;z-index:3;cursor:default;border:1px solid rgba(0,
 .job span{display:block;overflow:hidden;text-overflow:ellipsis}
 .job i.id{font-style:normal}
 .job.narrow{padding:0 1px}
-.job.narrow .id,.job.narrow .link{display:none}
-.zoomed .job.narrow .id,.zoomed .job.narrow .link{display:inline}
+.job.narrow .id,.job.narrow .link,.job.narrow .bang{display:none}
+.zoomed .job.narrow .id,.zoomed .job.narrow .link,.zoomed .job.narrow .bang{display:inline}
 .job .prio{font-weight:700;margin-right:3px;padding:0 2px;border-radius:2px;
 background:rgba(255,255,255,.25)}
 .job.p1,.job.p2{border-left:5px solid #111827;font-weight:800}
@@ -88,6 +88,12 @@ background:rgba(255,255,255,.25)}
 .job.crew{outline:2px dashed #111827;outline-offset:-4px}
 .job .link{margin-left:4px;padding:0 3px;border-radius:3px;background:rgba(0,0,0,.3);
 font-weight:700}
+.chain{width:1.1em;height:1.1em;vertical-align:-.2em;fill:none;stroke:currentColor;
+stroke-width:1.8;stroke-linecap:round}
+.job i.bang{font-style:normal}
+.job.tight .link,.job.tighter .link,.job.tighter .prio,.job.tighter .bang{display:none}
+.job.bare .id,.job.bare .link,.job.bare .bang{display:none}
+.job.bare .prio{margin-right:0}
 .job.done{background:repeating-linear-gradient(45deg,#9ca3af 0 3px,#d1d5db 3px 6px);
 color:#374151;opacity:.8}
 .job:hover{filter:brightness(1.12);z-index:5}
@@ -183,11 +189,33 @@ SCRIPT = """
     if (event.key === "Escape") { tip.hidden = true; }
   });
 
+  // A job's label gives way from the end that matters least: first the crew mark (the
+  // dashed outline still says crew), then the priority and the at-risk "!" (the dark
+  // left edge, the red ring and the details still say them), so that the ticket id
+  // shows whole wherever it fits. A block too narrow for the id alone shows its
+  // priority only, as a narrow block does.
+  var blocks = Array.prototype.slice.call(document.querySelectorAll(".job"));
+  function over(job) {
+    var label = job.firstElementChild;
+    return label !== null && label.scrollWidth > label.clientWidth;
+  }
+  function fit() {
+    blocks.forEach(function (job) { job.classList.remove("tight", "tighter", "bare"); });
+    var cut = blocks.filter(function (job) {
+      var id = job.querySelector(".id");
+      return id !== null && id.offsetWidth > 0 && over(job);
+    });
+    cut.forEach(function (job) { job.classList.add("tight"); });
+    cut = cut.filter(over);
+    cut.forEach(function (job) { job.classList.replace("tight", "tighter"); });
+    cut.filter(over).forEach(function (job) { job.classList.replace("tighter", "bare"); });
+  }
+
   function measure() {
     document.documentElement.style.setProperty("--bar", bar.offsetHeight + "px");
+    fit();
   }
   window.addEventListener("resize", measure);
-  measure();
 
   var density = byId("f-density");
   density.addEventListener("change", function () {
@@ -205,6 +233,7 @@ SCRIPT = """
       board.style.setProperty("--zoom", String(zoom));
       board.style.setProperty("--shift", String(left * zoom));
       body.classList.toggle("zoomed", zoom > 1.001);
+      fit();
     });
   }
 
@@ -237,6 +266,7 @@ SCRIPT = """
     });
     count.textContent = jobs + " of " + jobTotal + " jobs shown, in " + lanes + " of " +
       laneTotal + " lanes";
+    measure();
   }
   [tier, priority, skill, risky].forEach(function (el) { el.addEventListener("change", apply); });
   who.addEventListener("input", apply);

@@ -1,7 +1,8 @@
 """The dispatch board's words (``dispatcher.views.board``): the plain-language header,
-the unassigned queue, the tickets at risk split into "still savable" and "already
-breached", the absences a reschedule recorded, and the solver's numbers in a details
-element. Every scenario text goes through ``escape``.
+the unassigned queue (what no engineer can take marked as needing a person), the
+tickets at risk split into "still savable" and "already breached", the absences a
+reschedule recorded, and the solver's numbers in a details element. Every scenario
+text goes through ``escape``.
 """
 
 from __future__ import annotations
@@ -66,12 +67,28 @@ def missed_text(view: PlanView, item: JobView | OpenTicket) -> str:
     return "; ".join(parts)
 
 
+# Unassigned reasons that no re-plan can change: no engineer of the scenario can take
+# the ticket (the skills, the window, the shift time are not there). Only a person can
+# save it (another engineer, a new window, more hours); "deferred" is the plan's choice.
+NEEDS_A_PERSON = frozenset({"no_eligible_engineer", "window_unreachable", "no_capacity"})
+
+
+def needs_a_person(item: JobView | OpenTicket) -> bool:
+    """An unassigned ticket that no engineer of the scenario can take."""
+    return isinstance(item, OpenTicket) and item.reason in NEEDS_A_PERSON
+
+
 def split_at_risk(view: PlanView) -> tuple[list[JobView | OpenTicket], list[JobView | OpenTicket]]:
-    """(still savable, already breached), each weightiest first as ``PlanView.at_risk``."""
+    """(still savable, already breached), each weightiest first as ``PlanView.at_risk``.
+    A ticket at risk that no engineer can take is in neither list unless already
+    breached: it is not savable by the plan; the queue lists it as needing a person."""
     savable: list[JobView | OpenTicket] = []
     breached: list[JobView | OpenTicket] = []
     for item in view.at_risk():
-        (breached if missed(view, item).breached else savable).append(item)
+        if missed(view, item).breached:
+            breached.append(item)
+        elif not needs_a_person(item):
+            savable.append(item)
     return savable, breached
 
 
@@ -124,9 +141,16 @@ def header(view: PlanView) -> str:
         else "no ticket at risk"
     )
     unassigned = len(view.unassigned)
+    stuck = sum(needs_a_person(item) for item in view.unassigned)
+    unassigned_line = f"{unassigned} unassigned" + (
+        f" ({stuck} {'needs' if stuck == 1 else 'need'} a person: no engineer can take "
+        f"{'it' if stuck == 1 else 'them'})"
+        if stuck
+        else ""
+    )
     lines.append(
         f'<li><span class="{"bad" if savable else ""}">{escape(risk_line)}</span> · '
-        f'<span class="{"bad" if unassigned else ""}">{unassigned} unassigned</span> · '
+        f'<span class="{"bad" if unassigned else ""}">{escape(unassigned_line)}</span> · '
         f"{plan.kpis.travel_minutes} min travel in total</li>"
     )
     changes = reschedule_text(view)
@@ -267,10 +291,13 @@ def _queue_item(view: PlanView, tiers: list[str], item: OpenTicket) -> str:
     label = f"{ticket.id}, priority {ticket.priority}, {ticket.tier}, unassigned: {item.reason}" + (
         f", {item.detail}" if item.detail else ""
     )
+    if needs_a_person(item):
+        label += ", no engineer can take it: it needs a person"
     return (
         f'<li {_item_attributes(tiers, item)} aria-label="{escape(label)}">'
         f'<div class="head"><span class="prio">{escape(ticket.priority)}</span>'
         f"{escape(ticket.id)} · {escape(ticket.tier)} · {escape(view.client_name(ticket))}"
+        + (' <span class="tag">needs a person</span>' if needs_a_person(item) else "")
         + (' <span class="tag">already breached</span>' if past else "")
         + "</div>"
         f'<div class="summary">{escape(view.summary(ticket))}</div>'

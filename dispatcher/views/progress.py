@@ -8,6 +8,8 @@ a log file, CI) it shows nothing at all.
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from types import TracebackType
 
 from rich.console import Console
@@ -18,10 +20,19 @@ from rich.progress import (
     Task,
     TaskID,
     TextColumn,
-    TimeElapsedColumn,
 )
 from rich.progress_bar import ProgressBar
 from rich.text import Text
+
+
+def _used(task: Task) -> float:
+    """Seconds since the instant the time limit counts from (the task's ``started``
+    field: the command's start, before its imports and loading), as the solver's
+    reports count them."""
+    started: float | None = task.fields.get("started")
+    if started is None:
+        return task.elapsed or 0.0
+    return max(0.0, time.monotonic() - started)
 
 
 class _TimeUsedColumn(BarColumn):
@@ -31,9 +42,16 @@ class _TimeUsedColumn(BarColumn):
         limit = task.total or 0.0
         return ProgressBar(
             total=limit,
-            completed=min(task.elapsed or 0.0, limit),
+            completed=min(_used(task), limit),
             width=self.bar_width,
         )
+
+
+class _TimeUsedText(ProgressColumn):
+    """'0:00:02': the time used so far, on the same clock as the limit and the reports."""
+
+    def render(self, task: Task) -> Text:
+        return Text(str(timedelta(seconds=int(_used(task)))), style="progress.elapsed")
 
 
 class _SearchColumn(ProgressColumn):
@@ -64,15 +82,18 @@ class SolveProgress:
 
     The bar and clock show the time used out of ``time_limit`` and move on their
     own (the display refreshes itself); the numbers change when the solver reports.
+    The time used counts from ``started`` (a ``time.monotonic()`` instant; None: when
+    the display starts), the instant the limit and the solver's reports count from.
     """
 
-    def __init__(self, console: Console, time_limit: float) -> None:
+    def __init__(self, console: Console, time_limit: float, started: float | None = None) -> None:
         self.time_limit = time_limit
+        self.started = started
         self.enabled = console.is_terminal
         self._progress = Progress(
             TextColumn("[bold]solving[/bold]"),
             _TimeUsedColumn(bar_width=24),
-            TimeElapsedColumn(),
+            _TimeUsedText(),
             TextColumn("of {task.total:.0f}s"),
             _SearchColumn(),
             console=console,
@@ -84,7 +105,8 @@ class SolveProgress:
     def __enter__(self) -> SolveProgress:
         if self.enabled:
             self._progress.start()
-            self._task = self._progress.add_task("solve", total=self.time_limit)
+            started = time.monotonic() if self.started is None else self.started
+            self._task = self._progress.add_task("solve", total=self.time_limit, started=started)
         return self
 
     def __exit__(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.columns import Columns
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.table import Column, Table
 from rich.text import Text
 
@@ -109,12 +112,47 @@ def _due_text(view: PlanView, ticket: TicketData) -> tuple[str, str]:
     return response, view.clock(ticket.resolution_due)
 
 
-def _risk_table(view: PlanView, risky: list[JobView | OpenTicket]) -> Table:
+UNBOUNDED = 100_000  # columns: a width that no table reaches
+
+
+class _Squeezed:
+    """A table that, when it is too wide for the console, first narrows the ``narrow``
+    columns to their longest word (they wrap, never cut a word), so that the other
+    wrapping columns (a client's name) keep the width that is left. Rich alone would
+    narrow the widest columns evenly and cut 'responded' to 'respon…' at 80 columns."""
+
+    def __init__(self, build: Callable[[], Table], narrow: tuple[int, ...]) -> None:
+        self.build = build
+        self.narrow = narrow
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.build())
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        table = self.build()
+        unbounded = options.update_width(UNBOUNDED)
+        if Measurement.get(console, unbounded, table).maximum > options.max_width:
+            for index in self.narrow:
+                column = table.columns[index]
+                column.max_width = max(
+                    Measurement.get(console, options, cell).minimum
+                    for cell in (column.header, *column.cells)
+                )
+        yield table
+
+
+def _risk_table(view: PlanView, risky: list[JobView | OpenTicket]) -> _Squeezed:
+    """Each ticket at risk: the ticket and its tier, the client's name, the engineers
+    and the start, the due times ('responded'), the risks. At 80 columns no word is
+    cut: the engineer and due columns give up their spare width to the client's name."""
+    return _Squeezed(lambda: _risk_rows(view, risky), narrow=(2, 3, 4))
+
+
+def _risk_rows(view: PlanView, risky: list[JobView | OpenTicket]) -> Table:
     table = Table(
         Column("ticket", no_wrap=True),
         "client",
-        Column("engineer", no_wrap=True),
-        Column("start", no_wrap=True),
+        "engineer, start",
         "response due",
         "resolution due",
         Column("risk", no_wrap=True),
@@ -124,16 +162,16 @@ def _risk_table(view: PlanView, risky: list[JobView | OpenTicket]) -> Table:
     for item in risky:
         ticket = item.ticket
         response_due, resolution_due = _due_text(view, ticket)
+        who: Cell
         if isinstance(item, JobView):
-            who, start = "+".join(e.id for e in item.members), view.clock(item.start)
+            who = ("+".join(e.id for e in item.members), view.clock(item.start))
         else:
-            who, start = "unassigned", "-"
+            who = "unassigned"
         _add_row(
             table,
             (f"{ticket.id} {ticket.priority}", ticket.tier),
             view.client_name(ticket),
             who,
-            start,
             response_due,
             resolution_due,
             f"{item.response_risk:.2f}+{item.resolution_risk:.2f}",
@@ -188,13 +226,29 @@ def _job_text(view: PlanView, job: JobView) -> Text:
     return plain(f"{view.span(job.start, job.end)} {job.ticket.id}{marks}", style=style)
 
 
+JOB_GAP = 2  # spaces between two jobs on a line of the day
+
+
+class _JobLine(Columns):
+    """An engineer's jobs of one day: they wrap between jobs, never inside one. It
+    measures as its content (at least the widest job, at most every job on one line):
+    rich's ``Columns`` would take all the width it is offered, the ``PIPE_WIDTH`` of a
+    pipe included."""
+
+    def __init__(self, jobs: list[Text]) -> None:
+        super().__init__(jobs, padding=(0, JOB_GAP))
+        self.jobs = jobs
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widths = [job.cell_len for job in self.jobs] or [0]
+        return Measurement(max(widths), sum(widths) + JOB_GAP * (len(widths) - 1))
+
+
 def _timeline_table(view: PlanView) -> Table:
     table = Table("engineer", "day", "jobs in order", title="the day", title_justify="left")
     for engineer in view.problem.engineers:
         for day, jobs in _jobs_by_day(view, engineer).items():
-            # Columns wrap between jobs, never inside one.
-            line = Columns([_job_text(view, job) for job in jobs], padding=(0, 2))
-            _add_row(table, engineer.id, day, line)
+            _add_row(table, engineer.id, day, _JobLine([_job_text(view, job) for job in jobs]))
     return table
 
 

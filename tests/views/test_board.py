@@ -25,7 +25,7 @@ from dispatcher.solver.assemble import build_plan
 from dispatcher.solver.reschedule.events import Events, Unavailable
 from dispatcher.solver.reschedule.replan import reschedule
 from dispatcher.solver.solve import SolveOptions
-from dispatcher.views.board import render_board
+from dispatcher.views.board import CREW_MARK, render_board
 from dispatcher.views.planview import AT_RISK
 from models import Plan
 from tests.scenarios import SCENARIOS, members, tiny, trips_of
@@ -212,6 +212,67 @@ def test_board_in_headless_chromium(problem: Problem, board: str, tmp_path: Path
         assert "T-1001" in tip.inner_text()
         assert "resolution due" in tip.inner_text()
     assert problems == []
+
+
+def test_board_draws_the_crew_mark_without_a_font(board: str) -> None:
+    """The chain is inline SVG (a headless Chromium without emoji fonts drew U+26D3 as an
+    empty box), in the legend and on each crew job (T-2004, Northside's crew of two)."""
+    assert "\u26d3" not in board
+    assert CREW_MARK.startswith('<svg class="chain"') and "<text" not in CREW_MARK
+    legend = board[board.index('class="legend"') : board.index('class="main"')]
+    assert f"{CREW_MARK}+n crew job" in legend
+    assert board.count(f'<b class="link">{CREW_MARK}+1</b>') == 2  # T-2004 in both lanes
+
+
+# The room a label has and the natural width of its ticket id, per job, in the page.
+LABEL_ROOM = """els => els.map(job => {
+  const label = job.firstElementChild, id = job.querySelector(".id");
+  const style = getComputedStyle(id);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+  return {ticket: job.dataset.ticket, room: label.clientWidth, cut: label.scrollWidth >
+    label.clientWidth, shown: id.offsetWidth > 0, id: context.measureText(id.textContent).width,
+    prio: job.querySelector(".prio").offsetWidth > 0};
+})"""
+
+
+def test_board_shows_each_ticket_id_whole_where_it_fits(board: str, tmp_path: Path) -> None:
+    """At 1600 px, every job block with room for its ticket id shows the id whole: the
+    crew mark and then the priority give way first ('T-1101', not 'P2 T-1…'); a block
+    too narrow for the id shows its priority only."""
+    problems: list[str] = []
+    with board_page(board, tmp_path / "board.html", 1600, 1000, problems) as page:
+        page.screenshot(path=str(tmp_path / "board-1600.png"))
+        labels = page.locator(".job:not(.cont)").evaluate_all(LABEL_ROOM)
+        fits = [label for label in labels if label["id"] <= label["room"]]
+        assert len(fits) >= 4, labels
+        assert [label for label in fits if not label["shown"] or label["cut"]] == []
+        too_narrow = [label for label in labels if label["id"] > label["room"]]
+        assert too_narrow and all(label["prio"] and not label["shown"] for label in too_narrow)
+        # Wider, the priority comes back beside the id.
+        page.set_viewport_size({"width": 2600, "height": 1000})
+        wide = page.locator(".job:not(.cont)").evaluate_all(LABEL_ROOM)
+        assert any(label["prio"] and label["shown"] and not label["cut"] for label in wide)
+    assert problems == []
+
+
+def test_board_lists_a_ticket_nobody_can_take_as_needing_a_person(plan: Plan, board: str) -> None:
+    """T-1008 (needs azure>=3, nobody has it; risk 1.00) is not savable by any plan: the
+    queue marks it as needing a person; the at-risk lists and counts leave it out."""
+    assert {u.ticket: u.reason for u in plan.unassigned}["T-1008"] == "no_eligible_engineer"
+    queue = board[board.index('<section id="queue"') : board.index('<section id="savable"')]
+    savable = board[board.index('<section id="savable"') : board.index('<section id="breached"')]
+    item = queue[queue.index('data-ticket="T-1008"') :]
+    item = item[: item.index("</li>")]
+    assert '<span class="tag">needs a person</span>' in item
+    assert "it needs a person" in item  # its aria-label
+    assert 'data-ticket="T-1008"' not in savable
+    others = [u for u in plan.unassigned if u.reason != "no_eligible_engineer"]
+    assert others and all(
+        "needs a person" not in queue[queue.index(f'data-ticket="{u.ticket}"') :].split("</li>")[0]
+        for u in others
+    )
+    assert "(1 needs a person: no engineer can take it)" in board
 
 
 # --- the board at scale: sticky bar, filters, density, queue, at-risk split, labels ---------

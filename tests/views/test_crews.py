@@ -18,7 +18,7 @@ from rich.console import Console
 from dispatcher.cli import main
 from dispatcher.io.planfile import write_plan
 from dispatcher.semantics.problem import Problem
-from dispatcher.views.board import render_board
+from dispatcher.views.board import CREW_MARK, render_board
 from dispatcher.views.explain import explain
 from dispatcher.views.export import CSV_COLUMNS, export, plan_csv
 from dispatcher.views.planview import PlanView
@@ -89,8 +89,8 @@ def test_board_shows_the_crew_job_in_each_members_lane_as_one_job(
         assert "with alice (Alice Smith, lead)" in bob_piece["title"]
         assert "joint shift time" in bob_piece["title"]
     # The link mark, in both lanes; each lane's travel bar is its member's own.
-    assert lanes["alice"].count('<b class="link">\u26d3+1</b>') == len(on_alice)
-    assert lanes["bob"].count('<b class="link">\u26d3+1</b>') == len(on_bob)
+    assert lanes["alice"].count(f'<b class="link">{CREW_MARK}+1</b>') == len(on_alice)
+    assert lanes["bob"].count(f'<b class="link">{CREW_MARK}+1</b>') == len(on_bob)
     assert f"{BOB_TRAVEL} min travel to RACK" in lanes["bob"]
     assert "19 min travel to RACK" in lanes["alice"]
     # Solo jobs carry no crew mark.

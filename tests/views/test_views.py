@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,19 @@ def test_progress_without_a_bound_shows_no_gap() -> None:
     shown = stream.getvalue()
     assert "12.5000" in shown
     assert "gap" not in shown
+
+
+def test_progress_clock_counts_from_the_command_start() -> None:
+    """The clock counts from the instant the limit and the reports count from (the
+    command's start, before imports and loading), not from when the display began:
+    never '0:00:00 of 3s' beside 'best ... (1.4s)'."""
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=True, width=120, color_system=None)
+    with SolveProgress(console, time_limit=300, started=time.monotonic() - 125) as progress:
+        progress.update(124.0, 12.5, None)
+    shown = stream.getvalue()
+    assert "0:02:05 of 300s" in shown
+    assert "0:00:00" not in shown
 
 
 # --- the summary -----------------------------------------------------------------------
