@@ -7,7 +7,14 @@ the reschedule process, the share of not-yet-started jobs it changed (engineer,
 start or dropped), whether the emergency was assigned (and whether anyone
 could take it), and the independent checker's verdict with ``--base``.
 
+With ``--events day``, each seed's day gets ten events instead, one at a time from the
+same plan: the P1 call, and the engineer with the most jobs still to start falling ill
+(``--unavailable``), each at 09:30, 11:00, 13:00, 14:30 and 16:00; each is compared with
+a dispatcher's manual reaction (the event's work next on whoever can start it soonest,
+later jobs pushed right, nothing else changed).
+
     python benchmarks/reschedule.py --seeds 3
+    python benchmarks/reschedule.py --seeds 1 --events day
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from typing import Any
 import yaml
 
 ENGINEERS, TICKETS = 50, 500
+DAY_TIMES = ("09:30", "11:00", "13:00", "14:30", "16:00")
 
 
 def _dispatch(*args: str) -> subprocess.CompletedProcess[str]:
@@ -58,7 +66,8 @@ def emergency(scenario: dict, now: str) -> dict:
     return {"tickets": [ticket]}
 
 
-def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
+def plan_day(seed: int, workdir: Path) -> tuple[Path, Path, dict[str, Any]]:
+    """A generated 50 x 500 day and its plan (10 s)."""
     from dispatcher.io.generator import generate_scenario
 
     scenario_path = workdir / f"day-{seed}.yaml"
@@ -66,15 +75,44 @@ def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
         generate_scenario(ENGINEERS, TICKETS, days=2, seed=seed, break_fix_cap=1)
     )
     scenario = yaml.safe_load(scenario_path.read_text())
-    plan_path, new_path = workdir / f"plan-{seed}.json", workdir / f"new-{seed}.json"
+    plan_path = workdir / f"plan-{seed}.json"
     planned = _dispatch(
         "plan", str(scenario_path), "-o", str(plan_path), "--seed", str(seed), "--quiet"
     )
     planned.check_returncode()
+    return scenario_path, plan_path, scenario
+
+
+def busiest_engineer(plan_path: Path, now: str) -> str:
+    """The engineer with the most jobs still to start at ``now`` (who falls ill)."""
+    from dispatcher.io.planfile import read_plan
+
+    plan = read_plan(plan_path)
+    moment = dt.datetime.fromisoformat(now)
+    counts = Counter(a.engineer for a in plan.assignments if a.start.replace(tzinfo=None) >= moment)
+    return counts.most_common(1)[0][0]
+
+
+def run_one(
+    seed: int,
+    workdir: Path,
+    time_limit: float,
+    at: str = "11:00",
+    kind: str = "emergency",
+    planned: tuple[Path, Path, dict[str, Any]] | None = None,
+) -> dict[str, object]:
+    scenario_path, plan_path, scenario = planned or plan_day(seed, workdir)
+    tag = f"{seed}-{kind}-{at.replace(':', '')}"
+    new_path = workdir / f"new-{tag}.json"
     day = str(scenario["horizon"]["start"])[:10]
-    now = f"{day}T11:00"
-    add_path = workdir / f"emergency-{seed}.yaml"
+    now = f"{day}T{at}"
+    add_path = workdir / f"emergency-{tag}.yaml"
     add_path.write_text(yaml.safe_dump(emergency(scenario, now)))
+    event = ["--add", str(add_path)]
+    sick = None
+    if kind == "sick":
+        sick = busiest_engineer(plan_path, now)
+        event = ["--unavailable", sick]
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()
@@ -85,8 +123,7 @@ def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
         str(plan_path),
         "--now",
         now,
-        "--add",
-        str(add_path),
+        *event,
         "--time-limit",
         str(time_limit),
         "--seed",
@@ -124,13 +161,24 @@ def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
         or placed[ticket].engineer != a.engineer
         or placed[ticket].start != a.start
     )
+    # Jobs that had to change (the sick engineer's own) apart from the rest.
+    others = {t: a for t, a in future.items() if a.engineer != sick}
+    changed_others = sum(
+        1
+        for ticket, a in others.items()
+        if ticket not in placed
+        or placed[ticket].engineer != a.engineer
+        or placed[ticket].start != a.start
+    )
     eligible = any(
         e.onsite and all(e.skills.get(s, 0) >= lvl for s, lvl in ticket_skills(add_path).items())
         for e in problem.engineers
     )
-    by_hand = manual_objective(problem, old, now, add_path)
+    by_hand = manual_objective(problem, old, now, add_path if sick is None else None, sick)
     return {
         "seed": seed,
+        "event": kind if sick is None else f"sick {sick}",
+        "at": at,
         "manual_objective": None if by_hand is None else round(by_hand, 3),
         "not_worse_than_manual": by_hand is None or new.objective.total <= by_hand + 1e-6,
         "wall_s": round(wall, 2),
@@ -139,8 +187,9 @@ def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
         "changed": changed,
         "changed_share": round(changed / len(future), 4) if future else 0.0,
         "disrupted": disrupted,
+        "changed_others_share": round(changed_others / len(others), 4) if others else 0.0,
         "disrupted_share": round(disrupted / len(future), 4) if future else 0.0,
-        "emergency_assigned": "EMERGENCY-1" in placed,
+        "emergency_assigned": "EMERGENCY-1" in placed if sick is None else None,
         "anyone_eligible": eligible,
         "status": new.solver.status,
         "objective_before": round(old.objective.total, 3),
@@ -150,18 +199,26 @@ def run_one(seed: int, workdir: Path, time_limit: float) -> dict[str, object]:
     }
 
 
-def manual_objective(problem: Any, old: Any, now: str, add_path: Path) -> float | None:
-    """The objective of a dispatcher's manual reaction (the emergency next on the eligible
-    engineer who can start it soonest, their later jobs pushed right, nothing else
-    changed), priced like the reschedule's plan; None if nobody can take it."""
+def manual_objective(
+    problem: Any, old: Any, now: str, add_path: Path | None, sick: str | None = None
+) -> float | None:
+    """The objective of a dispatcher's manual reaction (the emergency, or the rest of the
+    sick engineer's running job, next on the eligible engineer who can start it soonest,
+    their later jobs pushed right, nothing else changed), priced like the reschedule's
+    plan; None if nobody can take it."""
     from dispatcher.io.yamlio import LineMap
-    from dispatcher.solver.reschedule.events import AddedTickets, Events
+    from dispatcher.solver.reschedule.events import AddedTickets, Events, Unavailable
     from dispatcher.solver.reschedule.repair import manual_reaction
     from dispatcher.solver.reschedule.situation import situation_at
     from models.scenario import Ticket
 
-    tickets = [Ticket.model_validate(t) for t in yaml.safe_load(add_path.read_text())["tickets"]]
-    events = Events(add=[AddedTickets(tickets, str(add_path), LineMap())])
+    if add_path is None:
+        events = Events(unavailable=[Unavailable(str(sick), None, None)])
+    else:
+        tickets = [
+            Ticket.model_validate(t) for t in yaml.safe_load(add_path.read_text())["tickets"]
+        ]
+        events = Events(add=[AddedTickets(tickets, str(add_path), LineMap())])
     sit = situation_at(problem, old, now, events, "plan")[0]
     jobs = manual_reaction(sit)
     return None if jobs is None else sit.evaluate(jobs).total
@@ -176,24 +233,49 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=2.0)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/reschedule.json"))
+    parser.add_argument(
+        "--events",
+        choices=("emergency", "day"),
+        default="emergency",
+        help="emergency: one P1 call at 11:00 per seed; day: per seed, a P1 call and the "
+        "busiest engineer off sick, each at 09:30, 11:00, 13:00, 14:30 and 16:00",
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(1, args.seeds + 1):
-            row = run_one(seed, Path(tmp), args.time_limit)
-            rows.append(row)
-            print(json.dumps(row))
-    print(
-        f"median wall {statistics.median(r['wall_s'] for r in rows):.2f} s, "
-        f"median changed share {statistics.median(r['changed_share'] for r in rows):.2%} "
-        f"(beyond move_tolerance {statistics.median(r['disrupted_share'] for r in rows):.2%}), "
-        f"emergency assigned {sum(bool(r['emergency_assigned']) for r in rows)}/{len(rows)}, "
-        f"not worse than the manual reaction {sum(bool(r['not_worse_than_manual']) for r in rows)}"
-        f"/{len(rows)}, "
-        f"checked {sum(bool(r['checked']) for r in rows)}/{len(rows)}"
-    )
+            planned = plan_day(seed, Path(tmp))
+            events = (
+                [("emergency", "11:00")]
+                if args.events == "emergency"
+                else [(kind, at) for kind in ("emergency", "sick") for at in DAY_TIMES]
+            )
+            for kind, at in events:
+                row = run_one(seed, Path(tmp), args.time_limit, at, kind, planned)
+                rows.append(row)
+                print(json.dumps(row))
+    for kind in sorted({str(r["event"]).split()[0] for r in rows}):
+        _summary(kind, [r for r in rows if str(r["event"]).startswith(kind)])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=2) + "\n")
+
+
+def _summary(kind: str, rows: list[dict[str, Any]]) -> None:
+    print(
+        f"{kind} ({len(rows)}): "
+        + f"median wall {statistics.median(r['wall_s'] for r in rows):.2f} s, "
+        f"median changed share {statistics.median(r['changed_share'] for r in rows):.2%} "
+        f"(beyond move_tolerance {statistics.median(r['disrupted_share'] for r in rows):.2%}), "
+        + (
+            f"emergency assigned {sum(bool(r['emergency_assigned']) for r in rows)}/{len(rows)}, "
+            if kind == "emergency"
+            else ""
+        )
+        + f"of the others' jobs {statistics.median(r['changed_others_share'] for r in rows):.2%}, "
+        + f"not worse than the manual reaction "
+        f"{sum(bool(r['not_worse_than_manual']) for r in rows)}/{len(rows)}, "
+        f"checked {sum(bool(r['checked']) for r in rows)}/{len(rows)}"
+    )
 
 
 if __name__ == "__main__":

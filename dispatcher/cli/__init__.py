@@ -309,10 +309,12 @@ def check(scenario: Path, plan_file: Path, base: Path | None) -> None:
         sys.exit(1)
 
 
-def _solve_options(time_limit: float, seed: int, workers: int | None) -> Any:
+def _solve_options(
+    time_limit: float, seed: int, workers: int | None, started: float | None = None
+) -> Any:
     from dispatcher.solver.solve import SolveOptions
 
-    return SolveOptions(time_limit=time_limit, seed=seed, workers=workers)
+    return SolveOptions(time_limit=time_limit, seed=seed, workers=workers, started=started)
 
 
 def _added(paths: tuple[Path, ...]) -> list[Any]:
@@ -459,6 +461,7 @@ def reschedule(
     """Re-plan from NOW after events; print what changed and write the new plan.
 
     With --rebase, the plan may come from an earlier export of the day (see --rebase)."""
+    started = _command_start()  # --time-limit counts from here, loading included
     from dispatcher.cli.views import load_plan_for
     from dispatcher.io.loader import input_files, load_scenario
     from dispatcher.io.planfile import check_output_path, read_plan, write_plan
@@ -500,7 +503,7 @@ def reschedule(
                 old,
                 _now(problem, old, now, quiet),
                 events,
-                _solve_options(time_limit, seed, workers),
+                _solve_options(time_limit, seed, workers, started),
                 plan_name=str(plan_file),
                 base_name=str(base_path),
             )
@@ -510,7 +513,7 @@ def reschedule(
                 old,
                 _now(problem, old, now, quiet),
                 events,
-                _solve_options(time_limit, seed, workers),
+                _solve_options(time_limit, seed, workers, started),
                 plan_name=str(plan_file),
             )
         write_plan(result.plan, output, inputs)

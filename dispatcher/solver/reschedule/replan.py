@@ -46,10 +46,13 @@ def reschedule(
     ``hints``: what a rebase (``rebase.rebase``) adds beyond the events.
     """
     options = options or SolveOptions(time_limit=5.0)
-    # The limit counts from here; with one worker every deadline is read from the
-    # deterministic work clock (the wall clock only as the backstop), so the same input,
-    # seed and limit give the same plan on a busy machine too.
-    budget = Budget.start(options.time_limit, None, options.workers, len(problem.tickets))
+    # The limit counts from ``options.started`` (the command line: the command's start, so
+    # loading the scenario and the plan counts), else from here; with one worker every
+    # deadline is read from the deterministic work clock (the wall clock only as the
+    # backstop), so the same input, seed and limit give the same plan on a busy machine too.
+    budget = Budget.start(
+        options.time_limit, options.started, options.workers, len(problem.tickets)
+    )
     started = budget.started
     events = events or Events()
     match_plan(problem, old, plan_name)
