@@ -93,7 +93,7 @@ Picklists = dict[str, dict[str, str]]  # field name (casefolded) -> value text -
 def read_autotask(
     folder: Path, files: dict[str, list[Path]] | None = None, naive_zone: dt.tzinfo = dt.UTC
 ) -> PsaExport:
-    return _Autotask(Reader(folder, files, naive_zone)).read()
+    return _Autotask(Reader(folder, files, naive_zone, ENDPOINTS)).read()
 
 
 def _value_text(value: Any) -> str | None:

@@ -56,7 +56,7 @@ SERVICE_TICKET = "S"  # a schedule entry's type identifier for a service ticket
 def read_connectwise(
     folder: Path, files: dict[str, list[Path]] | None = None, naive_zone: dt.tzinfo = dt.UTC
 ) -> PsaExport:
-    return _ConnectWise(Reader(folder, files, naive_zone)).read()
+    return _ConnectWise(Reader(folder, files, naive_zone, ENDPOINTS)).read()
 
 
 class _ConnectWise:

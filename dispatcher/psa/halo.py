@@ -70,7 +70,7 @@ UNIT_HOURS = {"m": 1 / 60, "min": 1 / 60, "minutes": 1 / 60, "h": 1.0, "hours": 
 def read_halo(
     folder: Path, files: dict[str, list[Path]] | None = None, naive_zone: dt.tzinfo = dt.UTC
 ) -> PsaExport:
-    return _Halo(Reader(folder, files, naive_zone)).read()
+    return _Halo(Reader(folder, files, naive_zone, ENDPOINTS)).read()
 
 
 def _id(record: Record, *names: str) -> str | None:

@@ -3,7 +3,9 @@ endpoint or one per page of it, found in a folder by name.
 
 An endpoint's files are ``NAME.json`` and its pages ``NAME-2.json``, ``NAME_2.json`` or
 ``NAME.2.json`` (any suffix after the separator; the pages are read in natural order,
-``NAME-10`` after ``NAME-9``). The mapping file may name other files instead
+``NAME-10`` after ``NAME-9``); NAME is the endpoint's name here or one taken from its
+documented path, in any case (``aliases``: ``Tickets``, ``ServiceCalls``,
+``service_tickets``). The mapping file may name other files instead
 (``files: {tickets: [export/t1.json, export/t2.json]}``).
 
 A file holds the records as the endpoint returned them: a bare list (ConnectWise, Halo's
@@ -48,19 +50,65 @@ def _natural(path: Path) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in _NUMBER.split(path.name)]
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Path segments that name no endpoint: Autotask's /query, Halo's /api, placeholders.
+_NOT_A_NAME = frozenset({"api", "query", "apis", "v4_6_release", "3.0"})
+
+
+def aliases(name: str, path: str | None = None) -> list[str]:
+    """The file names (lower case, without ``.json``) an endpoint's saved responses may
+    have: ``schedule-entries``, ``schedule_entries``, and from its documented path
+    ``/service/tickets`` also ``service-tickets``, from ``/api/ClientContract`` also
+    ``client-contract`` and ``clientcontract``, from ``/ServiceCalls/query`` ``servicecalls``."""
+    found = [name, name.replace("-", "_")]
+    if path:
+        segments = [
+            part
+            for part in path.strip("/").split("/")
+            if part and not part.startswith("{") and part.lower() not in _NOT_A_NAME
+        ]
+        words = [_CAMEL.sub("-", part).lower() for part in segments]
+        for separator in "-_":
+            found.append(separator.join(words).replace("-", separator))
+            found.append(separator.join(part.lower() for part in segments))
+    return [alias.lower() for alias in dict.fromkeys(found) if alias]
+
+
+def assign_files(
+    folder: Path, endpoints: dict[str, str | None]
+) -> dict[str, list[tuple[Path, str]]]:
+    """Each ``*.json`` of ``folder`` given to the endpoint whose name it has (any of its
+    ``aliases``, any case), alone or with a suffix after ``-``, ``_`` or ``.`` (a page, or a
+    parent's id); the longest matching name wins (``service-call-tickets`` over
+    ``service-calls``). Per endpoint: (file, suffix), the bare name first, then the
+    suffixed ones in natural order (``-10`` after ``-9``)."""
+    names = {name: aliases(name, path) for name, path in endpoints.items()}
+    found: dict[str, list[tuple[Path, str]]] = {name: [] for name in endpoints}
+    try:
+        candidates = sorted(folder.glob("*.json")) + sorted(folder.glob("*.JSON"))
+    except OSError:
+        return found
+    for file in candidates:
+        if not file.is_file():
+            continue
+        stem = file.name[: -len(".json")].lower()
+        best: tuple[int, str, str] | None = None
+        for name, options in names.items():
+            for option in options:
+                named = stem == option or (stem.startswith(option) and stem[len(option)] in "-_.")
+                if named and (best is None or len(option) > best[0]):
+                    best = (len(option), name, stem[len(option) + 1 :])
+        if best is not None:
+            found[best[1]].append((file, best[2]))
+    for files in found.values():
+        files.sort(key=lambda item: (item[1] != "", _natural(item[0])))
+    return found
+
+
 def endpoint_files(folder: Path, name: str) -> list[Path]:
-    """``NAME.json`` and its pages, in natural order (``schedule_entries`` for
-    ``schedule-entries`` too)."""
-    found: set[Path] = set()
-    for variant in dict.fromkeys((name, name.replace("-", "_"))):
-        if (folder / f"{variant}.json").is_file():
-            found.add(folder / f"{variant}.json")
-        for separator in "-_.":
-            for path in folder.glob(f"{variant}{separator}*.json"):
-                if path.is_file():
-                    found.add(path)
-    first_file = {f"{name}.json", f"{name.replace('-', '_')}.json"}
-    return sorted(found, key=lambda path: (path.name not in first_file, _natural(path)))
+    """``NAME.json`` and its pages, in natural order (the endpoint alone: see
+    ``assign_files`` for a PSA's whole folder)."""
+    return [file for file, _ in assign_files(folder, {name: None})[name]]
 
 
 def documents(text: str) -> list[Any]:
@@ -79,11 +127,6 @@ def documents(text: str) -> list[Any]:
     if not found:
         raise json.JSONDecodeError("no JSON in the file", text, 0)
     return found
-
-
-def _suffix(path: Path, name: str) -> str:
-    stem = path.name[: -len(".json")]
-    return stem[len(name) + 1 :] if len(stem) > len(name) else ""
 
 
 def records_of(document: Any) -> list[Any] | None:
@@ -105,17 +148,27 @@ def records_of(document: Any) -> list[Any] | None:
 
 
 def read_endpoint(
-    folder: Path, name: str, files: Sequence[Path] | None = None, key: str = "id"
+    folder: Path,
+    name: str,
+    files: Sequence[Path] | None = None,
+    key: str = "id",
+    assigned: Sequence[tuple[Path, str]] | None = None,
 ) -> Read:
-    """Every record of one endpoint (``files`` if given, else found in ``folder``)."""
-    paths = list(files) if files is not None else endpoint_files(folder, name)
+    """Every record of one endpoint (``files`` if given, else ``assigned``, else found in
+    ``folder`` by its name)."""
+    if files is not None:
+        assigned = [(path, "") for path in files]
+    elif assigned is None:
+        assigned = assign_files(folder, {name: None})[name]
+    paths = [path for path, _ in assigned]
+    suffix_of = {str(path): suffix for path, suffix in assigned}
     records: list[tuple[Origin, Record]] = []
     issues: list[InputIssue] = []
     seen: set[str] = set()
     suffixes: dict[str, str] = {}
     for path in paths:
         filename = str(path)
-        suffixes[filename] = _suffix(path, name) if files is None else ""
+        suffixes[filename] = suffix_of[filename]
         try:
             text = decode(read_bytes(path, f"{name} response"), filename)
             found = documents(text)
@@ -217,15 +270,30 @@ def time_of_day(value: Any) -> dt.time:
 class Reader:
     """Reads one PSA's records, collecting what cannot be read as issues."""
 
-    def __init__(self, folder: Path, files: dict[str, list[Path]] | None, naive_zone: dt.tzinfo):
+    def __init__(
+        self,
+        folder: Path,
+        files: dict[str, list[Path]] | None,
+        naive_zone: dt.tzinfo,
+        endpoints: dict[str, str] | None = None,
+    ):
         self.folder = folder
         self.files = files or {}
         self.naive_zone = naive_zone
         self.issues: list[InputIssue] = []
         self.read_files: list[str] = []
+        # The PSA's endpoints (saved-response name -> documented path): the folder's files
+        # are shared out among them once, by name.
+        self.endpoints: dict[str, str | None] = dict(endpoints or {})
+        self._assigned: dict[str, list[tuple[Path, str]]] | None = None
 
     def endpoint(self, name: str, key: str = "id") -> Read:
-        read = read_endpoint(self.folder, name, self.files.get(name), key)
+        if self._assigned is None:
+            self._assigned = assign_files(self.folder, self.endpoints)
+        assigned = self._assigned.get(name)
+        if assigned is None:  # an endpoint the PSA's table does not list: by its name alone
+            assigned = assign_files(self.folder, {name: None})[name]
+        read = read_endpoint(self.folder, name, self.files.get(name), key, assigned)
         self.issues.extend(read.issues)
         self.read_files.extend(read.files)
         return read

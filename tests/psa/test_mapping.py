@@ -44,3 +44,47 @@ def test_the_schema_and_the_loader_refuse_a_bad_duration(tmp_path: Path) -> None
         load_mapping(bad)
     [issue] = caught.value.issues
     assert (issue.line, issue.path) == (2, "default_effort.p50")
+
+
+RENAMED = {
+    "connectwise": {
+        "tickets.json": "service_tickets.json",
+        "tickets-2.json": "Service-Tickets-2.json",
+        "schedule-entries.json": "schedule_entries.json",
+        "agreements.json": "finance-agreements.json",
+    },
+    "autotask": {
+        "tickets.json": "Tickets.json",
+        "tickets-2.json": "Tickets_page2.json",
+        "service-calls.json": "ServiceCalls.json",
+        "service-call-tickets.json": "ServiceCallTickets.json",
+        "service-call-ticket-resources.json": "ServiceCallTicketResources.json",
+        "resource-skills.json": "ResourceSkills.json",
+    },
+    "halo": {
+        "agents.json": "Agent.json",
+        "appointments.json": "Appointment.json",
+        "contracts.json": "ClientContract.json",
+        "ticket-types.json": "TicketType.json",
+        "tickets-2.json": "Tickets.2.json",
+    },
+}
+
+
+@pytest.mark.parametrize("psa", sorted(RENAMED))
+def test_responses_saved_under_the_endpoints_own_names_are_found(psa: str, tmp_path: Path) -> None:
+    """Files named after the documented endpoint (``Tickets.json``, ``ServiceCalls.json``,
+    ``ClientContract.json``, ``service_tickets.json``) read as the example's own names do."""
+    from tests.psa.support import example, run_import
+
+    original = example(tmp_path / "a", psa)
+    renamed = example(tmp_path / "b", psa)
+    for old, new in RENAMED[psa].items():
+        (renamed / old).rename(renamed / new)
+    first, second = run_import(original, psa), run_import(renamed, psa)
+    assert first.text == second.text
+    one, two = first.summary.model(), second.summary.model()
+    assert (one.imported, one.defaulted) == (two.imported, two.defaulted)
+    assert [(s.what, s.id, s.reason) for s in one.skipped] == [
+        (s.what, s.id, s.reason) for s in two.skipped
+    ]
