@@ -34,28 +34,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from dispatcher.errors import InputError
-from dispatcher.psa.writeback import Change, utc_text
+from dispatcher.psa.writeback import Change, psa_number, request_meta, utc_text
 
 CALLS = "/ServiceCalls"
 DESCRIPTION_LENGTH = 2000
 
 
-def _number(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
-
-
 def ref(index: int) -> str:
     """The placeholder for the id that request ``index`` creates."""
     return "{ref:" + str(index) + "}"
-
-
-def _meta(change: Change) -> dict[str, Any]:
-    return {
-        "action": change.action,
-        "ticket": change.ticket,
-        "engineer": change.engineer,
-        "why": change.why,
-    }
 
 
 def _create(change: Change, first_index: int) -> list[dict[str, Any]]:
@@ -66,14 +53,14 @@ def _create(change: Change, first_index: int) -> list[dict[str, Any]]:
             f"ticket {change.ticket} has no company in the link file: a service call needs "
             "one (import again)",
         )
-    meta = _meta(change)
+    meta = request_meta(change)
     call, call_ticket = ref(first_index), ref(first_index + 1)
     return [
         {
             "method": "POST",
             "path": CALLS,
             "body": {
-                "companyID": _number(change.company),
+                "companyID": psa_number(change.company),
                 "description": change.summary[:DESCRIPTION_LENGTH],
                 "startDateTime": utc_text(change.start),
                 "endDateTime": utc_text(change.end),
@@ -83,13 +70,13 @@ def _create(change: Change, first_index: int) -> list[dict[str, Any]]:
         {
             "method": "POST",
             "path": f"{CALLS}/{call}/Tickets",
-            "body": {"serviceCallID": call, "ticketID": _number(change.ticket)},
+            "body": {"serviceCallID": call, "ticketID": psa_number(change.ticket)},
             **meta,
         },
         {
             "method": "POST",
             "path": f"/ServiceCallTickets/{call_ticket}/Resources",
-            "body": {"serviceCallTicketID": call_ticket, "resourceID": _number(change.member)},
+            "body": {"serviceCallTicketID": call_ticket, "resourceID": psa_number(change.member)},
             **meta,
         },
     ]
@@ -110,7 +97,7 @@ def booking_ids(key: str) -> tuple[str, str | None, str | None, bool]:
 def requests(changes: Sequence[Change]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for change in changes:
-        meta = _meta(change)
+        meta = request_meta(change)
         if change.action == "create":
             out += _create(change, len(out))
         elif change.action == "update":
@@ -118,7 +105,7 @@ def requests(changes: Sequence[Change]) -> list[dict[str, Any]]:
             assert change.booking is not None
             call = booking_ids(change.booking)[0]
             body = {
-                "id": _number(call),
+                "id": psa_number(call),
                 "startDateTime": utc_text(change.start),
                 "endDateTime": utc_text(change.end),
             }
@@ -134,8 +121,8 @@ def requests(changes: Sequence[Change]) -> list[dict[str, Any]]:
         else:
             assert change.start is not None
             find = {
-                "ticketID": _number(change.ticket),
-                "resourceID": _number(change.member),
+                "ticketID": psa_number(change.ticket),
+                "resourceID": psa_number(change.member),
                 "startDateTime": utc_text(change.start),
             }
             out.append({"method": "DELETE", "path": CALLS + "/{id}", "find": find, **meta})

@@ -9,17 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dispatcher.psa.writeback import Change, utc_text
+from dispatcher.psa.writeback import Change, psa_number, request_meta, utc_text
 
 ENTRIES = "/schedule/entries"
 
 
-def _number(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
-
-
 def _member(change: Change) -> dict[str, Any]:
-    member: dict[str, Any] = {"id": _number(change.member)}
+    member: dict[str, Any] = {"id": psa_number(change.member)}
     if change.login:
         member["identifier"] = change.login
     return member
@@ -28,16 +24,11 @@ def _member(change: Change) -> dict[str, Any]:
 def requests(changes: Sequence[Change]) -> list[dict[str, Any]]:
     out = []
     for change in changes:
-        meta = {
-            "action": change.action,
-            "ticket": change.ticket,
-            "engineer": change.engineer,
-            "why": change.why,
-        }
+        meta = request_meta(change)
         if change.action == "create":
             assert change.start is not None and change.end is not None
             body: Any = {
-                "objectId": _number(change.ticket),
+                "objectId": psa_number(change.ticket),
                 "name": change.summary[:100],
                 "member": _member(change),
                 "type": {"identifier": "S"},

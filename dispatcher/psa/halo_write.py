@@ -13,34 +13,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dispatcher.psa.writeback import Change, utc_text
+from dispatcher.psa.writeback import Change, psa_number, request_meta, utc_text
 
 APPOINTMENTS = "/api/Appointment"
-
-
-def _number(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
 
 
 def requests(changes: Sequence[Change]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for change in changes:
-        meta = {
-            "action": change.action,
-            "ticket": change.ticket,
-            "engineer": change.engineer,
-            "why": change.why,
-        }
+        meta = request_meta(change)
         if change.action in ("create", "update"):
             assert change.start is not None and change.end is not None
             appointment: dict[str, Any] = {}
             if change.action == "update":
                 assert change.booking is not None
-                appointment["id"] = _number(change.booking)
+                appointment["id"] = psa_number(change.booking)
             appointment.update(
                 {
-                    "ticket_id": _number(change.ticket),
-                    "agent_id": _number(change.member),
+                    "ticket_id": psa_number(change.ticket),
+                    "agent_id": psa_number(change.member),
                     "start_date": utc_text(change.start),
                     "end_date": utc_text(change.end),
                 }
@@ -54,7 +45,10 @@ def requests(changes: Sequence[Change]) -> list[dict[str, Any]]:
             assert change.start is not None
             find = {
                 "path": APPOINTMENTS,
-                "query": {"ticket_id": _number(change.ticket), "agent_id": _number(change.member)},
+                "query": {
+                    "ticket_id": psa_number(change.ticket),
+                    "agent_id": psa_number(change.member),
+                },
                 "match": {"start_date": utc_text(change.start)},
             }
             out.append({"method": "DELETE", "path": APPOINTMENTS + "/{id}", "find": find, **meta})

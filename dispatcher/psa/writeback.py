@@ -59,6 +59,21 @@ def utc_text(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def psa_number(text: str) -> int | str:
+    """An id as the PSA's JSON has it: a number when it is one ("512034" -> 512034)."""
+    return int(text) if text.isdigit() else text
+
+
+def request_meta(change: Change) -> dict[str, Any]:
+    """What every written request carries besides method, path and body."""
+    return {
+        "action": change.action,
+        "ticket": change.ticket,
+        "engineer": change.engineer,
+        "why": change.why,
+    }
+
+
 def visits(problem: Problem, plan: Plan) -> list[Visit]:
     zone = problem.tz
     out = []
@@ -188,24 +203,24 @@ def changes(
                 )
             )
     if base is not None:
-        out += _dropped_since(problem, plan, base, engineers, kept, bookings, summaries)
+        out += _dropped_since(
+            problem, set(now_visits), planned, base, engineers, bookings, summaries
+        )
     return [replace(change, company=companies.get(change.ticket)) for change in out]
 
 
 def _dropped_since(
     problem: Problem,
-    plan: Plan,
+    now: set[Visit],
+    planned: set[str],
     base: Plan,
     engineers: dict[str, Any],
-    kept: set[str],
     bookings: dict[tuple[str, str], list[dict[str, Any]]],
     summaries: dict[str, str],
 ) -> list[Change]:
-    """Visits of the base plan that are gone (another engineer, another time, unassigned)
-    and that the PSA did not have before the import: entries a push of the base created,
-    found by ticket, member and start."""
-    now = set(visits(problem, plan))
-    planned = {a.ticket for a in plan.assignments} | {u.ticket for u in plan.unassigned}
+    """Visits of the base plan that are gone from ``now`` (another engineer, another time,
+    unassigned) for tickets still ``planned``, and that the PSA did not have before the
+    import: entries a push of the base created, found by ticket, member and start."""
     out = []
     for visit in visits(problem, base):
         if visit in now or visit.engineer not in engineers or visit.ticket not in planned:
