@@ -493,6 +493,8 @@ def reschedule(
         done=list(done),
         overrun=[parse_overrun(text) for text in overrun],
     )
+    moment = _now(problem, old, now, quiet)
+    options = _solve_options(time_limit, seed, workers, started)
     with interrupt.graceful():
         if base_problem is not None:
             from dispatcher.solver.reschedule.rebase import rebase as rebase_onto
@@ -501,21 +503,14 @@ def reschedule(
                 problem,
                 base_problem,
                 old,
-                _now(problem, old, now, quiet),
+                moment,
                 events,
-                _solve_options(time_limit, seed, workers, started),
+                options,
                 plan_name=str(plan_file),
                 base_name=str(base_path),
             )
         else:
-            result = replan(
-                problem,
-                old,
-                _now(problem, old, now, quiet),
-                events,
-                _solve_options(time_limit, seed, workers, started),
-                plan_name=str(plan_file),
-            )
+            result = replan(problem, old, moment, events, options, plan_name=str(plan_file))
         write_plan(result.plan, output, inputs)
     if not quiet:
         from dispatcher.views.report_changes import print_changes
