@@ -363,23 +363,9 @@ class Builder:
             office = tier != "break_fix" and self.mapping.sla_calendar is not None
             clock = self.calendar_id(None, self.mapping.sla_calendar if office else None)
             hours = None
-        policy = self.policies.setdefault(pid, {"tier": tier, "clock": clock, "targets": {}})
-        if policy["tier"] != tier:  # the same SLA used by two tiers
-            return self.policy_of_split(pid, tier, clock, priority, hours, ticket, own_dues)
-        self._target(policy, priority, hours, tier, ticket, own_dues)
-        return pid
-
-    def policy_of_split(
-        self,
-        pid: str,
-        tier: str,
-        clock: str,
-        priority: str,
-        hours: Any,
-        ticket: PsaTicket,
-        own_dues: bool,
-    ) -> str:
-        pid = f"{pid}-{slug(tier)}"
+        known = self.policies.get(pid)
+        if known is not None and known["tier"] != tier:  # the same SLA used by two tiers
+            pid = f"{pid}-{slug(tier)}"
         policy = self.policies.setdefault(pid, {"tier": tier, "clock": clock, "targets": {}})
         self._target(policy, priority, hours, tier, ticket, own_dues)
         return pid

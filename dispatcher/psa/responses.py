@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,12 +103,6 @@ def assign_files(
     for files in found.values():
         files.sort(key=lambda item: (item[1] != "", _natural(item[0])))
     return found
-
-
-def endpoint_files(folder: Path, name: str) -> list[Path]:
-    """``NAME.json`` and its pages, in natural order (the endpoint alone: see
-    ``assign_files`` for a PSA's whole folder)."""
-    return [file for file, _ in assign_files(folder, {name: None})[name]]
 
 
 def documents(text: str) -> list[Any]:
@@ -241,10 +235,6 @@ def address(record: Record, *names: str) -> str | None:
     """The record's address parts that it has, joined: "3 Hill St, Richmond, TW9 1TN"."""
     parts = [str(first(record, name)) for name in names if first(record, name) is not None]
     return ", ".join(parts) or None
-
-
-def all_files(reads: Iterable[Read]) -> list[str]:
-    return [file for read in reads for file in read.files]
 
 
 def instant(value: Any, naive_zone: dt.tzinfo) -> dt.datetime:
