@@ -90,9 +90,10 @@ def import_psa(
     builder.booked_before = booked_before(link)
     name = mapping.name or f"{psa} export {day.isoformat()}"
     imported = builder.build(name, output.name)
+    problem = None
     for _ in range(MAX_UNPIN_ROUNDS):
         try:
-            load_scenario_text(imported.text, str(output), output.parent)
+            problem = load_scenario_text(imported.text, str(output), output.parent)
             break
         except InputError as error:
             clashes = [_booked_index(issue.path) for issue in error.issues]
@@ -105,8 +106,10 @@ def import_psa(
             for index, reason in reasons.items():
                 builder.unpin(imported, index, reason)
             imported.text = builder.render(imported.tickets)
-    else:
-        load_scenario_text(imported.text, str(output), output.parent)
+    if problem is None:  # still invalid after the last round: say what remains
+        problem = load_scenario_text(imported.text, str(output), output.parent)
+    # The plans of this scenario carry this sha256 (of its bytes, and a travel matrix's).
+    imported.link["scenario_sha256"] = problem.sha256
     imported.link["scenario"] = output.name
     imported.link["imported"] = imported.summary.as_dict()
     return imported
@@ -174,13 +177,10 @@ def _zone(name: str) -> dt.tzinfo:
 
 def write_imported(imported: Imported, output: Path) -> Path:
     """The scenario and its link file, each written whole or not at all."""
-    from dispatcher.io.loader import load_scenario_file
     from dispatcher.io.planfile import write_atomic
 
     link = link_path(output)
     write_atomic(output, imported.text)
-    # The plans of this scenario carry this sha256 (with a travel matrix's bytes too).
-    imported.link["scenario_sha256"] = load_scenario_file(output).problem.sha256
     write_atomic(link, json.dumps(imported.link, indent=2, sort_keys=False) + "\n")
     return link
 
