@@ -55,14 +55,20 @@ def _matches(rule: Rule, values: dict[str, str]) -> bool:
     return True
 
 
-def _lookup(table: dict[str, Any], key: str | None) -> Any:
-    """Exact, then case-insensitive."""
+def _key_of(table: dict[str, Any], key: str | None) -> str | None:
+    """The table's own key for ``key``: exact, then case-insensitive."""
     if key is None:
         return None
     if key in table:
-        return table[key]
-    folded = {name.casefold(): value for name, value in table.items()}
-    return folded.get(key.casefold())
+        return key
+    folded = key.casefold()
+    return next((name for name in table if name.casefold() == folded), None)
+
+
+def _lookup(table: dict[str, Any], key: str | None) -> Any:
+    """Exact, then case-insensitive."""
+    name = _key_of(table, key)
+    return None if name is None else table[name]
 
 
 @dataclass
@@ -164,14 +170,8 @@ class Builder:
 
     def member_entry(self, member: PsaMember) -> tuple[str | None, Member | None]:
         for key in (member.login, member.name, member.key):
-            if key is not None and _lookup(self.mapping.members, key) is not None:
-                found = (
-                    key
-                    if key in self.mapping.members
-                    else next(
-                        name for name in self.mapping.members if name.casefold() == key.casefold()
-                    )
-                )
+            found = _key_of(self.mapping.members, key)
+            if found is not None:
                 return found, self.mapping.members[found]
         return None, None
 
