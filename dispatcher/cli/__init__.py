@@ -529,7 +529,9 @@ def _recorded_scenario(plan: Any, plan_file: Path, scenario: Path) -> Path:
     if isinstance(recorded, str) and recorded:
         path = Path(recorded)
         return path if path.is_absolute() else plan_file.parent / path
-    found = _scenario_with_sha(plan.scenario.sha256, [plan_file.parent, scenario.parent])
+    from dispatcher.io.identity import scenario_file_with_sha256
+
+    found = scenario_file_with_sha256(plan.scenario.sha256, [plan_file.parent, scenario.parent])
     if found is None:
         raise InputError.single(
             COMMAND_LINE,
@@ -539,43 +541,6 @@ def _recorded_scenario(plan: Any, plan_file: Path, scenario: Path) -> Path:
         )
     click.echo(f"--base-scenario: {shown_text(str(found))} (the plan's scenario)", err=True)
     return found
-
-
-MAX_SCENARIOS_SEARCHED = 200  # files per folder looked at for a plan's scenario
-MAX_SCENARIO_BYTES = 20 * 2**20
-
-
-def _scenario_with_sha(sha256: str, folders: list[Path]) -> Path | None:
-    """A *.yaml / *.yml file whose scenario sha256 (its bytes, and its travel matrix's) is
-    ``sha256``; files that name no travel matrix are matched by their bytes alone."""
-    import hashlib
-
-    from dispatcher.io.loader import load_scenario_file
-
-    seen: set[Path] = set()
-    for folder in folders:
-        paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])[:MAX_SCENARIOS_SEARCHED]
-        for path in paths:
-            resolved = path.resolve()
-            if resolved in seen or not path.is_file():
-                continue
-            seen.add(resolved)
-            try:
-                if path.stat().st_size > MAX_SCENARIO_BYTES:
-                    continue
-                raw = path.read_bytes()
-            except OSError:
-                continue
-            if hashlib.sha256(raw).hexdigest() == sha256:
-                return path
-            if b"travel_matrix:" not in raw:
-                continue
-            try:
-                if load_scenario_file(path).problem.sha256 == sha256:
-                    return path
-            except InputError:
-                continue
-    return None
 
 
 @main.command()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from dispatcher.errors import InputError
@@ -94,4 +95,45 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-__all__ = ["canonical_sha256", "identity", "match_plan", "scenario_parts"]
+MAX_SCENARIOS_SEARCHED = 200  # files per folder looked at for a plan's scenario
+MAX_SCENARIO_BYTES = 20 * 2**20
+
+
+def scenario_file_with_sha256(sha256: str, folders: list[Path]) -> Path | None:
+    """A *.yaml / *.yml file whose scenario sha256 (its bytes, and its travel matrix's) is
+    ``sha256``; files that name no travel matrix are matched by their bytes alone."""
+    from dispatcher.io.loader import load_scenario_file  # the loader compiles problems
+
+    seen: set[Path] = set()
+    for folder in folders:
+        paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])[:MAX_SCENARIOS_SEARCHED]
+        for path in paths:
+            resolved = path.resolve()
+            if resolved in seen or not path.is_file():
+                continue
+            seen.add(resolved)
+            try:
+                if path.stat().st_size > MAX_SCENARIO_BYTES:
+                    continue
+                raw = path.read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(raw).hexdigest() == sha256:
+                return path
+            if b"travel_matrix:" not in raw:
+                continue
+            try:
+                if load_scenario_file(path).problem.sha256 == sha256:
+                    return path
+            except InputError:
+                continue
+    return None
+
+
+__all__ = [
+    "canonical_sha256",
+    "identity",
+    "match_plan",
+    "scenario_file_with_sha256",
+    "scenario_parts",
+]
