@@ -28,7 +28,7 @@ from dispatcher.errors import InputError
 from dispatcher.io import loader
 from dispatcher.io.loader import load_scenario_text
 from dispatcher.semantics.problem import Problem
-from dispatcher.solver.assemble import build_plan
+from dispatcher.solver.assemble import build_plan, detail_probes
 from dispatcher.solver.reschedule.events import API_WORDING, Overrun, Unavailable
 from dispatcher.solver.reschedule.outcomes import (
     ChangesOutcome,
@@ -110,6 +110,7 @@ def solve_scenario(
         time_s=result.time_s,
         bound=result.bound,
         seed=result.seed,
+        detail_probes=detail_probes(options.time_limit),
     )
 
 

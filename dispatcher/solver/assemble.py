@@ -39,6 +39,7 @@ def build_plan(
     reschedule: dict[str, Any] | None = None,
     not_before: dict[int, int] | None = None,
     reasons: Problem | None = None,
+    detail_probes: int | None = None,
 ) -> Plan:
     """The plan file of a schedule whose exact objective is ``evaluation``.
 
@@ -81,7 +82,9 @@ def build_plan(
         for t in evaluation.unassigned_risk
     }
     if reasons is None and not not_before:  # a daily plan: say where deferred work would go
-        _deferred_details(problem, jobs, reasons_of)
+        _deferred_details(
+            problem, jobs, reasons_of, DETAIL_PROBES if detail_probes is None else detail_probes
+        )
     for ticket_index in sorted(reasons_of, key=lambda i: problem.tickets[i].id):
         reason, detail = reasons_of[ticket_index]
         unassigned.append(
@@ -123,10 +126,21 @@ def _previous(old: tuple[Any, ...]) -> dict[str, Any]:
 
 
 DETAIL_PROBES = 20_000  # engineers tried in all for deferred details (big days: the costliest)
+# A solve of ``t`` seconds affords ``DETAIL_PROBES_PER_SECOND * t`` of them (at least
+# ``MIN_DETAIL_PROBES``): a probe costs 50-100 us, and writing the plan keeps to a tenth of
+# the limit (``budget.OUTPUT_SHARE``).
+DETAIL_PROBES_PER_SECOND = 1_000
+MIN_DETAIL_PROBES = 200
+
+
+def detail_probes(time_limit: float) -> int:
+    """The probes the deferred details of a plan solved in ``time_limit`` seconds may use
+    (fixed by the limit, so that a plan file stays reproducible)."""
+    return max(MIN_DETAIL_PROBES, min(DETAIL_PROBES, int(DETAIL_PROBES_PER_SECOND * time_limit)))
 
 
 def _deferred_details(
-    problem: Problem, jobs: list[Job], reasons_of: dict[int, tuple[str, str]]
+    problem: Problem, jobs: list[Job], reasons_of: dict[int, tuple[str, str]], probes: int
 ) -> None:
     """Replace the deferred tickets' empty-day detail with what the plan shows, costliest
     to leave first, within a fixed amount of work (so a plan file stays reproducible)."""
@@ -138,7 +152,6 @@ def _deferred_details(
         ),
         key=lambda t: (-unassigned_cost(problem, problem.tickets[t]), problem.tickets[t].id),
     )
-    probes = DETAIL_PROBES
     schedule = None
     for ticket_index in deferred:
         probes -= len(problem.eligible[ticket_index])

@@ -29,6 +29,11 @@ GREEDY_SHARE = 0.5
 GREEDY_SECONDS_PER_PAIR = 2e-5
 REACH_SHARE = 0.3
 MIN_REACH = 4
+# ... and in at most this many seconds. (Measured at 200 x 2000 and 30 s, three days: with
+# a pass of 30% of the limit, every engineer, 6-10 s, the objective over the rule of
+# thumb's was 0.866-0.880; with 1.5 s, 37 engineers, 0.861-0.880 and 2 s less over the
+# limit: the least booked engineers hold the good slots, and the search uses the time.)
+REACH_PASS_SECONDS = 1.5
 # Kept for writing the plan file (reasons, deferred details): measured 0.3-0.65 s for
 # 1000-3000 tickets on 2 cores. A fixed part ...
 OUTPUT_SECONDS = 0.15
@@ -41,6 +46,14 @@ OUTPUT_SHARE = 0.1
 STARTUP_SECONDS = 1.0
 # ... and the loading, per ticket).
 LOAD_SECONDS_PER_TICKET = 1e-3
+# The effort draws and each ticket's outcome when left out, made before the solve's phases
+# start (part of the start-up): per ticket and draw (measured: 1.1 s for 2000 x 500).
+DRAW_SECONDS_PER_SAMPLE = 1.1e-6
+# However long the command's start (imports, loading) took, the solve keeps at least this
+# share of the limit for itself: on a short limit and a big day the loading alone can take
+# the whole limit, and a plan built in no time is no plan (the limit then holds but for
+# the start-up).
+SOLVE_FLOOR = 0.6
 # Big days: share of the limit kept for placing left-out tickets at the end.
 FILL_SHARE = 0.03
 # Placing the work that must be assigned and the crew visits the construction left out
@@ -103,19 +116,27 @@ class Budget:
     deadline: float  # the end of the limit, less the time kept for writing the plan
     workers: int
     clock: Clock = WALL
+    # The instant the phases' shares count from: ``started``, or later when the start-up
+    # took more than ``1 - SOLVE_FLOOR`` of the limit.
+    origin: float | None = None
 
     @classmethod
     def start(
-        cls, time_limit: float, started: float | None, workers: int | None, tickets: int
+        cls,
+        time_limit: float,
+        started: float | None,
+        workers: int | None,
+        tickets: int,
+        *,
+        called: float | None = None,
+        samples: int = 0,
     ) -> Budget:
-        """The budget of a solve of ``tickets`` tickets; ``started`` None: now."""
-        began = time.monotonic() if started is None else started
-        deadline = began + time_limit
-        # Writing the plan (reasons, deferred details) takes a moment after the search.
-        deadline -= min(
-            OUTPUT_SHARE * time_limit,
-            OUTPUT_SECONDS + OUTPUT_SECONDS_PER_TICKET * tickets,
-        )
+        """The budget of a solve of ``tickets`` tickets. ``started``: the command's start
+        (the limit counts from it); else ``called`` (when the solve was called, before
+        the ``samples`` effort draws it made first); else now."""
+        began = started if started is not None else called
+        if began is None:
+            began = time.monotonic()
         count = workers_for(workers)
         clock = WALL
         if count == 1:
@@ -124,8 +145,17 @@ class Budget:
                 # The limit counts from before the solve (the command's imports and
                 # loading): a fixed estimate of that time, not the measured one.
                 work.charge(STARTUP_SECONDS + LOAD_SECONDS_PER_TICKET * tickets)
+            work.charge(DRAW_SECONDS_PER_SAMPLE * samples)
             clock = work
-        return cls(began, time_limit, deadline, count, clock)
+        # The solve keeps ``SOLVE_FLOOR`` of the limit whatever the start-up took.
+        origin = max(began, clock.now() - (1 - SOLVE_FLOOR) * time_limit)
+        deadline = origin + time_limit
+        # Writing the plan (reasons, deferred details) takes a moment after the search.
+        deadline -= min(
+            OUTPUT_SHARE * time_limit,
+            OUTPUT_SECONDS + OUTPUT_SECONDS_PER_TICKET * tickets,
+        )
+        return cls(began, time_limit, deadline, count, clock, origin)
 
     @property
     def one_worker(self) -> bool:
@@ -151,8 +181,9 @@ class Budget:
         return fraction * self.time_limit
 
     def at(self, fraction: float) -> float:
-        """The instant when ``fraction`` of the limit has passed since the start."""
-        return self.started + fraction * self.time_limit
+        """The instant when ``fraction`` of the limit has passed since the start (since the
+        ``origin`` when the start-up took more than its share)."""
+        return (self.started if self.origin is None else self.origin) + fraction * self.time_limit
 
     def elapsed(self) -> float:
         """Wall-clock seconds since the start (reported, never decided on)."""
@@ -172,6 +203,7 @@ __all__ = [
     "BOUND_SECONDS_PER_PAIR",
     "BOUND_SHARE",
     "CREW_SHARE",
+    "DRAW_SECONDS_PER_SAMPLE",
     "FILL_SHARE",
     "FULL_SHARE",
     "GREEDY_SECONDS_PER_PAIR",
@@ -186,6 +218,7 @@ __all__ = [
     "OUTPUT_SHARE",
     "PAIR_BUDGET",
     "POLISH_MOVES",
+    "REACH_PASS_SECONDS",
     "REACH_SHARE",
     "REORDER_SHARE",
     "REORDER_SHARE_BIG",
@@ -193,6 +226,7 @@ __all__ = [
     "ROUTING_SHARE",
     "ROUTING_SHARE_ALL",
     "SMALL_PATIENCE",
+    "SOLVE_FLOOR",
     "STARTUP_SECONDS",
     "Budget",
     "workers_for",

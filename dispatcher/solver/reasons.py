@@ -85,12 +85,20 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
     # Engineers with the same shifts (and home, for on-site work) can start it alike.
     known: dict[tuple[object, ...], list[int]] = {}
     can_start: dict[int, list[int]] = {}
+    overnight = pauses_overnight(ticket.p50, problem.split_overnight_from)
     for e in eligible:
         engineer = problem.engineers[e]
         key = (engineer.calendar.shifts, engineer.home if ticket.onsite else None)
         if key not in known:
             known[key] = _can_start(problem, ticket, engineer, not_before)
         can_start[e] = known[key]
+        calendar = engineer.calendar
+        if any(calendar.finish(s, ticket.p50, overnight=overnight) is not None for s in known[key]):
+            # The first engineer it fits on settles it (a big day has hundreds to judge).
+            return (
+                "deferred",
+                "it would fit, but weightier work took the time of its eligible engineers",
+            )
     if not any(can_start.values()):
         if ticket.fixed_start is not None:
             where = f"its fixed start {problem.instant(ticket.fixed_start):%a %H:%M}"
@@ -104,14 +112,6 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
             "window_unreachable",
             f"no eligible engineer ({names}) is on shift, with travel, in {where}",
         )
-    overnight = pauses_overnight(ticket.p50, problem.split_overnight_from)
-    for engineer_index, starts in can_start.items():
-        calendar = problem.engineers[engineer_index].calendar
-        if any(calendar.finish(s, ticket.p50, overnight=overnight) is not None for s in starts):
-            return (
-                "deferred",
-                "it would fit, but weightier work took the time of its eligible engineers",
-            )
     if not overnight and any(
         problem.engineers[e].calendar.finish(s, ticket.p50) is not None
         for e, starts in can_start.items()

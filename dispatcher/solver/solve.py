@@ -40,6 +40,7 @@ from dispatcher.solver.budget import (
     ORDERS_SHARE,
     PAIR_BUDGET,
     POLISH_MOVES,
+    REACH_PASS_SECONDS,
     REACH_SHARE,
     REORDER_SHARE,
     REORDER_SHARE_BIG,
@@ -126,8 +127,20 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     """Best plan found within the time limit, with its exact objective."""
     options = options or SolveOptions()
+    called = time.monotonic()
+    # The effort draws and what leaving each ticket out costs: every phase needs them.
+    # They are part of the start-up: when it took most of the limit, the phases still keep
+    # ``SOLVE_FLOOR`` of it (``Budget.start``).
+    executor = problem.executor()
+    for ticket in problem.tickets:
+        executor.unassigned(ticket.index)
     budget = Budget.start(
-        options.time_limit, options.started, options.workers, len(problem.tickets)
+        options.time_limit,
+        options.started,
+        options.workers,
+        len(problem.tickets),
+        called=called,
+        samples=len(problem.tickets) * problem.risk_samples,
     )
 
     def exact(jobs: list[Job]) -> Evaluation:
@@ -458,11 +471,13 @@ def _construction_deadline(budget: Budget) -> float:
 
 def _reach(problem: Problem, time_limit: float) -> int | None:
     """How many engineers the construction tries per ticket: all of them when a pass fits
-    in ``REACH_SHARE`` of the limit at the measured cost per ticket-engineer pair, else as
-    many as fit (at least ``MIN_REACH``), judged by size so that one worker stays
-    reproducible. (At 200 x 2000 and 5 s: 37 of 200, a pass of about 1.5 s.)"""
+    in ``REACH_SHARE`` of the limit and in ``REACH_PASS_SECONDS`` at the measured cost per
+    ticket-engineer pair, else as many as fit (at least ``MIN_REACH``), judged by size so
+    that one worker stays reproducible. (At 200 x 2000 and 30 s: 37 of 200, a pass of
+    about 2 s.)"""
     engineers = len(problem.engineers)
-    fits = int(REACH_SHARE * time_limit / (GREEDY_SECONDS_PER_PAIR * max(1, len(problem.tickets))))
+    pair_seconds = GREEDY_SECONDS_PER_PAIR * max(1, len(problem.tickets))
+    fits = int(min(REACH_SHARE * time_limit, REACH_PASS_SECONDS) / pair_seconds)
     return None if fits >= engineers else max(MIN_REACH, fits)
 
 

@@ -67,3 +67,34 @@ def test_several_workers_keep_the_wall_clock(workers):
     start = budget_module.Budget.start(2.0, None, workers, len(problem.tickets))
     assert not isinstance(start.clock, WorkClock)
     assert abs(start.now() - time.monotonic()) < 0.5
+
+
+def test_the_solve_keeps_its_floor_of_the_limit_after_a_long_start_up():
+    """A command whose start-up (imports, loading, draws) took most of the limit: the
+    phases still get ``SOLVE_FLOOR`` of it, counted from now; a short start-up is counted
+    inside the limit as before. With one worker the start-up is the fixed estimate."""
+    limit, floor = 2.0, budget_module.SOLVE_FLOOR
+
+    def output(tickets: int) -> float:  # kept for writing the plan
+        return min(
+            budget_module.OUTPUT_SHARE * limit,
+            budget_module.OUTPUT_SECONDS + budget_module.OUTPUT_SECONDS_PER_TICKET * tickets,
+        )
+
+    now = time.monotonic()
+    late = budget_module.Budget.start(limit, now - 1.9, 2, 10)
+    assert late.deadline - late.now() == pytest.approx(floor * limit - output(10), abs=0.05)
+    assert late.at(0.0) > late.started  # the shares count from the shifted origin
+    early = budget_module.Budget.start(limit, now - 0.2, 2, 10)
+    assert early.deadline == pytest.approx(early.started + limit - output(10))
+    assert early.at(0.5) == pytest.approx(early.started + 1.0)
+    # One worker, a day big enough that the start-up estimate passes (1 - floor) of 2 s:
+    tickets = 2000
+    work = budget_module.Budget.start(limit, now, 1, tickets, samples=tickets * 500)
+    charged = (
+        budget_module.STARTUP_SECONDS
+        + budget_module.LOAD_SECONDS_PER_TICKET * tickets
+        + budget_module.DRAW_SECONDS_PER_SAMPLE * tickets * 500
+    )
+    assert work.now() == pytest.approx(now + charged)
+    assert work.deadline - work.now() == pytest.approx(floor * limit - output(tickets))
