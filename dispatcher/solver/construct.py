@@ -7,6 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import islice
 
 from dispatcher.semantics.evaluate import Evaluation, Job, sla_cost, unassigned_cost
 from dispatcher.semantics.problem import EngineerData, Problem, TicketData
@@ -440,6 +441,9 @@ def reference_order(problem: Problem) -> list[TicketData]:
 
 
 Chooser = Callable[[TicketData, EngineerData, int, int, int], tuple[float, ...]]
+# Engineers a ticket is tried on once the construction's deadline has passed (until its
+# hard deadline): the least booked.
+LATE_REACH = 2
 
 
 def _construct(
@@ -454,10 +458,14 @@ def _construct(
     worth: Callable[[TicketData, float], bool] | None = None,
     reach: int | None = None,
     clock: Clock = WALL,
+    hard_deadline: float | None = None,
 ) -> Schedule:
     booked = [sum(j.end - j.start for j in day) for day in schedule.by_engineer]
+    # (booked minutes, engineer), kept sorted: the least booked engineers in order.
+    by_load = sorted((minutes, e) for e, minutes in enumerate(booked))
     for ticket in order:
-        if deadline is not None and clock.now() > deadline and not ticket.must_assign:
+        late = deadline is not None and clock.now() > deadline and not ticket.must_assign
+        if late and (hard_deadline is None or clock.now() > hard_deadline):
             continue  # out of time: only work that must be assigned is still placed
         if ticket.crew > 1 and engineers_of is None:
             # A crew job is placed whenever a crew can take it, even where leaving it out
@@ -470,13 +478,16 @@ def _construct(
             continue
         best: tuple[tuple[float, ...], Job] | None = None
         engineers = engineers_of(ticket) if engineers_of else problem.eligible[ticket.index]
-        if reach is not None and len(engineers) > reach:
-            # A big day on a short limit: only the least booked engineers are tried.
-            engineers = sorted(engineers, key=lambda e: (booked[e], e))[:reach]
+        tried = LATE_REACH if late else reach
+        if tried is not None and len(engineers) > tried:
+            # A big day on a short limit: only the least booked engineers are tried (past
+            # the deadline, the two least booked, so that the rest still finds a place).
+            allowed = set(engineers)
+            engineers = list(islice((e for _, e in by_load if e in allowed), tried))
         clock.charge(SLOT_SECONDS * len(engineers))
         for engineer_index in engineers:
             engineer = problem.engineers[engineer_index]
-            slot = find_slot(schedule, ticket, engineer, gaps=gaps)
+            slot = find_slot(schedule, ticket, engineer, gaps=gaps and not late)
             if slot is None:
                 continue
             start, end, travel = slot
@@ -485,7 +496,10 @@ def _construct(
                 best = (rank, Job(ticket.index, engineer_index, start, end))
         if best is not None and (worth is None or worth(ticket, best[0][0])):
             schedule.add(best[1])
-            booked[best[1].engineer] += best[1].end - best[1].start
+            chosen = best[1].engineer
+            by_load.pop(bisect_left(by_load, (booked[chosen], chosen)))
+            booked[chosen] += best[1].end - best[1].start
+            insort(by_load, (booked[chosen], chosen))
     return schedule
 
 
@@ -512,6 +526,7 @@ def greedy_plan(
     thrifty: bool = False,
     reach: int | None = None,
     clock: Clock = WALL,
+    hard_deadline: float | None = None,
 ) -> list[Job]:
     """Our construction: like the rule of thumb, but a job may fill a gap between jobs and
     goes to the engineer where it adds least to the objective (then finishes earliest).
@@ -519,8 +534,10 @@ def greedy_plan(
     must be assigned), leaving its time to the tickets after it.
 
     Past ``deadline`` (an instant of ``clock``, which each ticket's placement is charged
-    to) it places only the tickets that must be assigned (booked appointments,
-    must_assign) and leaves the others not yet placed unassigned. With ``reach``, each
+    to) it tries each ticket on its ``LATE_REACH`` least booked engineers only, and past
+    ``hard_deadline`` (or the deadline, without one) it places only the tickets that must
+    be assigned (booked appointments, must_assign), leaving the others not yet placed
+    unassigned. With ``reach``, each
     ticket is tried on at most that many of its engineers, the least booked so far (a big
     day on a short time limit)."""
     schedule = schedule or Schedule(problem)
@@ -539,6 +556,7 @@ def greedy_plan(
         deadline=deadline,
         reach=reach,
         clock=clock,
+        hard_deadline=hard_deadline,
         worth=(
             # Appointments count as must-assign tickets (the loader marks them so).
             lambda ticket, cost: (

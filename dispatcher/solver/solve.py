@@ -142,6 +142,12 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
         called=called,
         samples=len(problem.tickets) * problem.risk_samples,
     )
+    log.info(
+        "start-up %.2f s (the effort draws %.2f s); the phases have %.2f s",
+        time.monotonic() - budget.started,
+        time.monotonic() - called,
+        budget.deadline - budget.now(),
+    )
 
     def exact(jobs: list[Job]) -> Evaluation:
         budget.charge(EVALUATION_SECONDS_PER_TICKET * len(problem.tickets))
@@ -276,12 +282,17 @@ def _construct(
     for number, order in enumerate(orders):
         began = budget.now()
         # The first construction may take at most half the limit; what it has not placed
-        # by then stays unassigned, for the search to place.
+        # by then is tried on the least booked engineers only.
         jobs = greedy_plan(
             problem,
             Schedule(problem),
             order,
             deadline=_construction_deadline(budget),
+            # Past it the rest goes to the least booked engineers, until the fill's share
+            # and the time of evaluating the plan.
+            hard_deadline=budget.deadline
+            - budget.share(FILL_SHARE)
+            - EVALUATION_SECONDS_PER_TICKET * len(problem.tickets),
             thrifty=True,
             reach=_reach(problem, options.time_limit),
             clock=budget.clock,
