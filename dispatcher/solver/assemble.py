@@ -127,9 +127,9 @@ def _previous(old: tuple[Any, ...]) -> dict[str, Any]:
 
 DETAIL_PROBES = 20_000  # engineers tried in all for deferred details (big days: the costliest)
 # A solve of ``t`` seconds affords ``DETAIL_PROBES_PER_SECOND * t`` of them (at least
-# ``MIN_DETAIL_PROBES``): a probe costs 50-100 us, and writing the plan keeps to a tenth of
-# the limit (``budget.OUTPUT_SHARE``).
-DETAIL_PROBES_PER_SECOND = 1_000
+# ``MIN_DETAIL_PROBES``): a probe costs 50-100 us, and the time kept for writing the plan
+# grows by 0.02 s per second of the limit for them (``budget.OUTPUT_SECONDS_PER_LIMIT``).
+DETAIL_PROBES_PER_SECOND = 300
 MIN_DETAIL_PROBES = 200
 
 

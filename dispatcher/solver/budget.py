@@ -34,13 +34,17 @@ MIN_REACH = 4
 # thumb's was 0.866-0.880; with 1.5 s, 37 engineers, 0.861-0.880 and 2 s less over the
 # limit: the least booked engineers hold the good slots, and the search uses the time.)
 REACH_PASS_SECONDS = 1.5
-# Kept for writing the plan file (reasons, deferred details): measured 0.3-0.65 s for
-# 1000-3000 tickets on 2 cores. A fixed part ...
-OUTPUT_SECONDS = 0.15
+# Kept for writing the plan file (the reasons of unassigned tickets, the deferred details,
+# the plan's model and JSON): measured 0.05 s at 150 tickets, 0.15-0.3 s at 2000 on 2
+# cores. A fixed part ...
+OUTPUT_SECONDS = 0.05
 # ... plus a part per ticket ...
-OUTPUT_SECONDS_PER_TICKET = 0.00025
+OUTPUT_SECONDS_PER_TICKET = 1.2e-4
+# ... plus a part per second of the limit (the deferred details' probes, which grow with
+# it: ``assemble.detail_probes``) ...
+OUTPUT_SECONDS_PER_LIMIT = 0.02
 # ... and at most this share of the limit.
-OUTPUT_SHARE = 0.1
+OUTPUT_SHARE = 0.3
 # One worker, when the limit counts from the command's start: the work clock charges
 # this for the imports and the loading (measured: about 1 s of imports on 2 cores ...
 STARTUP_SECONDS = 1.0
@@ -153,7 +157,9 @@ class Budget:
         # Writing the plan (reasons, deferred details) takes a moment after the search.
         deadline -= min(
             OUTPUT_SHARE * time_limit,
-            OUTPUT_SECONDS + OUTPUT_SECONDS_PER_TICKET * tickets,
+            OUTPUT_SECONDS
+            + OUTPUT_SECONDS_PER_TICKET * tickets
+            + OUTPUT_SECONDS_PER_LIMIT * time_limit,
         )
         return cls(began, time_limit, deadline, count, clock, origin)
 
@@ -214,6 +220,7 @@ __all__ = [
     "OPTIMALITY_SLACK",
     "ORDERS_SHARE",
     "OUTPUT_SECONDS",
+    "OUTPUT_SECONDS_PER_LIMIT",
     "OUTPUT_SECONDS_PER_TICKET",
     "OUTPUT_SHARE",
     "PAIR_BUDGET",

@@ -134,6 +134,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     executor = problem.executor()
     for ticket in problem.tickets:
         executor.unassigned(ticket.index)
+    problem.eligible  # noqa: B018  (who may do what: computed once, with the draws)
     budget = Budget.start(
         options.time_limit,
         options.started,
@@ -276,10 +277,10 @@ def _construct(
 ) -> tuple[list[Job], Evaluation, list[TicketData]]:
     """The best greedy plan over several ticket orders, its evaluation and its order."""
     best_jobs: list[Job] = []
-    best = exact([])
+    best: Evaluation | None = None
     orders = _orders(problem, _start_count(problem, options.time_limit), options.seed, least)
     best_order = orders[0]
-    for number, order in enumerate(orders):
+    for order in orders:
         began = budget.now()
         # The first construction may take at most half the limit; what it has not placed
         # by then is tried on the least booked engineers only.
@@ -298,7 +299,7 @@ def _construct(
             clock=budget.clock,
         )
         evaluation = exact(jobs)
-        if number == 0 or evaluation.total < best.total - 1e-9:
+        if best is None or evaluation.total < best.total - 1e-9:
             best_jobs, best, best_order = jobs, evaluation, order
         took = budget.now() - began
         if budget.stop_requested():
@@ -309,6 +310,7 @@ def _construct(
             break
         if budget.now() + took > budget.at(GREEDY_SHARE):
             break
+    assert best is not None  # there is always a first order
     # With one worker the choice is fixed by the size (reproducible): when more than one
     # order fits, so does the rule of thumb's pass.
     fits = len(orders) > 1 if budget.one_worker else budget.now() + took < budget.at(ORDERS_SHARE)

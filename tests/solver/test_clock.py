@@ -78,7 +78,9 @@ def test_the_solve_keeps_its_floor_of_the_limit_after_a_long_start_up():
     def output(tickets: int) -> float:  # kept for writing the plan
         return min(
             budget_module.OUTPUT_SHARE * limit,
-            budget_module.OUTPUT_SECONDS + budget_module.OUTPUT_SECONDS_PER_TICKET * tickets,
+            budget_module.OUTPUT_SECONDS
+            + budget_module.OUTPUT_SECONDS_PER_TICKET * tickets
+            + budget_module.OUTPUT_SECONDS_PER_LIMIT * limit,
         )
 
     now = time.monotonic()
