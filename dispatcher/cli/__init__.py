@@ -248,9 +248,10 @@ def plan(
                 result_plan = solve_scenario(problem, options=options)
         write_plan(result_plan, output, inputs)
     if not quiet:
-        from dispatcher.views.report import print_summary
+        from dispatcher.views.report import print_summary, summary_rows
 
-        print_summary(_console(), problem, result_plan)
+        rows = summary_rows(str(scenario), str(output))
+        print_summary(_console(), problem, result_plan, rows)
         _console().print(f"plan written to {output}")
     _exit_if_interrupted(output)
 

@@ -53,12 +53,20 @@ def load_plan_for(scenario: Path, plan_file: Path, hint: str = "") -> tuple[Prob
 @SCENARIO
 @PLAN
 @click.option("--engineer", metavar="ID", help="Show only this engineer's day, job by job.")
-def show(scenario: Path, plan_file: Path, engineer: str | None) -> None:
+@click.option(
+    "--all",
+    "every_row",
+    is_flag=True,
+    help="List every ticket at risk and every unassigned ticket (without it the summary "
+    "lists the weightiest of each and counts the rest).",
+)
+def show(scenario: Path, plan_file: Path, engineer: str | None, every_row: bool) -> None:
     """Print a plan: KPIs, tickets at risk, utilisation, unassigned, each engineer's day."""
-    from dispatcher.views.report import print_plan
+    from dispatcher.views.report import print_plan, summary_rows
 
     problem, plan = load_plan_for(scenario, plan_file)
-    print_plan(_console(), problem, plan, engineer)
+    rows = summary_rows(str(scenario), str(plan_file), every_row=every_row)
+    print_plan(_console(), problem, plan, engineer, rows)
 
 
 @click.command()

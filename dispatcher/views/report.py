@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.columns import Columns
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Column, Table
 from rich.text import Text
 
@@ -24,17 +27,49 @@ RISK_MARK = "!"
 DONE_MARK = "✓"
 CREW_MARK = "+"  # 'T-1*+1': a crew job, with one more engineer on it
 
+# The most rows the summary gives the tickets at risk and the unassigned tickets. These
+# lists grow with the tickets, not the team: on a day of 2000 tickets each can run to a
+# thousand rows. 20 rows, two lines each at risk, fill about a screen; the weightiest 20
+# are more than a morning's calls, and a day the size of the bundled ones (7 at risk, 2
+# unassigned) is shown whole. The rows left out are counted, and ``--all`` shows them.
+SUMMARY_ROWS = 20
 
-def print_summary(console: Console, problem: Problem, plan: Plan) -> None:
-    """Status, objective parts, tiers, tickets at risk, engineers, unassigned, timelines."""
-    _print_summary(console, PlanView(problem, plan))
+
+@dataclass(frozen=True)
+class Rows:
+    """How many rows of each long list the summary shows (``None``: every row), and the
+    command that shows them all, named on the line that counts the rows left out."""
+
+    limit: int | None
+    show_all: str
 
 
-def print_plan(console: Console, problem: Problem, plan: Plan, engineer: str | None) -> None:
-    """The whole summary, or with ``engineer`` that engineer's day by day agenda."""
+def summary_rows(scenario: str, plan: str, *, every_row: bool = False) -> Rows:
+    """At most ``SUMMARY_ROWS`` per list, or with ``every_row`` all of them; the rows left
+    out are named as ``dispatch show SCENARIO PLAN --all``, quoted for a shell."""
+    show_all = shlex.join(["dispatch", "show", scenario, plan, "--all"])
+    return Rows(None if every_row else SUMMARY_ROWS, show_all)
+
+
+def print_summary(console: Console, problem: Problem, plan: Plan, rows: Rows | None = None) -> None:
+    """Status, objective parts, tiers, tickets at risk, engineers, unassigned, timelines.
+
+    Without ``rows`` every row is printed."""
+    _print_summary(console, PlanView(problem, plan), rows)
+
+
+def print_plan(
+    console: Console,
+    problem: Problem,
+    plan: Plan,
+    engineer: str | None,
+    rows: Rows | None = None,
+) -> None:
+    """The whole summary (as ``print_summary``), or with ``engineer`` that engineer's day
+    by day agenda."""
     view = PlanView(problem, plan)
     if engineer is None:
-        _print_summary(console, view)
+        _print_summary(console, view, rows)
         return
     person = view.engineer(engineer)
     console.print(_headline(view))
@@ -51,17 +86,20 @@ def _add_row(table: Table, *cells: Cell, style: str | None = None) -> None:
     add_row(table, *cells, style=style)
 
 
-def _print_summary(console: Console, view: PlanView) -> None:
+def _print_summary(console: Console, view: PlanView, rows: Rows | None) -> None:
+    limit = None if rows is None else rows.limit
     console.print(_headline(view))
     console.print(_objective_table(view))
     console.print(_tier_table(view))
     risky = view.at_risk()
     if risky:
-        console.print(_risk_table(view, risky))
+        console.print(_risk_table(view, risky[:limit]))
+        _print_left_out(console, rows, len(risky), "tickets at risk")
     console.print(f"travel: {view.plan.kpis.travel_minutes} min")
     console.print(_engineer_table(view))
     if view.unassigned:
-        console.print(_unassigned_table(view.unassigned))
+        console.print(_unassigned_table(view.unassigned[:limit]))
+        _print_left_out(console, rows, len(view.unassigned), "unassigned tickets")
     console.print(_timeline_table(view))
     console.print(
         Text(
@@ -70,6 +108,16 @@ def _print_summary(console: Console, view: PlanView) -> None:
             + (f"   {CREW_MARK}n crew job with n more engineers" if _has_crews(view) else ""),
             style="dim",
         )
+    )
+
+
+def _print_left_out(console: Console, rows: Rows | None, total: int, what: str) -> None:
+    """'... 980 more of 1000 tickets at risk: dispatch show day.yaml plan.json --all lists
+    them all', under a list cut to ``rows.limit``."""
+    if rows is None or rows.limit is None or total <= rows.limit:
+        return
+    console.print(
+        plain(f"... {total - rows.limit} more of {total} {what}: {rows.show_all} lists them all")
     )
 
 
@@ -230,10 +278,12 @@ JOB_GAP = 2  # spaces between two jobs on a line of the day
 
 
 class _JobLine(Columns):
-    """An engineer's jobs of one day: they wrap between jobs, never inside one. It
-    measures as its content (at least the widest job, at most every job on one line):
-    rich's ``Columns`` would take all the width it is offered, the ``PIPE_WIDTH`` of a
-    pipe included."""
+    """An engineer's jobs of one day: they wrap between jobs, never inside one, in
+    columns lined up as rich's ``Columns`` lines them up. It measures as its content (at
+    least the widest job, at most every job on one line): ``Columns`` would take all the
+    width it is offered, the ``PIPE_WIDTH`` of a pipe included. It draws its lines
+    itself: a ``Columns`` draws a grid table of its own inside each cell, and on a day
+    of 200 engineers those grids took most of the summary's time."""
 
     def __init__(self, jobs: list[Text]) -> None:
         super().__init__(jobs, padding=(0, JOB_GAP))
@@ -242,6 +292,45 @@ class _JobLine(Columns):
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         widths = [job.cell_len for job in self.jobs] or [0]
         return Measurement(max(widths), sum(widths) + JOB_GAP * (len(widths) - 1))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        widths = [job.cell_len for job in self.jobs]
+        if not widths:
+            return
+        if max(widths) > options.max_width:  # a job wraps inside itself: rich's way
+            yield from super().__rich_console__(console, options)
+            return
+        count = _column_count(widths, options.max_width)
+        columns = [max(widths[column::count]) for column in range(count)]
+        for first in range(0, len(self.jobs), count):
+            for column, job in enumerate(self.jobs[first : first + count]):
+                if column:
+                    yield Segment(" " * JOB_GAP)
+                # as in a cell of rich's grid: the job padded to its column, in its style
+                padded = job.copy()
+                padded.pad_right(columns[column] - widths[first + column])
+                yield from Segment.apply_style(padded.render(console), console.get_style(job.style))
+            yield Segment.line()
+
+
+def _column_count(widths: list[int], max_width: int) -> int:
+    """How many jobs go on a line: as rich's ``Columns`` counts them, the most for which
+    the widest job of each column, and ``JOB_GAP`` between columns, fit in ``max_width``."""
+    count = len(widths)
+    while count > 1:
+        columns: list[int] = []
+        for index, width in enumerate(widths):
+            column = index % count
+            if column == len(columns):
+                columns.append(width)
+            else:
+                columns[column] = max(columns[column], width)
+            if sum(columns) + JOB_GAP * (len(columns) - 1) > max_width:
+                count = len(columns) - 1
+                break
+        else:
+            break
+    return count
 
 
 def _timeline_table(view: PlanView) -> Table:
