@@ -34,6 +34,10 @@ class Outcome:
     deterministic_time: float  # what the solve used, in deterministic seconds
 
 
+# A solve with less wall time than this left is not started.
+MIN_WALL_SECONDS = 0.1
+
+
 def solve_model(
     built: Built,
     seconds: float,
@@ -47,6 +51,17 @@ def solve_model(
     early if the command is asked to stop; ``reporter`` hears of each solution found."""
     solver = cp_model.CpSolver()
     configure_solver(solver, seconds, workers=workers, seed=seed, deadline=deadline)
+    if solver.parameters.max_time_in_seconds < MIN_WALL_SECONDS:
+        # Too little time left to load the model: not started (OR-Tools 9.15 can abort the
+        # process, "Check failed: heuristics.fixed_search != nullptr", when a search with
+        # several workers runs out of time while loading a hinted model).
+        return Outcome(
+            code=cp_model.UNKNOWN,
+            status_name="UNKNOWN",
+            jobs=None,
+            bound=None,
+            deterministic_time=0.0,
+        )
     try:
         with interrupt.running(solver):
             code = solver.solve(built.model, reporter)
@@ -100,10 +115,10 @@ def configure_solver(
         params.max_deterministic_time = max(0.05, seconds)
         params.max_time_in_seconds = max(0.1, seconds * 1.5) if deadline is None else math.inf
     else:
-        params.max_time_in_seconds = max(0.05, seconds)
+        params.max_time_in_seconds = max(MIN_WALL_SECONDS, seconds)
     if deadline is not None:
         params.max_time_in_seconds = max(
-            0.05, min(params.max_time_in_seconds, deadline - time.monotonic())
+            0.0, min(params.max_time_in_seconds, deadline - time.monotonic())
         )
 
 
