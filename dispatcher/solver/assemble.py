@@ -24,6 +24,13 @@ from models import (
     Unassigned,
 )
 
+DETAIL_PROBES = 20_000  # engineers tried in all for deferred details (big days: the costliest)
+# A solve of ``t`` seconds affords ``DETAIL_PROBES_PER_SECOND * t`` of them (at least
+# ``MIN_DETAIL_PROBES``): a probe costs 50-100 us, and the time kept for writing the plan
+# grows by 0.02 s per second of the limit for them (``budget.OUTPUT_SECONDS_PER_LIMIT``).
+DETAIL_PROBES_PER_SECOND = 300
+MIN_DETAIL_PROBES = 200
+
 
 def build_plan(
     problem: Problem,
@@ -39,7 +46,7 @@ def build_plan(
     reschedule: dict[str, Any] | None = None,
     not_before: dict[int, int] | None = None,
     reasons: Problem | None = None,
-    detail_probes: int | None = None,
+    detail_probes: int = DETAIL_PROBES,
 ) -> Plan:
     """The plan file of a schedule whose exact objective is ``evaluation``.
 
@@ -82,9 +89,7 @@ def build_plan(
         for t in evaluation.unassigned_risk
     }
     if reasons is None and not not_before:  # a daily plan: say where deferred work would go
-        _deferred_details(
-            problem, jobs, reasons_of, DETAIL_PROBES if detail_probes is None else detail_probes
-        )
+        _deferred_details(problem, jobs, reasons_of, detail_probes)
     for ticket_index in sorted(reasons_of, key=lambda i: problem.tickets[i].id):
         reason, detail = reasons_of[ticket_index]
         unassigned.append(
@@ -123,14 +128,6 @@ def _previous(old: tuple[Any, ...]) -> dict[str, Any]:
     if len(old) > 2 and old[2]:
         entry["crew"] = list(old[2])
     return entry
-
-
-DETAIL_PROBES = 20_000  # engineers tried in all for deferred details (big days: the costliest)
-# A solve of ``t`` seconds affords ``DETAIL_PROBES_PER_SECOND * t`` of them (at least
-# ``MIN_DETAIL_PROBES``): a probe costs 50-100 us, and the time kept for writing the plan
-# grows by 0.02 s per second of the limit for them (``budget.OUTPUT_SECONDS_PER_LIMIT``).
-DETAIL_PROBES_PER_SECOND = 300
-MIN_DETAIL_PROBES = 200
 
 
 def detail_probes(time_limit: float) -> int:

@@ -119,10 +119,10 @@ class Budget:
     time_limit: float  # seconds
     deadline: float  # the end of the limit, less the time kept for writing the plan
     workers: int
-    clock: Clock = WALL
     # The instant the phases' shares count from: ``started``, or later when the start-up
     # took more than ``1 - SOLVE_FLOOR`` of the limit.
-    origin: float | None = None
+    origin: float
+    clock: Clock = WALL
 
     @classmethod
     def start(
@@ -161,7 +161,7 @@ class Budget:
             + OUTPUT_SECONDS_PER_TICKET * tickets
             + OUTPUT_SECONDS_PER_LIMIT * time_limit,
         )
-        return cls(began, time_limit, deadline, count, clock, origin)
+        return cls(began, time_limit, deadline, count, origin, clock)
 
     @property
     def one_worker(self) -> bool:
@@ -189,7 +189,7 @@ class Budget:
     def at(self, fraction: float) -> float:
         """The instant when ``fraction`` of the limit has passed since the start (since the
         ``origin`` when the start-up took more than its share)."""
-        return (self.started if self.origin is None else self.origin) + fraction * self.time_limit
+        return self.origin + fraction * self.time_limit
 
     def elapsed(self) -> float:
         """Wall-clock seconds since the start (reported, never decided on)."""

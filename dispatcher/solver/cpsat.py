@@ -34,8 +34,18 @@ class Outcome:
     deterministic_time: float  # what the solve used, in deterministic seconds
 
 
-# A solve with less wall time than this left is not started.
+# A solve with less wall time than this left is not started (``NOT_STARTED``).
 MIN_WALL_SECONDS = 0.1
+NOT_STARTED = Outcome(
+    code=cp_model.UNKNOWN, status_name="UNKNOWN", jobs=None, bound=None, deterministic_time=0.0
+)
+
+
+def _too_late(solver: cp_model.CpSolver) -> bool:
+    """Too little time left to load the model: OR-Tools 9.15 can abort the process ("Check
+    failed: heuristics.fixed_search != nullptr") when a search with several workers runs
+    out of time while loading a hinted model, so such a solve is not started."""
+    return bool(solver.parameters.max_time_in_seconds < MIN_WALL_SECONDS)
 
 
 def solve_model(
@@ -51,17 +61,8 @@ def solve_model(
     early if the command is asked to stop; ``reporter`` hears of each solution found."""
     solver = cp_model.CpSolver()
     configure_solver(solver, seconds, workers=workers, seed=seed, deadline=deadline)
-    if solver.parameters.max_time_in_seconds < MIN_WALL_SECONDS:
-        # Too little time left to load the model: not started (OR-Tools 9.15 can abort the
-        # process, "Check failed: heuristics.fixed_search != nullptr", when a search with
-        # several workers runs out of time while loading a hinted model).
-        return Outcome(
-            code=cp_model.UNKNOWN,
-            status_name="UNKNOWN",
-            jobs=None,
-            bound=None,
-            deterministic_time=0.0,
-        )
+    if _too_late(solver):
+        return NOT_STARTED
     try:
         with interrupt.running(solver):
             code = solver.solve(built.model, reporter)
@@ -71,6 +72,8 @@ def solve_model(
         log.warning("cp-sat failed in its symmetry detection; solving again without it")
         solver = cp_model.CpSolver()
         configure_solver(solver, seconds, workers=workers, seed=seed, deadline=deadline)
+        if _too_late(solver):
+            return NOT_STARTED
         solver.parameters.symmetry_level = 0
         with interrupt.running(solver):
             code = solver.solve(built.model, reporter)

@@ -90,15 +90,16 @@ def unassigned_reason(problem: Problem, ticket: TicketData, not_before: int = 0)
         engineer = problem.engineers[e]
         key = (engineer.calendar.shifts, engineer.home if ticket.onsite else None)
         if key not in known:
-            known[key] = _can_start(problem, ticket, engineer, not_before)
+            starts = known[key] = _can_start(problem, ticket, engineer, not_before)
+            calendar = engineer.calendar
+            if any(calendar.finish(s, ticket.p50, overnight=overnight) is not None for s in starts):
+                # The first engineer it fits on settles it (a big day has hundreds to judge;
+                # those with the same shifts and home fit alike).
+                return (
+                    "deferred",
+                    "it would fit, but weightier work took the time of its eligible engineers",
+                )
         can_start[e] = known[key]
-        calendar = engineer.calendar
-        if any(calendar.finish(s, ticket.p50, overnight=overnight) is not None for s in known[key]):
-            # The first engineer it fits on settles it (a big day has hundreds to judge).
-            return (
-                "deferred",
-                "it would fit, but weightier work took the time of its eligible engineers",
-            )
     if not any(can_start.values()):
         if ticket.fixed_start is not None:
             where = f"its fixed start {problem.instant(ticket.fixed_start):%a %H:%M}"
