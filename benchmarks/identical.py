@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.determinism import LIFT_CLOCK, LIFT_CPSAT  # noqa: E402
 from benchmarks.families import write_family  # noqa: E402
 
 # The code under test runs with its wall clock stopped and CP-SAT's own wall-clock guard
@@ -38,22 +39,12 @@ from benchmarks.families import write_family  # noqa: E402
 # end anything: what the code decides, not how busy the machine was. With the real
 # clocks a loaded machine cuts CP-SAT at 1.5x its deterministic budget in wall time, and
 # 5x40 days and larger then end a search elsewhere from run to run.
-LAUNCHER = """
-import sys, time
-_zero = time.monotonic()
-time.monotonic = lambda: _zero
-from ortools.sat.python import cp_model
-_solve = cp_model.CpSolver.solve
-def _patient_solve(self, *args, **kwargs):
-    if self.parameters.num_workers == 1:
-        self.parameters.max_time_in_seconds = 1e6
-    return _solve(self, *args, **kwargs)
-cp_model.CpSolver.solve = _patient_solve
-cp_model.CpSolver.Solve = _patient_solve
-from dispatcher.cli import main
-sys.argv[0] = "dispatch"
-main()
-"""
+LAUNCHER = (
+    "import sys\n"
+    + LIFT_CLOCK
+    + LIFT_CPSAT
+    + 'from dispatcher.cli import main\nsys.argv[0] = "dispatch"\nmain()\n'
+)
 TIME_LIMIT = "6"  # one worker: the search's budgets are deterministic shares of this
 SOLVE = ["--time-limit", TIME_LIMIT, "--workers", "1", "--seed", "0"]
 # Seconds printed beside a solve ("feasible, 0.3s", "in 4.8s") differ run to run.
