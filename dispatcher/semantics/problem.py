@@ -125,6 +125,11 @@ class Problem:
         return [[] if ticket.crew > 1 else self.capable[ticket.index] for ticket in self.tickets]
 
     @cached_property
+    def eligible_sets(self) -> list[frozenset[int]]:
+        """``eligible`` as sets, for membership tests."""
+        return [frozenset(engineers) for engineers in self.eligible]
+
+    @cached_property
     def crew_capable(self) -> list[list[int]]:
         """Per ticket, the engineers with its skills and on-site flag, ``assigned_to``
         aside: who may be a member of its crew (SPEC "Eligibility": every member meets the

@@ -55,9 +55,10 @@ def reorder_days(
 ) -> tuple[list[Job], Evaluation]:
     """Better orders of each engineer's jobs, until no move helps or the budget ends.
 
-    Each day's move is priced on that day alone (days of a daily plan are carried out
-    independently), so the whole plan is evaluated and checked once per pass, not once
-    per move; a pass whose plan would not pass the check is dropped whole."""
+    Each day's moves are priced on that day alone (days of a daily plan are carried out
+    independently): the day's best move, then the best from there, until none helps. The
+    whole plan is evaluated and checked once per pass, not once per move; a pass whose
+    plan would not pass the check is dropped whole."""
     tried = kept = 0
     started, before = time.monotonic(), evaluation.total
     improved = True
@@ -72,17 +73,22 @@ def reorder_days(
         for engineer in _by_risk(problem, jobs, evaluation):
             if engineer in tied:
                 continue
-            day = days[engineer]
-            limit = ReorderBudget(
-                budget.deadline,
-                None if budget.moves is None else budget.moves - tried,
-                budget.clock,
-            )
-            found, count = better_day(problem, day, schedule, limit)
-            tried += count
-            if found is not None:
+            day, moved = days[engineer], False
+            # The day's best move, then the next one from there, until none helps.
+            while not _spent(budget, tried):
+                limit = ReorderBudget(
+                    budget.deadline,
+                    None if budget.moves is None else budget.moves - tried,
+                    budget.clock,
+                )
+                found, count = better_day(problem, day, schedule, limit)
+                tried += count
+                if found is None:
+                    break
                 _replace_day(schedule, day, found)
-                days[engineer] = found
+                day, moved = found, True
+            if moved:
+                days[engineer] = day
                 changed += 1
             if _spent(budget, tried):
                 break
@@ -176,7 +182,7 @@ def better_day(
             count += 1
             budget.clock.charge(MOVE_SECONDS)
             order = [*day[:place], job, *day[place:index], *day[index + 1 :]]
-            new_day = _retimed(schedule, day, order, place)
+            new_day = retimed(schedule, day, order, place)
             if new_day is None:
                 continue
             total = pricer.price(new_day, place)
@@ -185,7 +191,7 @@ def better_day(
     return (best[1] if best else None), count
 
 
-def _retimed(schedule: Schedule, day: list[Job], order: list[Job], place: int) -> list[Job] | None:
+def retimed(schedule: Schedule, day: list[Job], order: list[Job], place: int) -> list[Job] | None:
     """The day in ``order``: the jobs before ``place`` as they were, each later one at the
     earliest start the rules allow after the one before it (None if one does not fit).
     ``schedule`` holds the whole plan and is left as it was."""
@@ -211,4 +217,4 @@ def _retimed(schedule: Schedule, day: list[Job], order: list[Job], place: int) -
             schedule.add(job)
 
 
-__all__ = ["ReorderBudget", "better_day", "polish_days", "reorder_days"]
+__all__ = ["ReorderBudget", "better_day", "polish_days", "reorder_days", "retimed"]

@@ -42,6 +42,8 @@ from dispatcher.solver.budget import (
     POLISH_MOVES,
     REACH_PASS_SECONDS,
     REACH_SHARE,
+    RELOCATE_SHARE,
+    RELOCATE_SHARE_BIG,
     REORDER_SHARE,
     REORDER_SHARE_BIG,
     ROUTING_MIN_SHARE,
@@ -70,6 +72,7 @@ from dispatcher.solver.feasibility import broken_tickets
 from dispatcher.solver.lns import improve
 from dispatcher.solver.model import SCALE, ModelBuilder, hint_model
 from dispatcher.solver.must import MustKeeper, place_must
+from dispatcher.solver.relocate import relocate_jobs
 from dispatcher.solver.reorder import ReorderBudget, polish_days, reorder_days
 from dispatcher.solver.routing import RoutingLimit, route_visits, visit_share
 from dispatcher.solver.scopes import ModelScope, SearchBudget, SearchScope
@@ -213,13 +216,27 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             best_jobs, best = searched
 
     if not budget.stop_requested():
+        # Costly jobs waiting behind others: another engineer's day may take them sooner.
+        best_jobs, best = relocate_jobs(
+            problem, best_jobs, best, exact, valid, _relocate_budget(budget, small)
+        )
+    if not budget.stop_requested():
         # Late jobs delay the later ones of their day: try better orders of each day.
         best_jobs, best = reorder_days(
             problem, best_jobs, best, exact, valid, _reorder_budget(budget)
         )
     while _time_for_more(budget):
-        # The reordering converged early: more neighbourhoods, then reorder again.
+        # The reordering converged early: more moves between days and orders, and when
+        # they find nothing, more neighbourhoods.
         before = best.total
+        best_jobs, best = relocate_jobs(
+            problem, best_jobs, best, exact, valid, _reorder_budget(budget)
+        )
+        best_jobs, best = reorder_days(
+            problem, best_jobs, best, exact, valid, _reorder_budget(budget)
+        )
+        if best.total < before - 1e-9:
+            continue
         searched = _search(
             problem, best_jobs, exact, valid, builder, small, options, budget, FILL_SHARE
         )
@@ -243,6 +260,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
             deadline=budget.deadline - 0.05,
             clock=budget.clock,
         )
+    if status == "fallback" and best.total < heuristic_objective - 1e-9:
+        status = "feasible"  # the moves between days or the reordering improved on it
     status, bound = _proven(status, alone, best)
     if budget.one_worker:
         log.info(
@@ -391,7 +410,7 @@ def _search(
     re-checked), if there is time left for them before the ``reserve`` share of the limit;
     the plan they end with."""
     if reserve is None:
-        reserve = FILL_SHARE + _reorder_share(small)
+        reserve = FILL_SHARE + _reorder_share(small) + _relocate_share(small)
     search_deadline = budget.deadline - budget.share(reserve)
     if budget.now() + 0.3 >= search_deadline:
         return None
@@ -440,6 +459,17 @@ def _reorder_share(small: bool) -> float:
     """The reordering's share of the limit: bigger on days too big for the full model,
     where it gains more per second than the neighbourhoods."""
     return REORDER_SHARE if small else REORDER_SHARE_BIG
+
+
+def _relocate_share(small: bool) -> float:
+    """The share of the limit for moving costly jobs between days, before the reordering."""
+    return RELOCATE_SHARE if small else RELOCATE_SHARE_BIG
+
+
+def _relocate_budget(budget: Budget, small: bool) -> ReorderBudget:
+    """Until the reordering's and the fill's shares of the limit, on the solve's clock."""
+    reserve = FILL_SHARE + _reorder_share(small)
+    return ReorderBudget(budget.deadline - budget.share(reserve), clock=budget.clock)
 
 
 def _reorder_budget(budget: Budget) -> ReorderBudget:
