@@ -27,19 +27,21 @@ Booked starts and jobs of a capped tier (their place in the tier's queue) are no
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dispatcher import interrupt
 from dispatcher.semantics.evaluate import DayPricer, Evaluation, Job, JobCost, crew_engineers
 from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.solver.clock import MOVE_SECONDS
 from dispatcher.solver.construct import Schedule
-from dispatcher.solver.reorder import ReorderBudget, better_day, retimed
-
-log = logging.getLogger(__name__)
+from dispatcher.solver.reorder import (
+    ReorderBudget,
+    improve_in_passes,
+    replace_day,
+    retimed,
+    settle_day,
+    spent,
+)
 
 # A job is moved only if its share of the objective is at least this much.
 COSTLY = 0.05
@@ -70,27 +72,13 @@ def relocate_jobs(
 ) -> tuple[list[Job], Evaluation]:
     """Moves of costly jobs to other engineers' days, pass after pass, while a pass lowers
     the exact objective and the budget lasts."""
-    started, before = time.monotonic(), evaluation.total
-    tried = kept = 0
-    improved = True
-    while improved and not _spent(budget, tried):
-        improved = False
-        moved, count, candidate = _one_pass(problem, jobs, evaluation, budget, tried)
-        tried += count
-        if moved and valid(candidate):
-            trial = evaluate(candidate)
-            if trial.total < evaluation.total - 1e-9:
-                jobs, evaluation, improved = candidate, trial, True
-                kept += moved
-    log.info(
-        "relocate: %d places priced in %.2fs, %d jobs moved: %.4f -> %.4f",
-        tried,
-        time.monotonic() - started,
-        kept,
-        before,
-        evaluation.total,
+
+    def one_pass(jobs: list[Job], evaluation: Evaluation, tried: int) -> tuple[int, int, list[Job]]:
+        return _one_pass(problem, jobs, evaluation, budget, tried)
+
+    return improve_in_passes(
+        "relocate", "jobs moved", jobs, evaluation, evaluate, valid, budget, one_pass
     )
-    return jobs, evaluation
 
 
 def _one_pass(
@@ -131,7 +119,7 @@ def _one_pass(
     where = {job.ticket: job.engineer for job in jobs}
     count = moved = 0
     for _, ticket_index in costly:
-        if _spent(budget, tried + count):
+        if spent(budget, tried + count):
             break
         ticket = problem.tickets[ticket_index]
         if not _movable(problem, ticket):
@@ -144,7 +132,7 @@ def _one_pass(
         shorter: list[Job] | None = None
         saved = 0.0
         for engineer, place, swap in places:
-            if _spent(budget, tried + count):
+            if spent(budget, tried + count):
                 break
             count += 1
             # An exchange re-times and prices both days: about twice a move's work.
@@ -169,12 +157,12 @@ def _one_pass(
         if best is None:
             continue
         _, engineer, new_source, new_target = best
-        _replace(schedule, source.jobs, new_source)
-        _replace(schedule, days[engineer].jobs, new_target)
+        replace_day(schedule, source.jobs, new_source)
+        replace_day(schedule, days[engineer].jobs, new_target)
         # The two days changed: better orders of each, as the reordering would find them.
-        new_source, tried_here = _reordered(problem, schedule, new_source, budget, tried + count)
+        new_source, tried_here = settle_day(problem, new_source, schedule, budget, tried + count)
         count += tried_here
-        new_target, tried_here = _reordered(problem, schedule, new_target, budget, tried + count)
+        new_target, tried_here = settle_day(problem, new_target, schedule, budget, tried + count)
         count += tried_here
         for job in (*new_source, *new_target):
             where[job.ticket] = job.engineer
@@ -184,27 +172,6 @@ def _one_pass(
     plan = [job for engineer, day in by_engineer.items() if engineer not in days for job in day]
     plan.extend(job for day in days.values() for job in day.jobs)
     return moved, count, plan
-
-
-def _reordered(
-    problem: Problem, schedule: Schedule, day: list[Job], budget: ReorderBudget, tried: int
-) -> tuple[list[Job], int]:
-    """``day`` (held by the schedule) after the reordering's moves, one after another
-    while one helps, and the moves tried; the schedule then holds the new day."""
-    count = 0
-    while not _spent(budget, tried + count):
-        limit = ReorderBudget(
-            budget.deadline,
-            None if budget.moves is None else budget.moves - tried - count,
-            budget.clock,
-        )
-        found, priced = better_day(problem, day, schedule, limit)
-        count += priced
-        if found is None:
-            break
-        _replace(schedule, day, found)
-        day = found
-    return day, count
 
 
 def _movable(problem: Problem, ticket: TicketData) -> bool:
@@ -334,19 +301,6 @@ def _cost(problem: Problem, ticket: TicketData, outcome: JobCost | None) -> floa
         + weights.resolution * outcome.resolution_risk
         + weights.late_per_hour * outcome.lateness_minutes / 60
     )
-
-
-def _replace(schedule: Schedule, old: list[Job], new: list[Job]) -> None:
-    for job in old:
-        schedule.remove(job)
-    for job in new:
-        schedule.add(job)
-
-
-def _spent(budget: ReorderBudget, tried: int) -> bool:
-    if budget.moves is not None:
-        return tried >= budget.moves or interrupt.stop_requested()
-    return budget.clock.now() >= budget.deadline or interrupt.stop_requested()
 
 
 __all__ = ["relocate_jobs"]

@@ -45,6 +45,11 @@ class ReorderBudget:
     clock: Clock = WALL
 
 
+# One pass of an improvement: from the plan, its evaluation and the moves tried so far,
+# (how many changes it made, the moves it tried, the plan after them).
+Pass = Callable[[list[Job], Evaluation, int], tuple[int, int, list[Job]]]
+
+
 def reorder_days(
     problem: Problem,
     jobs: list[Job],
@@ -59,55 +64,91 @@ def reorder_days(
     independently): the day's best move, then the best from there, until none helps. The
     whole plan is evaluated and checked once per pass, not once per move; a pass whose
     plan would not pass the check is dropped whole."""
-    tried = kept = 0
-    started, before = time.monotonic(), evaluation.total
-    improved = True
-    while improved and not _spent(budget, tried):
-        improved = False
+
+    def one_pass(jobs: list[Job], evaluation: Evaluation, tried: int) -> tuple[int, int, list[Job]]:
         schedule = Schedule.of(problem, jobs)
         days: dict[int, list[Job]] = {}
         for job in jobs:
             days.setdefault(job.engineer, []).append(job)
         tied = crew_engineers(jobs)
-        changed = 0
+        changed = count = 0
         for engineer in _by_risk(problem, jobs, evaluation):
             if engineer in tied:
                 continue
-            day, moved = days[engineer], False
-            # The day's best move, then the next one from there, until none helps.
-            while not _spent(budget, tried):
-                limit = ReorderBudget(
-                    budget.deadline,
-                    None if budget.moves is None else budget.moves - tried,
-                    budget.clock,
-                )
-                found, count = better_day(problem, day, schedule, limit)
-                tried += count
-                if found is None:
-                    break
-                _replace_day(schedule, day, found)
-                day, moved = found, True
-            if moved:
-                days[engineer] = day
-                changed += 1
-            if _spent(budget, tried):
+            day, moves = settle_day(problem, days[engineer], schedule, budget, tried + count)
+            if moves:
+                count += moves
+                if day is not days[engineer]:
+                    days[engineer] = day
+                    changed += 1
+            if spent(budget, tried + count):
                 break
-        if changed:
-            candidate = [job for day in days.values() for job in day]
-            if valid(candidate):
-                trial = evaluate(candidate)
-                if trial.total < evaluation.total - 1e-9:
-                    jobs, evaluation, improved = candidate, trial, True
-                    kept += changed
+        return changed, count, [job for day in days.values() for job in day]
+
+    return improve_in_passes(
+        "reorder", "days changed", jobs, evaluation, evaluate, valid, budget, one_pass
+    )
+
+
+def improve_in_passes(
+    name: str,
+    changes: str,
+    jobs: list[Job],
+    evaluation: Evaluation,
+    evaluate: Callable[[list[Job]], Evaluation],
+    valid: Callable[[list[Job]], bool],
+    budget: ReorderBudget,
+    one_pass: Pass,
+) -> tuple[list[Job], Evaluation]:
+    """``one_pass`` again and again while a pass lowers the exact objective and the budget
+    lasts; a pass's plan is kept only if it passes ``valid`` and evaluates lower (logged
+    as ``name``, its changes counted as ``changes``)."""
+    tried = kept = 0
+    started, before = time.monotonic(), evaluation.total
+    improved = True
+    while improved and not spent(budget, tried):
+        improved = False
+        changed, count, candidate = one_pass(jobs, evaluation, tried)
+        tried += count
+        if changed and valid(candidate):
+            trial = evaluate(candidate)
+            if trial.total < evaluation.total - 1e-9:
+                jobs, evaluation, improved = candidate, trial, True
+                kept += changed
     log.info(
-        "reorder: %d moves tried in %.2fs, %d days changed: %.4f -> %.4f",
+        "%s: %d moves tried in %.2fs, %d %s: %.4f -> %.4f",
+        name,
         tried,
         time.monotonic() - started,
         kept,
+        changes,
         before,
         evaluation.total,
     )
     return jobs, evaluation
+
+
+def settle_day(
+    problem: Problem, day: list[Job], schedule: Schedule, budget: ReorderBudget, tried: int
+) -> tuple[list[Job], int]:
+    """``day`` (held by ``schedule``) after the best reordering move, then the best from
+    there, while one helps and the budget (``tried`` moves spent already) lasts, and the
+    moves tried; the schedule then holds the day returned (``day`` itself if no move
+    helped)."""
+    count = 0
+    while not spent(budget, tried + count):
+        limit = ReorderBudget(
+            budget.deadline,
+            None if budget.moves is None else budget.moves - tried - count,
+            budget.clock,
+        )
+        found, priced = better_day(problem, day, schedule, limit)
+        count += priced
+        if found is None:
+            break
+        replace_day(schedule, day, found)
+        day = found
+    return day, count
 
 
 def polish_days(
@@ -131,19 +172,19 @@ def polish_days(
         found, count = better_day(problem, day, schedule, ReorderBudget(float("inf"), left, clock))
         left -= count
         if found is not None:
-            _replace_day(schedule, day, found)
+            replace_day(schedule, day, found)
             jobs = [*(j for j in jobs if j.engineer != engineer), *found]
     return jobs
 
 
-def _replace_day(schedule: Schedule, day: list[Job], new_day: list[Job]) -> None:
+def replace_day(schedule: Schedule, day: list[Job], new_day: list[Job]) -> None:
     for job in day:
         schedule.remove(job)
     for job in new_day:
         schedule.add(job)
 
 
-def _spent(budget: ReorderBudget, tried: int) -> bool:
+def spent(budget: ReorderBudget, tried: int) -> bool:
     if budget.moves is not None:
         return tried >= budget.moves or interrupt.stop_requested()
     return budget.clock.now() >= budget.deadline or interrupt.stop_requested()
@@ -177,7 +218,7 @@ def better_day(
         if outcome.response_risk + outcome.resolution_risk < RISKY:
             continue
         for place in range(index - 1, max(-1, index - 1 - REACH), -1):
-            if _spent(budget, count):
+            if spent(budget, count):
                 return (best[1] if best else None), count
             count += 1
             budget.clock.charge(MOVE_SECONDS)
@@ -217,4 +258,15 @@ def retimed(schedule: Schedule, day: list[Job], order: list[Job], place: int) ->
             schedule.add(job)
 
 
-__all__ = ["ReorderBudget", "better_day", "polish_days", "reorder_days", "retimed"]
+__all__ = [
+    "Pass",
+    "ReorderBudget",
+    "better_day",
+    "improve_in_passes",
+    "polish_days",
+    "reorder_days",
+    "replace_day",
+    "retimed",
+    "settle_day",
+    "spent",
+]
