@@ -710,5 +710,34 @@ for _command in (show, explain, export, simulate, schema, import_, push):
     main.add_command(_command)
 
 
+def run() -> NoReturn:
+    """The ``dispatch`` command: ``main``, then an exit that skips the interpreter's
+    teardown.
+
+    Every command has written its files whole (and closed them) and printed its output
+    by the time ``main`` returns; what is left is freeing the loaded scenario, the effort
+    draws and the solver's modules one object at a time, 0.2-0.3 s on a 2000-ticket day,
+    which a dispatcher waiting on ``--time-limit`` would count against the limit. So the
+    output streams and logging are flushed, and the process ends with the command's exit
+    code at once. Code that calls ``main`` itself (tests, other tools) is not affected."""
+    try:
+        main()
+        code: int = 0
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            code = done.code or 0
+        else:  # sys.exit("message"): printed to stderr, exit 1, as Python does
+            print(done.code, file=sys.stderr)
+            code = 1
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: the reader has gone
+            if code == 0:
+                code = 128 + 13
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

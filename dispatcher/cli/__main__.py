@@ -1,5 +1,5 @@
 """``python -m dispatcher.cli``: the ``dispatch`` command."""
 
-from dispatcher.cli import main
+from dispatcher.cli import run
 
-main()
+run()

@@ -145,7 +145,7 @@ def _one_pass(
                     shorter = _without(problem, schedule, source, index)
                     if shorter is None:
                         break
-                    saved = _price(problem, source, shorter, index)
+                    saved = -_price(problem, source, shorter, index)
                 longer = _with(schedule, target, place, source.jobs[index], engineer)
                 found = None if longer is None else (shorter, longer, saved)
             if found is None:

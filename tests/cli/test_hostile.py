@@ -37,9 +37,9 @@ LIMIT_HELP = "set that environment variable to raise it)"
 LAUNCHER = (
     "import resource, sys;"
     f"resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE}));"
-    "from dispatcher.cli import main;"
+    "from dispatcher.cli import run;"
     "sys.argv[0] = 'dispatch';"
-    "main()"
+    "run()"
 )
 
 

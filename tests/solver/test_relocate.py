@@ -70,14 +70,29 @@ def _where(problem: Problem, jobs: list[Job]) -> dict[str, tuple[str, int]]:
 def test_a_late_job_moves_to_an_engineer_who_starts_it_sooner() -> None:
     problem = _day("2026-11-30T17:00")
     block, tight, cheap = (problem.ticket_index[t] for t in ("BLOCK", "TIGHT", "CHEAP"))
-    # bob: BLOCK 08:00-10:00, then TIGHT (a P1, response due 08:30); alice: CHEAP only.
-    jobs = [Job(block, 1, 0, 120), Job(tight, 1, 120, 150), Job(cheap, 0, 0, 30)]
+    # bob: BLOCK 08:00-10:00, then TIGHT (a P1, response due 08:30), then CHEAP; alice:
+    # nothing, so there is no job to exchange with.
+    jobs = [Job(block, 1, 0, 120), Job(tight, 1, 120, 150), Job(cheap, 1, 150, 180)]
     before, after_jobs, after = _relocated(problem, jobs)
     assert before.jobs[tight].response_risk == 1.0
     assert after.total < before.total
     placed = _where(problem, after_jobs)
+    assert placed["TIGHT"] == ("alice", 0)
+    assert after.jobs[tight].response_risk == 0.0
+    assert placed["CHEAP"][0] == "bob"
+    assert placed["CHEAP"][1] <= 120  # the gap TIGHT left is closed
+
+
+def test_a_late_job_goes_ahead_of_work_that_can_wait() -> None:
+    problem = _day("2026-11-30T17:00")
+    block, tight, cheap = (problem.ticket_index[t] for t in ("BLOCK", "TIGHT", "CHEAP"))
+    # bob: BLOCK 08:00-10:00, then TIGHT; alice: CHEAP, which can wait.
+    jobs = [Job(block, 1, 0, 120), Job(tight, 1, 120, 150), Job(cheap, 0, 0, 30)]
+    before, after_jobs, after = _relocated(problem, jobs)
+    assert after.total < before.total
+    placed = _where(problem, after_jobs)
     assert placed["TIGHT"][0] == "alice"
-    assert placed["TIGHT"][1] < 30  # ahead of CHEAP, which can wait
+    assert placed["TIGHT"][1] < 30  # ahead of CHEAP
     assert after.jobs[tight].response_risk == 0.0
 
 
