@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from dispatcher.semantics.evaluate import DayPricer, Evaluation, Job, JobCost, crew_engineers
 from dispatcher.semantics.problem import Problem, TicketData
-from dispatcher.solver.clock import MOVE_SECONDS
+from dispatcher.solver.clock import RELOCATE_SECONDS
 from dispatcher.solver.construct import Schedule
 from dispatcher.solver.reorder import (
     ReorderBudget,
@@ -136,7 +136,7 @@ def _one_pass(
                 break
             count += 1
             # An exchange re-times and prices both days: about twice a move's work.
-            budget.clock.charge(MOVE_SECONDS * (2 if swap else 1))
+            budget.clock.charge(RELOCATE_SECONDS * (2 if swap else 1))
             target = day_of(engineer)
             if swap:
                 found = _swapped(problem, schedule, source, index, target, place)
