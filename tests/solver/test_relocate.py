@@ -67,9 +67,21 @@ def _where(problem: Problem, jobs: list[Job]) -> dict[str, tuple[str, int]]:
     }
 
 
+def _ids(problem: Problem) -> tuple[int, int, int]:
+    block, tight, cheap = (problem.ticket_index[t] for t in ("BLOCK", "TIGHT", "CHEAP"))
+    return block, tight, cheap
+
+
+def _tight_behind_block(problem: Problem) -> list[Job]:
+    """Bob: BLOCK 08:00-10:00, then TIGHT (a P1, response due 08:30); alice: CHEAP, which
+    can wait."""
+    block, tight, cheap = _ids(problem)
+    return [Job(block, 1, 0, 120), Job(tight, 1, 120, 150), Job(cheap, 0, 0, 30)]
+
+
 def test_a_late_job_moves_to_an_engineer_who_starts_it_sooner() -> None:
     problem = _day("2026-11-30T17:00")
-    block, tight, cheap = (problem.ticket_index[t] for t in ("BLOCK", "TIGHT", "CHEAP"))
+    block, tight, cheap = _ids(problem)
     # bob: BLOCK 08:00-10:00, then TIGHT (a P1, response due 08:30), then CHEAP; alice:
     # nothing, so there is no job to exchange with.
     jobs = [Job(block, 1, 0, 120), Job(tight, 1, 120, 150), Job(cheap, 1, 150, 180)]
@@ -85,10 +97,8 @@ def test_a_late_job_moves_to_an_engineer_who_starts_it_sooner() -> None:
 
 def test_a_late_job_goes_ahead_of_work_that_can_wait() -> None:
     problem = _day("2026-11-30T17:00")
-    block, tight, cheap = (problem.ticket_index[t] for t in ("BLOCK", "TIGHT", "CHEAP"))
-    # bob: BLOCK 08:00-10:00, then TIGHT; alice: CHEAP, which can wait.
-    jobs = [Job(block, 1, 0, 120), Job(tight, 1, 120, 150), Job(cheap, 0, 0, 30)]
-    before, after_jobs, after = _relocated(problem, jobs)
+    tight = _ids(problem)[1]
+    before, after_jobs, after = _relocated(problem, _tight_behind_block(problem))
     assert after.total < before.total
     placed = _where(problem, after_jobs)
     assert placed["TIGHT"][0] == "alice"
@@ -99,9 +109,8 @@ def test_a_late_job_goes_ahead_of_work_that_can_wait() -> None:
 def test_a_late_job_changes_places_with_work_that_can_wait() -> None:
     # Alice has 40 minutes: TIGHT fits there only instead of CHEAP, which goes to bob.
     problem = _day("2026-11-30T08:40")
-    block, tight, cheap = (problem.ticket_index[t] for t in ("BLOCK", "TIGHT", "CHEAP"))
-    jobs = [Job(block, 1, 0, 120), Job(tight, 1, 120, 150), Job(cheap, 0, 0, 30)]
-    before, after_jobs, after = _relocated(problem, jobs)
+    _, tight, cheap = _ids(problem)
+    before, after_jobs, after = _relocated(problem, _tight_behind_block(problem))
     assert after.total < before.total
     placed = _where(problem, after_jobs)
     assert placed["TIGHT"] == ("alice", 0)
@@ -112,7 +121,7 @@ def test_a_late_job_changes_places_with_work_that_can_wait() -> None:
 
 def test_jobs_without_risk_stay_where_they_are() -> None:
     problem = _day("2026-11-30T17:00")
-    block, tight, cheap = (problem.ticket_index[t] for t in ("BLOCK", "TIGHT", "CHEAP"))
+    block, tight, cheap = _ids(problem)
     jobs = [Job(tight, 1, 0, 30), Job(block, 1, 30, 150), Job(cheap, 0, 0, 30)]
     before, after_jobs, after = _relocated(problem, jobs)
     assert after_jobs == jobs
@@ -121,7 +130,6 @@ def test_jobs_without_risk_stay_where_they_are() -> None:
 
 def test_no_moves_allowed_changes_nothing() -> None:
     problem = _day("2026-11-30T17:00")
-    block, tight, cheap = (problem.ticket_index[t] for t in ("BLOCK", "TIGHT", "CHEAP"))
-    jobs = [Job(block, 1, 0, 120), Job(tight, 1, 120, 150), Job(cheap, 0, 0, 30)]
+    jobs = _tight_behind_block(problem)
     _, after_jobs, _ = _relocated(problem, jobs, moves=0)
     assert after_jobs == jobs
