@@ -142,8 +142,15 @@ def main() -> None:
     parser.add_argument("--days", nargs="+", type=int, default=[2])
     parser.add_argument("--limits", nargs="+", type=float, default=[1, 3, 5, 10])
     parser.add_argument("--beside", action="store_true", help="Another solve runs beside.")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/timelimit.json")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "benchmarks/results/timelimit.json",
+        help="The JSON-lines file the results go to (not a folder).",
+    )
     args = parser.parse_args()
+    if args.out.is_dir():  # found now, not after the runs
+        parser.error(f"--out {args.out}: a folder; give the file the results go to")
     rows = []
     overhead = process_overhead()
     print(f"process start and exit: {overhead:.2f} s (added to every promise)")
