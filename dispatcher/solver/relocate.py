@@ -129,11 +129,20 @@ def _one_pass(
         index = next(i for i, job in enumerate(source.jobs) if job.ticket == ticket_index)
         places = _candidates(problem, ticket, source, index, home, tied, day_of)
         best: tuple[float, int, list[Job], list[Job]] | None = None
+        # The source's day without the job (the same for every move), once needed; if its
+        # later jobs cannot be re-timed without it, only exchanges are tried.
         shorter: list[Job] | None = None
-        saved = 0.0
+        saved, moves_fit = 0.0, True
         for engineer, place, swap in places:
             if spent(budget, tried + count):
                 break
+            if not swap and shorter is None and moves_fit:
+                shorter = _without(problem, schedule, source, index)
+                moves_fit = shorter is not None
+                if shorter is not None:
+                    saved = -_price(problem, source, shorter, index)
+            if not swap and shorter is None:
+                continue
             count += 1
             # An exchange re-times and prices both days: about twice a move's work.
             budget.clock.charge(RELOCATE_SECONDS * (2 if swap else 1))
@@ -141,11 +150,7 @@ def _one_pass(
             if swap:
                 found = _swapped(problem, schedule, source, index, target, place)
             else:
-                if shorter is None:
-                    shorter = _without(problem, schedule, source, index)
-                    if shorter is None:
-                        break
-                    saved = -_price(problem, source, shorter, index)
+                assert shorter is not None
                 longer = _with(schedule, target, place, source.jobs[index], engineer)
                 found = None if longer is None else (shorter, longer, saved)
             if found is None:
