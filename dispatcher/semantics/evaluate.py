@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from dispatcher.semantics.execution import (
     Execution,
@@ -159,15 +160,25 @@ def _unassigned_terms(
     return outcome.response_risk, outcome.resolution_risk, sla, late, deferral
 
 
-def outcome_cost(problem: Problem, ticket: TicketData, outcome: TicketOutcome) -> float:
+class Risks(Protocol):
+    """A ticket's risks and lateness over the draws: a ``TicketOutcome``, or a plan's
+    ``JobCost``."""
+
+    @property
+    def response_risk(self) -> float: ...
+    @property
+    def resolution_risk(self) -> float: ...
+    @property
+    def lateness_minutes(self) -> float: ...
+
+
+def outcome_cost(problem: Problem, ticket: TicketData, outcome: Risks) -> float:
     """The SLA cost plus the lateness cost of a ticket's outcome over the draws."""
     sla, late = _outcome_costs(problem, ticket, outcome)
     return sla + late
 
 
-def _outcome_costs(
-    problem: Problem, ticket: TicketData, outcome: TicketOutcome
-) -> tuple[float, float]:
+def _outcome_costs(problem: Problem, ticket: TicketData, outcome: Risks) -> tuple[float, float]:
     """(SLA cost, lateness cost) of a ticket's outcome over the draws."""
     weights = problem.weights
     sla = ticket.weight * (

@@ -101,8 +101,7 @@ def configure_solver(
     past it a one-worker run is cut and so no longer reproducible. With one worker and a
     deadline that is the only wall-clock cut, and the daily solve (and a re-plan) passes
     its backstop there (``clock.WorkClock``: 3 times the limit plus 5 s), not its phase
-    deadlines: every
-    phase decision then comes from the deterministic work clock, and
+    deadlines: every phase decision then comes from the deterministic work clock, and
     ``benchmarks/determinism.py`` (2 cores, two other solves beside) gave 1 plan in 4
     runs, where the wall-clock phase deadlines gave 2 (and the former cut at 1.5 times
     the budget in wall time, 3).

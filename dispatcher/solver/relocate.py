@@ -30,7 +30,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dispatcher.semantics.evaluate import DayPricer, Evaluation, Job, JobCost, crew_engineers
+from dispatcher.semantics.evaluate import (
+    DayPricer,
+    Evaluation,
+    Job,
+    JobCost,
+    crew_engineers,
+    outcome_cost,
+)
 from dispatcher.semantics.problem import Problem, TicketData
 from dispatcher.solver.clock import RELOCATE_SECONDS
 from dispatcher.solver.construct import Schedule
@@ -111,8 +118,7 @@ def _one_pass(
             for job in jobs
             if not job.crew
             and job.engineer not in tied
-            and (cost := _cost(problem, problem.tickets[job.ticket], outcomes.get(job.ticket)))
-            >= COSTLY
+            and (cost := _cost(problem, job.ticket, outcomes.get(job.ticket))) >= COSTLY
         ),
         key=lambda item: (-item[0], problem.tickets[item[1]].id),
     )
@@ -137,7 +143,7 @@ def _one_pass(
             if spent(budget, tried + count):
                 break
             if not swap and shorter is None and moves_fit:
-                shorter = _without(problem, schedule, source, index)
+                shorter = _without(schedule, source, index)
                 moves_fit = shorter is not None
                 if shorter is not None:
                     saved = -_price(problem, source, shorter, index)
@@ -191,7 +197,7 @@ def _price(problem: Problem, day: _Day, new_jobs: list[Job], place: int) -> floa
     return day.pricer.price(new_jobs, place) - day.pricer.total
 
 
-def _without(problem: Problem, schedule: Schedule, day: _Day, index: int) -> list[Job] | None:
+def _without(schedule: Schedule, day: _Day, index: int) -> list[Job] | None:
     """The day without its job at ``index``, the later ones re-timed."""
     order = [*day.jobs[:index], *day.jobs[index + 1 :]]
     return retimed(schedule, day.jobs, order, index)
@@ -284,6 +290,13 @@ def _make_day(problem: Problem, jobs: list[Job], sensitive: dict[int, float]) ->
     return _Day(ordered, pushed, own)
 
 
+def _cost(problem: Problem, ticket_index: int, outcome: JobCost | None) -> float:
+    """A job's SLA and lateness share of the objective (0 without an outcome)."""
+    if outcome is None:
+        return 0.0
+    return outcome_cost(problem, problem.tickets[ticket_index], outcome)
+
+
 def _sensitivity(ticket: TicketData, outcome: JobCost | None) -> float:
     """How much a job's cost grows as it starts later, roughly: its weight, times the
     chance it is already late or at risk (a job safely inside its due times costs nothing
@@ -294,18 +307,6 @@ def _sensitivity(ticket: TicketData, outcome: JobCost | None) -> float:
     if outcome.lateness_minutes > 0:
         exposed = max(exposed, 1.0)
     return ticket.weight * exposed
-
-
-def _cost(problem: Problem, ticket: TicketData, outcome: JobCost | None) -> float:
-    """A job's SLA and lateness share of the objective."""
-    if outcome is None:
-        return 0.0
-    weights = problem.weights
-    return ticket.weight * (
-        weights.response * outcome.response_risk
-        + weights.resolution * outcome.resolution_risk
-        + weights.late_per_hour * outcome.lateness_minutes / 60
-    )
 
 
 __all__ = ["relocate_jobs"]

@@ -76,11 +76,10 @@ def reorder_days(
             if engineer in tied:
                 continue
             day, moves = settle_day(problem, days[engineer], schedule, budget, tried + count)
-            if moves:
-                count += moves
-                if day is not days[engineer]:
-                    days[engineer] = day
-                    changed += 1
+            count += moves
+            if day is not days[engineer]:
+                days[engineer] = day
+                changed += 1
             if spent(budget, tried + count):
                 break
         return changed, count, [job for day in days.values() for job in day]

@@ -217,9 +217,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
 
     if not budget.stop_requested():
         # Costly jobs waiting behind others: another engineer's day may take them sooner.
-        best_jobs, best = relocate_jobs(
-            problem, best_jobs, best, exact, valid, _relocate_budget(budget, small)
-        )
+        # Until the reordering's and the fill's shares of the limit are left.
+        relocate_until = _reorder_budget(budget, FILL_SHARE + _reorder_share(small))
+        best_jobs, best = relocate_jobs(problem, best_jobs, best, exact, valid, relocate_until)
     if not budget.stop_requested():
         # Late jobs delay the later ones of their day: try better orders of each day.
         best_jobs, best = reorder_days(
@@ -466,15 +466,9 @@ def _relocate_share(small: bool) -> float:
     return RELOCATE_SHARE if small else RELOCATE_SHARE_BIG
 
 
-def _relocate_budget(budget: Budget, small: bool) -> ReorderBudget:
-    """Until the reordering's and the fill's shares of the limit, on the solve's clock."""
-    reserve = FILL_SHARE + _reorder_share(small)
+def _reorder_budget(budget: Budget, reserve: float = FILL_SHARE) -> ReorderBudget:
+    """Until the ``reserve`` share of the limit (the fill's) is left, on the solve's clock."""
     return ReorderBudget(budget.deadline - budget.share(reserve), clock=budget.clock)
-
-
-def _reorder_budget(budget: Budget) -> ReorderBudget:
-    """Until the fill's share of the limit, on the solve's clock."""
-    return ReorderBudget(budget.deadline - budget.share(FILL_SHARE), clock=budget.clock)
 
 
 def _improvement_reporter(
