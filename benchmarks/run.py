@@ -25,7 +25,7 @@ over all tiers (sum over tickets of w(t) * (response + resolution probability)) 
 each plan, and our plan's promised (expected_breaches) vs happened per tier; the table
 adds the medians of the two ours / rule of thumb ratios and of the managed tier's
 promise gap, |promised - mean| / mean. The last two columns, the managed breaches and the
-weighted breaches no plan can avoid (``bound.least_breaches``, fixed draws) over the rule
+weighted breaches no plan can avoid (``bound.breach_floor``, fixed draws) over the rule
 of thumb's expected ones, are the lowest managed and weighted ratios any plan could reach
 on those days.
 ``--replay-shape weibull|normal`` replays with efforts of another shape (same p50 and
@@ -103,23 +103,25 @@ def crews_missed(problem: Any, reference_jobs: list[Any], plan: dict[str, Any]) 
 
 def _floor_ratios(problem: Any, reference: Any) -> tuple[float | None, float | None]:
     """The managed breaches, and the weighted breaches of every tier, that no plan can
-    avoid (``bound.least_breaches``) over the rule of thumb's expected ones (fixed draws):
-    no plan's managed or weighted ratio is lower."""
-    from dispatcher.solver.bound import least_breaches
+    avoid (``bound.breach_floor``: each ticket alone, and a capped tier's lane) over the
+    rule of thumb's expected ones (fixed draws): no plan's managed or weighted ratio is
+    lower."""
+    from dispatcher.solver.bound import breach_floor
 
-    floor = {"managed": 0.0, "weighted": 0.0}
+    floor = {
+        "managed": breach_floor(problem).get(MANAGED, 0.0),
+        "weighted": sum(breach_floor(problem, weighted=True).values()),
+    }
     expected = {"managed": 0.0, "weighted": 0.0}
-    for ticket, least in zip(problem.tickets, least_breaches(problem), strict=True):
+    for ticket in problem.tickets:
         job = reference.jobs.get(ticket.index)
         risks = (
             (job.response_risk, job.resolution_risk)
             if job is not None
             else reference.unassigned_risk[ticket.index]
         )
-        floor["weighted"] += ticket.weight * least
         expected["weighted"] += ticket.weight * sum(risks)
         if ticket.tier == MANAGED:
-            floor["managed"] += least
             expected["managed"] += sum(risks)
     managed = floor["managed"] / expected["managed"] if expected["managed"] else None
     weighted = floor["weighted"] / expected["weighted"] if expected["weighted"] else None

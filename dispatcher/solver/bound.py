@@ -21,8 +21,23 @@ preferred) and the shortest way in as travel. Draw by draw these are
 lower bounds, and the objective is linear in the per-draw indicators, so the sum over
 tickets is a proven bound on ``objective.total`` of a daily plan (a crew job's joint time
 lies inside its lead's shifts, so the lead's pieces bound it too). It ignores every
-interaction (one job at a time, tier caps, the real route), so it is weak when the day is
-crowded. Engineers with the same shifts and way in share the computation.
+interaction (one job at a time, the real route), so it is weak when the day is crowded.
+Engineers with the same shifts and way in share the computation.
+
+**A capped tier's lane.** One interaction is kept: a tier cap. Every job of a capped tier
+runs over [S, F) inside the horizon, and that interval holds its p50 minutes of shift time
+of its engineer (a crew: of the joint shift time, inside the lead's), so p50 minutes of
+the tier's *lane*: the union of the shift time, within the horizon, of the engineers who
+could lead any of the tier's tickets. At no minute do more than ``cap`` of the tier's jobs
+run, so the p50 of the tier's assigned tickets sum to at most ``cap`` times the lane's
+minutes. A ticket of the tier costs at least its unassigned cost U less its *saving*
+s = U - least when assigned (its least cost is U - s, and assigned it costs at least that)
+and exactly U when not. So the tier's tickets cost at least the sum of their U less the
+most that savings can add up to over tickets whose p50 fit the lane, and the fractional
+knapsack (tickets taken by saving per minute, the last one in part) is at least that
+most: a lower bound again. Tickets with a fixed start are always assigned, so they take
+their share of the lane first. The same argument with breaches in place of costs lifts
+each capped tier's breach floor.
 """
 
 from __future__ import annotations
@@ -83,9 +98,59 @@ NO_WAY = 10**9  # no other on-site ticket: the way in is from home only
 
 def relaxation_bound(problem: Problem, least: list[float] | None = None) -> float:
     """Sum over tickets of the least each could cost in any plan (``least``: those
-    costs, if already known)."""
-    total = sum(least_costs(problem) if least is None else least)
+    costs, if already known), plus what each capped tier's lane keeps its tickets from
+    saving (the module docstring)."""
+    least = least_costs(problem) if least is None else least
+    total = sum(least)
+    for tier, cap in problem.tier_caps.items():
+        savings = {
+            t.index: unassigned_cost(problem, t) - least[t.index]
+            for t in problem.tickets
+            if t.tier == tier
+        }
+        total += lane_shortfall(problem, tier, cap, savings)
     return total * (1 - SAFETY) if total > 0 else total
+
+
+def lane_minutes(problem: Problem, tier: str) -> int:
+    """The minutes of the tier's lane: the union of the shift time, within the horizon, of
+    every engineer who could lead one of its tickets."""
+    leads = {e for t in problem.tickets if t.tier == tier for e in problem.capable[t.index]}
+    pieces = sorted(
+        (max(start, 0), min(end, problem.horizon_end))
+        for engineer in leads
+        for start, end in problem.engineers[engineer].calendar.shifts
+    )
+    minutes, reach = 0, 0  # reach: the end of the union so far
+    for start, end in pieces:
+        start = max(start, reach)
+        if end > start:
+            minutes += end - start
+            reach = end
+    return minutes
+
+
+def lane_shortfall(problem: Problem, tier: str, cap: int, savings: dict[int, float]) -> float:
+    """How much less than the sum of ``savings`` (per ticket of the tier, by index: what
+    assigning it can save at most, >= 0) the tier's tickets can save together when their
+    p50 must fit ``cap`` times its lane: the sum less the fractional knapsack's best, the
+    tickets with a fixed start taken first."""
+    room = float(cap * lane_minutes(problem, tier))
+    tickets = problem.tickets
+    forced = [i for i in savings if tickets[i].fixed_start is not None]
+    room -= sum(tickets[i].p50 for i in forced)
+    saved = sum(savings[i] for i in forced)
+    rest = sorted(
+        (i for i in savings if tickets[i].fixed_start is None and savings[i] > 0),
+        key=lambda i: (-savings[i] / max(1, tickets[i].p50), i),
+    )
+    for index in rest:
+        if room <= 0:
+            break
+        share = min(1.0, room / max(1, tickets[index].p50))
+        saved += savings[index] * share
+        room -= tickets[index].p50 * share
+    return max(0.0, sum(savings.values()) - saved)
 
 
 def _least(problem: Problem, ticket: TicketData, ways_in: WaysIn, group_of: list[int]) -> float:
@@ -149,13 +214,32 @@ def least_breaches(problem: Problem) -> list[float]:
     return least_of
 
 
-def breach_floor(problem: Problem) -> dict[str, float]:
+def breach_floor(problem: Problem, *, weighted: bool = False) -> dict[str, float]:
     """Per tier, the fewest expected breaches any daily plan can have (``least_breaches``
-    summed): what a plan has above it is what planning can still save."""
+    summed, and for a capped tier what its lane keeps it from saving): what a plan has
+    above it is what planning can still save. ``weighted``: each ticket's breaches times
+    its weight w(t)."""
+    executor = problem.executor()
     floor: dict[str, float] = {}
+    savings: dict[str, dict[int, float]] = {tier: {} for tier in problem.tier_caps}
     for ticket, least in zip(problem.tickets, least_breaches(problem), strict=True):
-        floor[ticket.tier] = floor.get(ticket.tier, 0.0) + least
+        weight = ticket.weight if weighted else 1.0
+        floor[ticket.tier] = floor.get(ticket.tier, 0.0) + weight * least
+        if ticket.tier in savings:
+            left_out = executor.unassigned(ticket.index)
+            unassigned = left_out.response_risk + left_out.resolution_risk
+            savings[ticket.tier][ticket.index] = weight * (unassigned - least)
+    for tier, cap in problem.tier_caps.items():
+        if savings[tier]:
+            floor[tier] += lane_shortfall(problem, tier, cap, savings[tier])
     return floor
 
 
-__all__ = ["breach_floor", "least_breaches", "least_costs", "relaxation_bound"]
+__all__ = [
+    "breach_floor",
+    "lane_minutes",
+    "lane_shortfall",
+    "least_breaches",
+    "least_costs",
+    "relaxation_bound",
+]
