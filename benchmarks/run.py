@@ -28,6 +28,9 @@ promise gap, |promised - mean| / mean. The last two columns, the managed breache
 weighted breaches no plan can avoid (``bound.breach_floor``, fixed draws) over the rule
 of thumb's expected ones, are the lowest managed and weighted ratios any plan could reach
 on those days.
+``--break-fix-cap N|generator``: the generated days take one break-fix visit at a time at
+every size (1, the default, as when these benchmarks began), or the generator's own cap
+(one per 8 engineers: 2 at M, 6 at L, 25 at XL).
 ``--replay-shape weibull|normal`` replays with efforts of another shape (same p50 and
 p90), to see whether the plans hold up when real efforts are not lognormal.
 """
@@ -75,18 +78,29 @@ def run_directory(workdir: Path, family: str, size: str, seed: int) -> Path:
     return workdir / f"{family}-{size}-seed{seed}"
 
 
-def write_scenario(family: str, size: str, seed: int, directory: Path) -> Path:
-    """The scenario of one run: ``dispatch generate``'s, or a family's."""
+# The break-fix cap of the generated days: the generator's when these benchmarks began
+# (one visit at a time at every size), so that results stay comparable across versions.
+BREAK_FIX_CAP = 1
+
+
+def write_scenario(
+    family: str, size: str, seed: int, directory: Path, break_fix_cap: int | None = BREAK_FIX_CAP
+) -> Path:
+    """The scenario of one run: ``dispatch generate``'s (with ``break_fix_cap``; None: the
+    generator's own default, one visit at a time per 8 engineers), or a family's."""
     engineers, tickets, _ = SIZES[size]
     if family in (GENERATED, CREWS):
         from dispatcher.io.generator import generate_scenario
 
         directory.mkdir(parents=True, exist_ok=True)
         scenario = directory / f"{size}-{seed}.yaml"
-        # The cap the generator had when these benchmarks began (one break-fix visit at a
-        # time), so that results stay comparable across versions.
         text = generate_scenario(
-            engineers, tickets, days=2, seed=seed, crews=family == CREWS, break_fix_cap=1
+            engineers,
+            tickets,
+            days=2,
+            seed=seed,
+            crews=family == CREWS,
+            break_fix_cap=break_fix_cap,
         )
         scenario.write_text(text)
         return scenario
@@ -135,13 +149,15 @@ def run_one(
     family: str = GENERATED,
     replay_runs: int = REPLAY_RUNS,
     replay_shape: str = "lognormal",
+    break_fix_cap: int | None = BREAK_FIX_CAP,
 ) -> dict[str, object]:
     from dispatcher.io.loader import load_scenario
     from dispatcher.semantics.evaluate import evaluate
     from dispatcher.solver.construct import reference_plan
 
     _, _, limit = SIZES[size]
-    scenario = write_scenario(family, size, seed, run_directory(workdir, family, size, seed))
+    directory = run_directory(workdir, family, size, seed)
+    scenario = write_scenario(family, size, seed, directory, break_fix_cap)
     plan_path = scenario.with_suffix(".json")
     # The generated days keep their historical seed; the families run on defaults.
     seed_option = ["--seed", str(seed)] if family in (GENERATED, CREWS) else []
@@ -149,6 +165,13 @@ def run_one(
         "family": family,
         "size": size,
         "seed": seed,
+        "break_fix_cap": (
+            None
+            if family not in (GENERATED, CREWS)
+            else "generator"
+            if break_fix_cap is None
+            else break_fix_cap
+        ),
         "objective": None,
         "reference": None,
         "ratio": None,
@@ -409,6 +432,15 @@ def keep_run(row: dict[str, object], workdir: Path, keep: Path) -> Path:
     return target
 
 
+def _cap(text: str) -> int | None:
+    """``--break-fix-cap``: a positive whole number, or ``generator`` (None)."""
+    if text == "generator":
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number from 1, or 'generator'")
+    return int(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -434,6 +466,14 @@ def main() -> None:
         help="How the replay draws efforts (dispatch simulate --effort-shape): the SPEC's "
         "lognormal, or another shape with the same p50 and p90.",
     )
+    parser.add_argument(
+        "--break-fix-cap",
+        type=_cap,
+        default=BREAK_FIX_CAP,
+        metavar="N|generator",
+        help="Break-fix visits at a time on the generated days (default 1, as these "
+        "benchmarks always had; 'generator': dispatch generate's own, one per 8 engineers).",
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
     parser.add_argument("--plot", type=Path, help="Also draw the results as a PNG here.")
     parser.add_argument(
@@ -453,6 +493,7 @@ def main() -> None:
                         family,
                         max(args.replay_runs, 0),
                         args.replay_shape,
+                        args.break_fix_cap,
                     )
                     if "problems" in row and args.keep:
                         row["kept"] = str(keep_run(row, Path(tmp), args.keep))
