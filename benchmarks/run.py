@@ -120,11 +120,12 @@ def _floor_ratios(problem: Any, reference: Any) -> tuple[float | None, float | N
     avoid (``bound.breach_floor``: each ticket alone, and a capped tier's lane) over the
     rule of thumb's expected ones (fixed draws): no plan's managed or weighted ratio is
     lower."""
-    from dispatcher.solver.bound import breach_floor
+    from dispatcher.solver.bound import breach_floor, least_breaches
 
+    least = least_breaches(problem)
     floor = {
-        "managed": breach_floor(problem).get(MANAGED, 0.0),
-        "weighted": sum(breach_floor(problem, weighted=True).values()),
+        "managed": breach_floor(problem, least).get(MANAGED, 0.0),
+        "weighted": sum(breach_floor(problem, least, weighted=True).values()),
     }
     expected = {"managed": 0.0, "weighted": 0.0}
     for ticket in problem.tickets:

@@ -142,12 +142,12 @@ def lane_shortfall(problem: Problem, tier: str, cap: int, savings: dict[int, flo
     saved = sum(savings[i] for i in forced)
     rest = sorted(
         (i for i in savings if tickets[i].fixed_start is None and savings[i] > 0),
-        key=lambda i: (-savings[i] / max(1, tickets[i].p50), i),
+        key=lambda i: (-savings[i] / tickets[i].p50, i),  # p50 >= 1 (the loader's rule)
     )
     for index in rest:
         if room <= 0:
             break
-        share = min(1.0, room / max(1, tickets[index].p50))
+        share = min(1.0, room / tickets[index].p50)
         saved += savings[index] * share
         room -= tickets[index].p50 * share
     return max(0.0, sum(savings.values()) - saved)
@@ -214,21 +214,24 @@ def least_breaches(problem: Problem) -> list[float]:
     return least_of
 
 
-def breach_floor(problem: Problem, *, weighted: bool = False) -> dict[str, float]:
+def breach_floor(
+    problem: Problem, least: list[float] | None = None, *, weighted: bool = False
+) -> dict[str, float]:
     """Per tier, the fewest expected breaches any daily plan can have (``least_breaches``
     summed, and for a capped tier what its lane keeps it from saving): what a plan has
-    above it is what planning can still save. ``weighted``: each ticket's breaches times
-    its weight w(t)."""
+    above it is what planning can still save. ``least``: ``least_breaches``, if already
+    known; ``weighted``: each ticket's breaches times its weight w(t)."""
     executor = problem.executor()
     floor: dict[str, float] = {}
     savings: dict[str, dict[int, float]] = {tier: {} for tier in problem.tier_caps}
-    for ticket, least in zip(problem.tickets, least_breaches(problem), strict=True):
+    least = least_breaches(problem) if least is None else least
+    for ticket, fewest in zip(problem.tickets, least, strict=True):
         weight = ticket.weight if weighted else 1.0
-        floor[ticket.tier] = floor.get(ticket.tier, 0.0) + weight * least
+        floor[ticket.tier] = floor.get(ticket.tier, 0.0) + weight * fewest
         if ticket.tier in savings:
             left_out = executor.unassigned(ticket.index)
             unassigned = left_out.response_risk + left_out.resolution_risk
-            savings[ticket.tier][ticket.index] = weight * (unassigned - least)
+            savings[ticket.tier][ticket.index] = weight * (unassigned - fewest)
     for tier, cap in problem.tier_caps.items():
         if savings[tier]:
             floor[tier] += lane_shortfall(problem, tier, cap, savings[tier])
